@@ -1,0 +1,57 @@
+using AicSim.Cli.Commands;
+using AicSim.Cli.Infrastructure;
+using AicSim.Core.Errors;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace AicSim.Cli;
+
+/// <summary>The aicsim command tree. Exit codes: 0 ok, 1 bad input or unsupported configuration, 2 does not fit in GPU memory.</summary>
+public static class AicSimApp
+{
+    public const int ExitOk = 0;
+    public const int ExitInvalidInput = 1;
+    public const int ExitDoesNotFit = 2;
+
+    public static int Run(string[] args, IAnsiConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(console);
+        var registrar = new TypeRegistrar();
+        registrar.RegisterInstance(typeof(IAnsiConsole), console);
+        var app = new CommandApp(registrar);
+        app.Configure(config =>
+        {
+            config.SetApplicationName("aicsim");
+            config.ConfigureConsole(console);
+            config.PropagateExceptions();
+            config.AddCommand<EstimateCommand>("estimate")
+                .WithDescription("Predict TTFT, TPOT, throughput and memory of one configuration, or of every row of a CSV.")
+                .WithExample("estimate", "--model", "Qwen/Qwen3-32B", "--system", "h200_sxm", "--tp", "2", "--isl", "4000", "--osl", "500", "--batch-size", "32")
+                .WithExample("estimate", "--model", "deepseek-ai/DeepSeek-V3", "--system", "gb200", "--mode", "disagg", "--prefill-tp", "4", "--prefill-moe-ep", "4", "--decode-attention-dp", "16", "--decode-moe-ep", "16", "--decode-batch-size", "32")
+                .WithExample("estimate", "--input", "rows.csv", "--output", "predictions.csv");
+            config.AddCommand<ModelsCommand>("models").WithDescription("List the bundled models.");
+            config.AddCommand<SystemsCommand>("systems").WithDescription("List the GPU systems.");
+        });
+
+        try
+        {
+            return app.Run(args);
+        }
+        catch (AicSimException e)
+        {
+            foreach (var problem in e.Problems)
+            {
+                console.MarkupLine($"[red]error:[/] {Markup.Escape(problem)}");
+            }
+
+            return ExitInvalidInput;
+        }
+        catch (CommandAppException e)
+        {
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            console.MarkupLine("Run [bold]aicsim --help[/] or [bold]aicsim <command> --help[/] for the options.");
+            return ExitInvalidInput;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using AicSim.Cli.Rendering;
+using AicSim.Core.Errors;
+using AicSim.Core.Estimate;
+using AicSim.Core.Serving;
+using AicSim.Core.Specs;
+using AicSim.Data.Calibration;
+using AicSim.Data.Models;
+using AicSim.Data.Systems;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace AicSim.Cli.Commands;
+
+/// <summary><c>aicsim estimate</c>: one configuration from flags, or every row of a CSV.</summary>
+public sealed class EstimateCommand(IAnsiConsole console) : Command<EstimateSettings>
+{
+    public override int Execute(CommandContext context, EstimateSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var models = ModelCatalog.Load();
+        var systems = SystemCatalog.Load();
+        if (settings.Input is not null)
+        {
+            return BatchEstimate.Run(console, new SiliconRowMapper(models, systems), settings.Input, settings.Output!, cancellationToken);
+        }
+
+        var request = BuildRequest(settings, models, systems);
+        var result = Estimator.Run(request);
+        if (settings.Json)
+        {
+            console.Profile.Width = int.MaxValue;
+            console.WriteLine(EstimateJson.Serialize(result));
+        }
+        else
+        {
+            EstimateTable.Render(console, result);
+        }
+
+        return result.Fits ? AicSimApp.ExitOk : AicSimApp.ExitDoesNotFit;
+    }
+
+    internal static EstimateRequest BuildRequest(EstimateSettings s, ModelCatalog models, SystemCatalog systems)
+    {
+        var problems = new List<string>();
+        bool Parse<T>(Func<T> parse, out T value)
+        {
+            try
+            {
+                value = parse();
+                return true;
+            }
+            catch (AicSimException e)
+            {
+                problems.AddRange(e.Problems);
+                value = default!;
+                return false;
+            }
+        }
+
+        // Parse everything first so the user sees every problem at once.
+        bool ok = Parse(() => models.Resolve(s.Model), out var model);
+        ok &= Parse(() => systems.Get(s.System), out var system);
+        ok &= Parse(() => Backends.Parse(s.Backend), out var backend);
+        ok &= Parse(() => s.GemmQuant is null ? (QuantMode?)null : QuantModes.Parse(s.GemmQuant, "--gemm-quant"), out var gemm);
+        ok &= Parse(() => s.MoeQuant is null ? (QuantMode?)null : QuantModes.Parse(s.MoeQuant, "--moe-quant"), out var moe);
+        ok &= Parse(() => s.KvQuant is null ? (QuantMode?)null : QuantModes.Parse(s.KvQuant, "--kv-quant"), out var kv);
+        if (kv is not (null or QuantMode.Bf16 or QuantMode.Fp8))
+        {
+            problems.Add($"--kv-quant {s.KvQuant}: the KV cache is bf16 or fp8.");
+        }
+
+        if (!ok || problems.Count > 0)
+        {
+            throw new AicSimException(problems);
+        }
+
+        var d = model.DefaultQuant;
+        var quant = new QuantConfig(gemm ?? d.Gemm, moe ?? d.Moe, kv ?? d.KvCache);
+        var common = new
+        {
+            Model = model,
+            System = system,
+            Backend = BackendProfile.For(backend),
+            Quant = quant,
+            Workload = new Workload(s.Isl, s.Osl),
+        };
+
+        if (s.Mode == "agg")
+        {
+            return new EstimateRequest
+            {
+                Model = common.Model,
+                System = common.System,
+                Backend = common.Backend,
+                Quant = common.Quant,
+                Workload = common.Workload,
+                Mode = ServingMode.Aggregated,
+                Parallel = ParallelConfig.FromSizes(s.Tp, s.Pp, s.AttentionDp, s.MoeTp, s.MoeEp, model.IsMoe),
+                Concurrency = s.BatchSize,
+            };
+        }
+
+        return new EstimateRequest
+        {
+            Model = common.Model,
+            System = common.System,
+            Backend = common.Backend,
+            Quant = common.Quant,
+            Workload = common.Workload,
+            Mode = ServingMode.Disaggregated,
+            Parallel = ParallelConfig.FromSizes(s.PrefillTp, s.PrefillPp, s.PrefillAttentionDp, s.PrefillMoeTp, s.PrefillMoeEp, model.IsMoe),
+            DecodeParallel = ParallelConfig.FromSizes(s.DecodeTp, s.DecodePp, s.DecodeAttentionDp, s.DecodeMoeTp, s.DecodeMoeEp, model.IsMoe),
+            Deployment = new DisaggregatedDeployment(s.PrefillWorkers, s.PrefillBatchSize, s.DecodeWorkers, s.DecodeBatchSize),
+        };
+    }
+}

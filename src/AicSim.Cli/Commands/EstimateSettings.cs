@@ -1,0 +1,179 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace AicSim.Cli.Commands;
+
+/// <summary>Flags of <c>aicsim estimate</c>. Defaults run Qwen3-32B on one H200 with TensorRT-LLM.</summary>
+public sealed class EstimateSettings : CommandSettings
+{
+    [CommandOption("--model <MODEL>")]
+    [Description("Bundled model id (e.g. Qwen/Qwen3-32B), or a path to a Hugging Face config.json or model folder.")]
+    [DefaultValue("Qwen/Qwen3-32B")]
+    public string Model { get; init; } = "Qwen/Qwen3-32B";
+
+    [CommandOption("--system <SYSTEM>")]
+    [Description("GPU system: h100_sxm, h200_sxm, b200_sxm, gb200, a100_sxm.")]
+    [DefaultValue("h200_sxm")]
+    public string System { get; init; } = "h200_sxm";
+
+    [CommandOption("--backend <BACKEND>")]
+    [Description("Serving framework: trtllm, vllm or sglang.")]
+    [DefaultValue("trtllm")]
+    public string Backend { get; init; } = "trtllm";
+
+    [CommandOption("--isl <TOKENS>")]
+    [Description("Input tokens per request.")]
+    [DefaultValue(4000)]
+    public int Isl { get; init; } = 4000;
+
+    [CommandOption("--osl <TOKENS>")]
+    [Description("Output tokens per request.")]
+    [DefaultValue(500)]
+    public int Osl { get; init; } = 500;
+
+    [CommandOption("--mode <MODE>")]
+    [Description("agg (one engine does prefill and decode) or disagg (separate prefill and decode workers).")]
+    [DefaultValue("agg")]
+    public string Mode { get; init; } = "agg";
+
+    [CommandOption("--batch-size <N>")]
+    [Description("agg: requests in flight (concurrency).")]
+    [DefaultValue(1)]
+    public int BatchSize { get; init; } = 1;
+
+    [CommandOption("--tp <N>")]
+    [Description("Tensor-parallel size of attention and dense layers.")]
+    [DefaultValue(1)]
+    public int Tp { get; init; } = 1;
+
+    [CommandOption("--pp <N>")]
+    [Description("Pipeline-parallel stages.")]
+    [DefaultValue(1)]
+    public int Pp { get; init; } = 1;
+
+    [CommandOption("--attention-dp <N>")]
+    [Description("Attention data-parallel ranks (DEP).")]
+    [DefaultValue(1)]
+    public int AttentionDp { get; init; } = 1;
+
+    [CommandOption("--moe-tp <N>")]
+    [Description("Tensor split of each expert (default: follows the attention split).")]
+    public int? MoeTp { get; init; }
+
+    [CommandOption("--moe-ep <N>")]
+    [Description("Expert-parallel size (default: follows the attention split).")]
+    public int? MoeEp { get; init; }
+
+    [CommandOption("--gemm-quant <MODE>")]
+    [Description("bf16, fp8, fp8_block, nvfp4, mxfp4 or int4_wo for attention and dense GEMMs (default: the checkpoint's).")]
+    public string? GemmQuant { get; init; }
+
+    [CommandOption("--moe-quant <MODE>")]
+    [Description("Quantisation of the routed experts (default: the checkpoint's).")]
+    public string? MoeQuant { get; init; }
+
+    [CommandOption("--kv-quant <MODE>")]
+    [Description("KV cache: bf16 or fp8 (default: the checkpoint's).")]
+    public string? KvQuant { get; init; }
+
+    [CommandOption("--prefill-tp <N>")]
+    [DefaultValue(1)]
+    public int PrefillTp { get; init; } = 1;
+
+    [CommandOption("--prefill-pp <N>")]
+    [DefaultValue(1)]
+    public int PrefillPp { get; init; } = 1;
+
+    [CommandOption("--prefill-attention-dp <N>")]
+    [DefaultValue(1)]
+    public int PrefillAttentionDp { get; init; } = 1;
+
+    [CommandOption("--prefill-moe-tp <N>")]
+    public int? PrefillMoeTp { get; init; }
+
+    [CommandOption("--prefill-moe-ep <N>")]
+    public int? PrefillMoeEp { get; init; }
+
+    [CommandOption("--prefill-batch-size <N>")]
+    [Description("disagg: prompts per prefill step, per attention rank.")]
+    [DefaultValue(1)]
+    public int PrefillBatchSize { get; init; } = 1;
+
+    [CommandOption("--prefill-workers <N>")]
+    [DefaultValue(1)]
+    public int PrefillWorkers { get; init; } = 1;
+
+    [CommandOption("--decode-tp <N>")]
+    [DefaultValue(1)]
+    public int DecodeTp { get; init; } = 1;
+
+    [CommandOption("--decode-pp <N>")]
+    [DefaultValue(1)]
+    public int DecodePp { get; init; } = 1;
+
+    [CommandOption("--decode-attention-dp <N>")]
+    [DefaultValue(1)]
+    public int DecodeAttentionDp { get; init; } = 1;
+
+    [CommandOption("--decode-moe-tp <N>")]
+    public int? DecodeMoeTp { get; init; }
+
+    [CommandOption("--decode-moe-ep <N>")]
+    public int? DecodeMoeEp { get; init; }
+
+    [CommandOption("--decode-batch-size <N>")]
+    [Description("disagg: requests decoding per attention rank of one decode worker.")]
+    [DefaultValue(1)]
+    public int DecodeBatchSize { get; init; } = 1;
+
+    [CommandOption("--decode-workers <N>")]
+    [DefaultValue(1)]
+    public int DecodeWorkers { get; init; } = 1;
+
+    [CommandOption("--json")]
+    [Description("Print the result as JSON instead of a table.")]
+    public bool Json { get; init; }
+
+    [CommandOption("--input <CSV>")]
+    [Description("Batch mode: rows in the column layout of silicon_calibration.csv.")]
+    public string? Input { get; init; }
+
+    [CommandOption("--output <CSV>")]
+    [Description("Batch mode: where to write id,predicted_ttft_ms,predicted_tpot_ms,status,message.")]
+    public string? Output { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        var problems = new List<string>();
+        foreach (var (name, value) in new[]
+        {
+            ("--isl", Isl), ("--osl", Osl), ("--batch-size", BatchSize), ("--tp", Tp), ("--pp", Pp), ("--attention-dp", AttentionDp),
+            ("--prefill-tp", PrefillTp), ("--prefill-pp", PrefillPp), ("--prefill-attention-dp", PrefillAttentionDp), ("--prefill-batch-size", PrefillBatchSize), ("--prefill-workers", PrefillWorkers),
+            ("--decode-tp", DecodeTp), ("--decode-pp", DecodePp), ("--decode-attention-dp", DecodeAttentionDp), ("--decode-batch-size", DecodeBatchSize), ("--decode-workers", DecodeWorkers),
+        })
+        {
+            if (value < 1)
+            {
+                problems.Add($"{name} is {value}; it must be 1 or more.");
+            }
+        }
+
+        if (Input is not null && Output is null)
+        {
+            problems.Add("--input needs --output: where to write the predictions.");
+        }
+
+        if (Output is not null && Input is null)
+        {
+            problems.Add("--output is for batch mode and needs --input.");
+        }
+
+        if (Mode is not ("agg" or "disagg"))
+        {
+            problems.Add($"--mode '{Mode}': use agg or disagg.");
+        }
+
+        return problems.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join(" ", problems));
+    }
+}

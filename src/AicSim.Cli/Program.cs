@@ -1,0 +1,4 @@
+using AicSim.Cli;
+using Spectre.Console;
+
+return AicSimApp.Run(args, AnsiConsole.Console);

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AicSim.Core.Estimate;
+using AicSim.Core.Specs;
+
+namespace AicSim.Cli.Rendering;
+
+/// <summary>The JSON form of an estimate (<c>--json</c>): snake_case keys, units in the names.</summary>
+internal static class EstimateJson
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static string Serialize(EstimateResult result)
+    {
+        var r = result.Request;
+        var s = result.Serving;
+        var doc = new
+        {
+            Model = r.Model.Id,
+            System = r.System.Name,
+            Backend = Backends.Name(r.Backend.Backend),
+            Mode = r.Mode == ServingMode.Aggregated ? "agg" : "disagg",
+            r.Workload.Isl,
+            r.Workload.Osl,
+            Quant = new { Gemm = QuantModes.Name(r.Quant.Gemm), Moe = QuantModes.Name(r.Quant.Moe), KvCache = QuantModes.Name(r.Quant.KvCache) },
+            s.TtftMs,
+            s.TpotMs,
+            TokensPerSecPerGpu = s.OutputTokensPerSecPerGpu,
+            TokensPerSecPerUser = s.OutputTokensPerSecPerUser,
+            s.Concurrency,
+            s.Gpus,
+            result.Fits,
+            Engines = result.Engines.Select(e => new
+            {
+                e.Role,
+                e.Mapping,
+                e.Gpus,
+                WeightBytesPerGpu = e.Memory.WeightBytes,
+                UsedBeforeKvBytesPerGpu = e.Memory.UsedBeforeKvBytes,
+                KvBudgetBytesPerGpu = e.Memory.KvBudgetBytes,
+                KvBytesPerToken = e.Memory.KvBytesPerToken,
+                e.Memory.MaxKvTokens,
+                e.Memory.Fits,
+            }),
+            Notes = result.Notes.ToArray(),
+        };
+        return JsonSerializer.Serialize(doc, Options);
+    }
+}

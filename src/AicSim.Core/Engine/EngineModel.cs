@@ -1,0 +1,106 @@
+using AicSim.Core.Estimation;
+using AicSim.Core.Ops;
+using AicSim.Core.Specs;
+
+namespace AicSim.Core.Engine;
+
+/// <summary>
+/// One engine compiled for estimation: its op table, memory fit, and step latencies for prefill, decode and mixed steps.
+/// Shapes given to this type are engine-wide (all attention-DP ranks); it divides them per rank itself.
+/// </summary>
+public sealed class EngineModel
+{
+    private readonly OpTable _ops;
+
+    private EngineModel(EngineConfig config, OpTable ops, IOpEstimator estimator)
+    {
+        Config = config;
+        _ops = ops;
+        Estimator = estimator;
+        Memory = MemoryModel.Compute(config, ops);
+    }
+
+    public EngineConfig Config { get; }
+
+    public IOpEstimator Estimator { get; }
+
+    public OpTable Ops => _ops;
+
+    public MemoryFit Memory { get; }
+
+    public int AttentionDp => Config.Parallel.AttentionDp;
+
+    /// <summary>Validates the mapping, compiles the op table and fits memory. Throws on an impossible mapping or a missing dtype.</summary>
+    public static EngineModel Create(EngineConfig config, IOpEstimator? estimator = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        MappingRules.Validate(config.Model, config.Parallel);
+        var ops = OpTableCompiler.Compile(config.Model, config.Parallel, config.Quant, config.System);
+        estimator ??= new RooflineEstimator(HardwareParams.From(config.System), EfficiencyParams.Default);
+        return new EngineModel(config, ops, estimator);
+    }
+
+    /// <summary>Milliseconds of one step on one attention rank (kernels plus the framework's per-step overhead).</summary>
+    public double StepMs(in StepShape perRank) =>
+        (StepLatency.Seconds(_ops.Ops, perRank, Estimator) * 1000.0) + Config.Backend.StepOverheadMs;
+
+    /// <summary>
+    /// Prefill of <paramref name="batch"/> prompts of <paramref name="isl"/> tokens on one attention rank, in chunks of
+    /// the framework's max_num_tokens (each chunk attends to the earlier ones).
+    /// </summary>
+    public double PrefillMs(int isl, int batch = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(isl);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
+        int chunk = Config.Backend.MaxNumTokens;
+        double total = 0;
+
+        // Whole prompts share a step while they fit; a longer prompt is split into chunks.
+        if ((long)isl * batch <= chunk || isl > chunk)
+        {
+            int perStep = isl > chunk ? 1 : batch;
+            int steps = isl > chunk ? batch : 1;
+            for (int done = 0; done < isl; done += chunk)
+            {
+                int len = Math.Min(chunk, isl - done);
+                total += StepMs(StepShape.Prefill(perStep, len, done)) * steps;
+            }
+
+            return total;
+        }
+
+        int promptsPerStep = Math.Max(1, chunk / isl);
+        for (int left = batch; left > 0; left -= promptsPerStep)
+        {
+            total += StepMs(StepShape.Prefill(Math.Min(promptsPerStep, left), isl));
+        }
+
+        return total;
+    }
+
+    /// <summary>Time to first token of one request alone on the engine (batch 1, no queueing, no serving overhead).</summary>
+    public double PrefillTtftMs(int isl) => PrefillMs(isl, 1);
+
+    /// <summary>
+    /// Inter-token latency with <paramref name="batch"/> requests decoding at mean context <paramref name="context"/>,
+    /// spread evenly over the attention-DP ranks.
+    /// </summary>
+    public double DecodeItlMs(double batch, double context)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
+        return StepMs(StepShape.Decode(Math.Max(1.0, batch / AttentionDp), context));
+    }
+
+    /// <summary>Latency of each op in a step, for breakdowns.</summary>
+    public IReadOnlyList<(string Name, OpGroup Group, double Ms)> Breakdown(in StepShape perRank)
+    {
+        var result = new List<(string, OpGroup, double)>(_ops.Count);
+        var ops = _ops.Ops;
+        for (int i = 0; i < ops.Length; i++)
+        {
+            result.Add((_ops.Names[i], ops[i].Group, Estimator.OpSeconds(ops[i], perRank) * 1000.0));
+        }
+
+        return result;
+    }
+}

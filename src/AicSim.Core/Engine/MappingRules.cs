@@ -1,0 +1,93 @@
+using AicSim.Core.Errors;
+using AicSim.Core.Specs;
+
+namespace AicSim.Core.Engine;
+
+/// <summary>Which mappings a model admits (DOMAIN.md §2), with messages that name the number and the fix.</summary>
+public static class MappingRules
+{
+    /// <summary>The offline path needs at least this many attention heads per GPU.</summary>
+    public const int MinHeadsPerGpu = 4;
+
+    /// <summary>Every reason the mapping cannot run this model; empty when it can.</summary>
+    public static IReadOnlyList<string> Problems(ModelSpec model, ParallelConfig par)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(par);
+        var problems = new List<string>(par.Problems(model.IsMoe));
+        if (problems.Count > 0)
+        {
+            return problems;
+        }
+
+        int tp = par.Tp;
+        int heads = model.NumAttentionHeads;
+        int maxTp = LargestTpWithEnoughHeads(heads);
+        if (heads % tp != 0)
+        {
+            problems.Add(
+                $"{model.ShortName} has {heads} attention heads, which TP{tp} does not divide evenly. " +
+                $"Use a tensor-parallel size that divides {heads} (at most {maxTp}; in a profile set maxNumGpusPerEngine: {maxTp}).");
+        }
+        else if (heads / tp < MinHeadsPerGpu)
+        {
+            problems.Add(
+                $"{model.ShortName} has {heads} attention heads; TP{tp} leaves {heads / tp} per GPU, below the {MinHeadsPerGpu} the offline path needs. " +
+                $"Set maxNumGpusPerEngine: {maxTp} (or --tp {maxTp}).");
+        }
+
+        // KV heads split evenly, or are replicated when tp is a multiple of them (each GPU keeps one copy).
+        int kv = model.NumKeyValueHeads;
+        if (model.Family != ArchitectureFamily.MlaMoe && kv % tp != 0 && tp % kv != 0)
+        {
+            problems.Add($"{model.ShortName} has {kv} KV heads; TP{tp} neither divides them nor replicates them evenly. Use a TP that divides {kv} or is a multiple of it.");
+        }
+
+        if (model.IntermediateSize > 0 && model.DenseFfnLayers > 0 && model.IntermediateSize % tp != 0)
+        {
+            problems.Add($"{model.ShortName}'s FFN width {model.IntermediateSize} is not divisible by TP{tp}.");
+        }
+
+        if (model.IsMoe)
+        {
+            if (model.NumExperts % par.MoeEp != 0)
+            {
+                problems.Add($"{model.ShortName} has {model.NumExperts} experts, which an expert split of {par.MoeEp} does not divide. Use an expert-parallel size that divides {model.NumExperts}.");
+            }
+
+            if (model.MoeIntermediateSize % par.MoeTp != 0)
+            {
+                problems.Add($"{model.ShortName}'s expert width {model.MoeIntermediateSize} is not divisible by moe-tp {par.MoeTp}.");
+            }
+        }
+
+        if (par.Pp > model.NumLayers)
+        {
+            problems.Add($"pp {par.Pp} exceeds {model.ShortName}'s {model.NumLayers} layers.");
+        }
+
+        return problems;
+    }
+
+    /// <summary>Throws <see cref="UnsupportedException"/> listing every problem.</summary>
+    public static void Validate(ModelSpec model, ParallelConfig par)
+    {
+        var problems = Problems(model, par);
+        if (problems.Count > 0)
+        {
+            throw new UnsupportedException(string.Join(" ", problems));
+        }
+    }
+
+    /// <summary>Largest power-of-two TP that divides the heads and leaves at least 4 per GPU (Qwen3-0.6B, 16 heads: 4).</summary>
+    public static int LargestTpWithEnoughHeads(int heads)
+    {
+        int tp = 1;
+        while (heads % (tp * 2) == 0 && heads / (tp * 2) >= MinHeadsPerGpu)
+        {
+            tp *= 2;
+        }
+
+        return tp;
+    }
+}

@@ -1,0 +1,55 @@
+using AicSim.Core.Ops;
+using AicSim.Core.Specs;
+
+namespace AicSim.Core.Engine;
+
+/// <summary>
+/// Memory per GPU (DOMAIN.md §6): weights / (tp·pp) (experts / ep) + activations + framework + NCCL buffers;
+/// the KV budget is a fraction of what is left.
+/// </summary>
+public static class MemoryModel
+{
+    /// <summary>NCCL buffers for a communicator of more than one GPU (aiconfigurator's nccl_mem for 4–8 GPUs: 392 MB).</summary>
+    public const double CommunicationBufferBytes = 411_041_792;
+
+    public static MemoryFit Compute(EngineConfig engine, OpTable ops)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(ops);
+        var m = engine.Model;
+        var par = engine.Parallel;
+        double capacity = engine.System.MemoryBytes;
+
+        // The op table holds every GEMM's weights; add the embedding table (vocab-parallel over tp) unless tied to the LM head.
+        double weights = ops.WeightBytesPerGpu() + (m.TieWordEmbeddings ? 0 : (double)m.VocabSize * m.HiddenSize * 2.0 / par.Tp);
+        weights /= par.Pp;
+
+        // Workspace for the largest step: about 16 hidden-sized bf16 activations per token in flight.
+        double activations = engine.Backend.MaxNumTokens * (double)m.HiddenSize * 2.0 * 16.0;
+        double comm = par.Gpus > 1 ? CommunicationBufferBytes : 0;
+        double left = capacity - weights - activations - engine.Backend.FrameworkMemoryBytes - comm;
+        double budget = Math.Max(0, left * engine.Backend.KvCacheFraction);
+        double perToken = KvBytesPerToken(m, par, engine.Quant.KvCache);
+        long tokens = (long)Math.Floor(budget / perToken) * par.AttentionDp;
+        return new MemoryFit(capacity, weights, activations, engine.Backend.FrameworkMemoryBytes, comm, budget, perToken, tokens);
+    }
+
+    /// <summary>
+    /// KV bytes one token costs on one GPU: GQA 2·ceil(n_kv/tp)·d·L/pp·bytes; MLA (kv_lora + rope)·L/pp·bytes, replicated on
+    /// every tensor rank. Sliding-window layers are counted as full ones (what a framework without a hybrid allocator reserves).
+    /// </summary>
+    public static double KvBytesPerToken(ModelSpec model, ParallelConfig par, QuantMode kvQuant)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(par);
+        double bytes = QuantModes.BytesPerElement(kvQuant);
+        double layers = model.NumLayers / (double)par.Pp;
+        if (model.Family == ArchitectureFamily.MlaMoe)
+        {
+            return (model.KvLoraRank + model.QkRopeHeadDim) * layers * bytes;
+        }
+
+        double kvHeads = Math.Ceiling(model.NumKeyValueHeads / (double)par.Tp);
+        return 2.0 * kvHeads * model.HeadDim * layers * bytes;
+    }
+}

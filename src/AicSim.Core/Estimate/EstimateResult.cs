@@ -1,0 +1,17 @@
+using AicSim.Core.Serving;
+
+namespace AicSim.Core.Estimate;
+
+/// <summary>The answer to an <see cref="EstimateRequest"/>.</summary>
+public sealed record EstimateResult(EstimateRequest Request, ServingEstimate Serving, IReadOnlyList<EngineSummary> Engines)
+{
+    /// <summary>Whether every engine fits in GPU memory with room for KV cache.</summary>
+    public bool Fits => Engines.All(e => e.Memory.Fits);
+
+    /// <summary>Request readings, serving notes and memory warnings together.</summary>
+    public IEnumerable<string> Notes =>
+        Request.Readings
+            .Concat(Serving.Notes)
+            .Concat(Engines.Where(e => !e.Memory.Fits).Select(e =>
+                $"{e.Role} engine {e.Mapping} does not fit: {e.Memory.UsedBeforeKvBytes / (1L << 30):F1} GiB per GPU before KV cache, of {e.Memory.CapacityBytes / (1L << 30):F1} GiB."));
+}

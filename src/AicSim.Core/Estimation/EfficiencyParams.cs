@@ -1,0 +1,63 @@
+using System.Runtime.InteropServices;
+
+namespace AicSim.Core.Estimation;
+
+/// <summary>
+/// The roofline's empirical constants: how close kernels get to peak, as a function of shape, and fixed costs.
+/// Few and physical on purpose, so a calibration cannot memorise measurements.
+/// </summary>
+/// <remarks>
+/// Defaults: memory efficiency 0.8 and 3 µs per memory-bound kernel follow DOMAIN.md §6 (and aiconfigurator's
+/// mem_bw_empirical_scaling_factor / mem_empirical_constant_latency); GEMM efficiency 0.8 at large m matches the
+/// ~790 TFLOP/s of a 8192³ bf16 matmul on H200 (GPU.md) against a 989 TFLOP/s peak; flash-attention at 0.6 of
+/// peak for long sequences; NCCL/custom all-reduce ≈ 8 µs on NVLink, 20 µs across the network, P2P 10 µs.
+/// </remarks>
+[StructLayout(LayoutKind.Sequential)]
+public struct EfficiencyParams
+{
+    /// <summary>GEMM compute efficiency at large m.</summary>
+    public double GemmEfficiency;
+
+    /// <summary>m at which a GEMM reaches half of <see cref="GemmEfficiency"/> (tile under-use at small m).</summary>
+    public double GemmHalfEfficiencyTokens;
+
+    /// <summary>Extra factor on grouped expert GEMMs (routing imbalance, smaller tiles).</summary>
+    public double MoeEfficiency;
+
+    /// <summary>Share of HBM bandwidth that streaming kernels achieve.</summary>
+    public double MemoryEfficiency;
+
+    /// <summary>Fixed cost of one kernel launch.</summary>
+    public double KernelOverheadSec;
+
+    /// <summary>Flash-attention compute efficiency at long sequence.</summary>
+    public double AttentionEfficiency;
+
+    /// <summary>Sequence length at which context attention reaches half of <see cref="AttentionEfficiency"/>.</summary>
+    public double AttentionHalfEfficiencyTokens;
+
+    /// <summary>Compute efficiency of generation attention (many small heads, one query).</summary>
+    public double DecodeAttentionEfficiency;
+
+    /// <summary>Share of link bandwidth collectives achieve.</summary>
+    public double CommunicationEfficiency;
+
+    public double NvlinkLatencySec;
+
+    public double NetworkLatencySec;
+
+    public static EfficiencyParams Default => new()
+    {
+        GemmEfficiency = 0.8,
+        GemmHalfEfficiencyTokens = 64,
+        MoeEfficiency = 0.8,
+        MemoryEfficiency = 0.8,
+        KernelOverheadSec = 3e-6,
+        AttentionEfficiency = 0.6,
+        AttentionHalfEfficiencyTokens = 512,
+        DecodeAttentionEfficiency = 0.3,
+        CommunicationEfficiency = 0.8,
+        NvlinkLatencySec = 8e-6,
+        NetworkLatencySec = 20e-6,
+    };
+}

@@ -1,0 +1,16 @@
+using AicSim.Core.Ops;
+
+namespace AicSim.Core.Estimation;
+
+/// <summary>
+/// Prices one op of a step. The roofline implements it; a kernel-table estimator (measured latencies,
+/// interpolated, with the roofline as fallback) plugs in here too.
+/// </summary>
+public interface IOpEstimator
+{
+    /// <summary>Short name for reports: "roofline", "tables", ...</summary>
+    string Name { get; }
+
+    /// <summary>Seconds spent on all repetitions of the op in a step on one GPU.</summary>
+    double OpSeconds(in Op op, in StepShape shape);
+}

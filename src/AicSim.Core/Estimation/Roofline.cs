@@ -1,0 +1,159 @@
+using AicSim.Core.Ops;
+
+namespace AicSim.Core.Estimation;
+
+/// <summary>
+/// Per-op latency from a roofline with shape-dependent efficiency: t = max(flops / (peak·η_c), bytes / (bw·η_m)) + launch.
+/// Static, allocation-free, branch-light and free of managed types so an ILGPU kernel can call it: this is the one
+/// source of truth for both the CPU loop and the GPU sweep.
+/// </summary>
+public static class Roofline
+{
+    /// <summary>Seconds one GPU spends on all repetitions (<see cref="Op.Count"/>) of <paramref name="op"/> in a step.</summary>
+    public static double OpSeconds(in Op op, in StepShape shape, in HardwareParams hw, in EfficiencyParams eff)
+    {
+        double m = ScopeTokens(op.Scope, shape);
+        double one;
+        switch (op.Kind)
+        {
+            case OpKind.Gemm:
+                one = GemmSeconds(op, m, hw, eff);
+                break;
+            case OpKind.MoeExperts:
+                one = MoeSeconds(op, m, hw, eff);
+                break;
+            case OpKind.ContextAttention:
+                one = ContextAttentionSeconds(op, shape, hw, eff);
+                break;
+            case OpKind.GenerationAttention:
+                one = GenerationAttentionSeconds(op, shape, hw, eff);
+                break;
+            case OpKind.ElementWise:
+                one = m <= 0 ? 0 : (m * op.BytesPerToken / (hw.MemoryBandwidthBytesPerSec * eff.MemoryEfficiency)) + eff.KernelOverheadSec;
+                break;
+            default:
+                one = CommunicationSeconds(op, m, hw, eff);
+                break;
+        }
+
+        return op.Count * one;
+    }
+
+    /// <summary>Tokens an op sees in a step: its GEMM m or message rows.</summary>
+    public static double ScopeTokens(TokenScope scope, in StepShape s) => scope switch
+    {
+        TokenScope.PrefillTokens => s.PrefillSequences * s.PrefillTokensPerSequence,
+        TokenScope.DecodeTokens => s.DecodeSequences,
+        TokenScope.Sequences => s.PrefillSequences + s.DecodeSequences,
+        _ => (s.PrefillSequences * s.PrefillTokensPerSequence) + s.DecodeSequences,
+    };
+
+    /// <summary>GEMM: flops 2mNK; bytes = weights NK + activations mK in and mN out.</summary>
+    public static double GemmSeconds(in Op op, double m, in HardwareParams hw, in EfficiencyParams eff)
+    {
+        if (m <= 0)
+        {
+            return 0;
+        }
+
+        double flops = 2.0 * m * op.N * op.K;
+        double bytes = (op.N * op.K * op.WeightBytesPerElement) + (m * op.K * op.ActivationBytesPerElement) + (m * op.N * 2.0);
+        double computeEff = eff.GemmEfficiency * m / (m + eff.GemmHalfEfficiencyTokens);
+        double compute = flops / (hw.Peak(op.Compute) * computeEff);
+        double memory = bytes / (hw.MemoryBandwidthBytesPerSec * eff.MemoryEfficiency);
+        return Math.Max(compute, memory) + eff.KernelOverheadSec;
+    }
+
+    /// <summary>
+    /// Grouped expert GEMM over the token-expert pairs this GPU owns. Weights are read only for the experts the batch
+    /// touches: E_local·(1 − (1 − k/E)^T) for T tokens routed uniformly at random.
+    /// </summary>
+    public static double MoeSeconds(in Op op, double localTokens, in HardwareParams hw, in EfficiencyParams eff)
+    {
+        if (localTokens <= 0)
+        {
+            return 0;
+        }
+
+        double pairs = localTokens * op.PairsPerToken;
+        double routedTokens = localTokens * op.TokensGathered;
+        double touched = op.LocalExperts * (1.0 - Math.Exp(routedTokens * op.LogInactiveProbability));
+        if (touched < 1.0)
+        {
+            touched = 1.0;
+        }
+
+        double flops = 2.0 * pairs * op.N * op.K;
+        double bytes = (touched * op.N * op.K * op.WeightBytesPerElement) + (pairs * op.K * (op.ActivationBytesPerElement + 2.0));
+        double tokensPerExpert = pairs / touched;
+        double computeEff = eff.GemmEfficiency * eff.MoeEfficiency * tokensPerExpert / (tokensPerExpert + eff.GemmHalfEfficiencyTokens);
+        double compute = flops / (hw.Peak(op.Compute) * computeEff);
+        double memory = bytes / (hw.MemoryBandwidthBytesPerSec * eff.MemoryEfficiency);
+        return Math.Max(compute, memory) + eff.KernelOverheadSec;
+    }
+
+    /// <summary>
+    /// Causal flash attention for b prompts of s new tokens after p cached ones: query-key pairs
+    /// b·s·(p + (s+1)/2), capped by the window; flops = 2·heads·(d_qk + d_v)·pairs.
+    /// </summary>
+    public static double ContextAttentionSeconds(in Op op, in StepShape s, in HardwareParams hw, in EfficiencyParams eff)
+    {
+        double b = s.PrefillSequences;
+        double len = s.PrefillTokensPerSequence;
+        if (b <= 0 || len <= 0)
+        {
+            return 0;
+        }
+
+        double meanKeys = s.PrefillPastTokens + ((len + 1.0) * 0.5);
+        if (op.Window > 0 && meanKeys > op.Window)
+        {
+            meanKeys = op.Window;
+        }
+
+        double pairs = b * len * meanKeys;
+        double flops = 2.0 * op.Heads * (op.QkDim + op.VDim) * pairs;
+        double keys = s.PrefillPastTokens + len;
+        double bytes = b * ((len * op.Heads * (op.QkDim + op.VDim) * 2.0) + (keys * op.KvElementsPerToken * op.KvBytesPerElement));
+        double computeEff = eff.AttentionEfficiency * len / (len + eff.AttentionHalfEfficiencyTokens);
+        double compute = flops / (hw.PeakBf16FlopsPerSec * computeEff);
+        double memory = bytes / (hw.MemoryBandwidthBytesPerSec * eff.MemoryEfficiency);
+        return Math.Max(compute, memory) + eff.KernelOverheadSec;
+    }
+
+    /// <summary>One query per sequence over its cache: bytes = b·ctx·kv_elements·kv_bytes; flops = 2·b·heads·ctx·(d_qk + d_v).</summary>
+    public static double GenerationAttentionSeconds(in Op op, in StepShape s, in HardwareParams hw, in EfficiencyParams eff)
+    {
+        double b = s.DecodeSequences;
+        if (b <= 0)
+        {
+            return 0;
+        }
+
+        double ctx = s.DecodeContext;
+        if (op.Window > 0 && ctx > op.Window)
+        {
+            ctx = op.Window;
+        }
+
+        double bytes = b * ctx * op.KvElementsPerToken * op.KvBytesPerElement;
+        double flops = 2.0 * b * op.Heads * ctx * (op.QkDim + op.VDim);
+        double compute = flops / (hw.PeakBf16FlopsPerSec * eff.DecodeAttentionEfficiency);
+        double memory = bytes / (hw.MemoryBandwidthBytesPerSec * eff.MemoryEfficiency);
+        return Math.Max(compute, memory) + eff.KernelOverheadSec;
+    }
+
+    /// <summary>Bandwidth term on NVLink or the network, plus the link's latency.</summary>
+    public static double CommunicationSeconds(in Op op, double tokens, in HardwareParams hw, in EfficiencyParams eff)
+    {
+        if (tokens <= 0)
+        {
+            return 0;
+        }
+
+        bool network = op.OverNetwork != 0;
+        double bw = (network ? hw.NetworkBandwidthBytesPerSec : hw.NvlinkBandwidthBytesPerSec) * eff.CommunicationEfficiency;
+        double latency = network ? eff.NetworkLatencySec : eff.NvlinkLatencySec;
+        return (tokens * op.BytesPerToken / bw) + latency;
+    }
+}

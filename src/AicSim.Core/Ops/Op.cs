@@ -1,0 +1,56 @@
+using System.Runtime.InteropServices;
+using AicSim.Core.Specs;
+
+namespace AicSim.Core.Ops;
+
+/// <summary>
+/// One operator of a forward step on one GPU, as plain numbers so the same table runs in a CPU loop and in an
+/// ILGPU kernel. Sizes are per shard (already divided by the mapping). Fields a kind does not use stay zero.
+/// </summary>
+/// <remarks>
+/// Field meaning per <see cref="Kind"/>:
+/// <list type="bullet">
+/// <item>Gemm: N, K; weights N·K at <see cref="WeightBytesPerElement"/>.</item>
+/// <item>MoeExperts: N = 3·I_e/moe_tp (gate, up, down), K = hidden; <see cref="LocalExperts"/>, <see cref="PairsPerToken"/>,
+/// <see cref="TokensGathered"/> and <see cref="LogInactiveProbability"/> = ln(1 − k/E) for the expected number of experts a batch touches.</item>
+/// <item>ContextAttention / GenerationAttention: <see cref="Heads"/>, <see cref="QkDim"/>, <see cref="VDim"/>,
+/// <see cref="KvElementsPerToken"/> (per layer per GPU), <see cref="Window"/> (0 = full), <see cref="KvBytesPerElement"/>.</item>
+/// <item>ElementWise: <see cref="BytesPerToken"/> read plus written.</item>
+/// <item>Communication: <see cref="BytesPerToken"/> already multiplied by the algorithm's factor
+/// (ring all-reduce 2(r−1)/r, all-to-all (r−1)/r, all-gather (r−1)); <see cref="OverNetwork"/> picks the link.</item>
+/// </list>
+/// </remarks>
+[StructLayout(LayoutKind.Sequential)]
+public struct Op
+{
+    public OpKind Kind;
+    public TokenScope Scope;
+    public OpGroup Group;
+    public ComputeType Compute;
+
+    /// <summary>How many times the op runs per step (usually the layer count it belongs to).</summary>
+    public double Count;
+
+    public double N;
+    public double K;
+    public double WeightBytesPerElement;
+    public double ActivationBytesPerElement;
+
+    /// <summary>1 when the weights are counted by another op (MLA's absorbed BMMs reuse kv_b); else 0.</summary>
+    public double SharesWeights;
+
+    public double LocalExperts;
+    public double PairsPerToken;
+    public double TokensGathered;
+    public double LogInactiveProbability;
+
+    public double Heads;
+    public double QkDim;
+    public double VDim;
+    public double KvElementsPerToken;
+    public double KvBytesPerElement;
+    public double Window;
+
+    public double BytesPerToken;
+    public double OverNetwork;
+}

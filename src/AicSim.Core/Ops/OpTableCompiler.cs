@@ -1,0 +1,271 @@
+using AicSim.Core.Specs;
+
+namespace AicSim.Core.Ops;
+
+/// <summary>
+/// Decomposes a model under a mapping into the ops of one forward step on one GPU (DOMAIN.md §6).
+/// Three families in code — dense GQA, GQA+MoE, MLA+MoE — and every model difference in <see cref="ModelSpec"/> data.
+/// </summary>
+/// <remarks>
+/// Notation: L layers, h hidden, n heads, n_kv KV heads, d head dim, I FFN width, V vocab, E experts, k top-k,
+/// I_e expert width. Per GPU: n/tp heads; ceil(n_kv/tp) KV heads (KV heads are replicated when tp &gt; n_kv).
+/// Under attention DP each rank holds full attention (tp = 1 inside the rank) and its own sequences.
+/// Activations move in bf16 except where the quantised kernel reads fp8/fp4 inputs.
+/// </remarks>
+public static class OpTableCompiler
+{
+    public static OpTable Compile(ModelSpec model, ParallelConfig par, QuantConfig quant, SystemSpec system)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(par);
+        ArgumentNullException.ThrowIfNull(quant);
+        ArgumentNullException.ThrowIfNull(system);
+        var b = new Builder(model, par, quant, system);
+        b.Build();
+        return new OpTable([.. b.Ops], [.. b.Names]);
+    }
+
+    private sealed class Builder(ModelSpec m, ParallelConfig par, QuantConfig quant, SystemSpec system)
+    {
+        public List<Op> Ops { get; } = [];
+
+        public List<string> Names { get; } = [];
+
+        private double H => m.HiddenSize;
+
+        private int Tp => par.Tp;
+
+        public void Build()
+        {
+            // The compute types the quantisation needs must exist on this GPU: fail here, not with a zero peak later.
+            QuantModes.ComputeOn(quant.Gemm, system);
+            if (m.IsMoe)
+            {
+                QuantModes.ComputeOn(quant.Moe, system);
+            }
+
+            double layers = m.NumLayers;
+            Add("embedding", ElementWise(OpGroup.EmbeddingAndLogits, 1, H * 2.0 * 2.0));
+            Add("norms", ElementWise(OpGroup.Norms, 2 * layers, 2.0 * H * 2.0));
+
+            if (m.Family == ArchitectureFamily.MlaMoe)
+            {
+                AddMlaAttention(layers);
+            }
+            else
+            {
+                AddGqaAttention(layers);
+            }
+
+            AddAllReduce("attention all-reduce", layers, Tp);
+
+            if (m.DenseFfnLayers > 0)
+            {
+                AddDenseFfn("ffn", m.DenseFfnLayers, m.IntermediateSize, OpGroup.Ffn);
+                AddAllReduce("ffn all-reduce", m.DenseFfnLayers, Tp);
+            }
+
+            if (m.IsMoe)
+            {
+                AddMoe(m.MoeLayers);
+            }
+
+            Add("final norm + logits", Gemm(OpGroup.EmbeddingAndLogits, TokenScope.Sequences, 1, m.VocabSize / (double)Tp, H, QuantMode.Bf16));
+            if (Tp > 1)
+            {
+                Add("logits all-gather", Comm(OpGroup.EmbeddingAndLogits, TokenScope.Sequences, 1, Tp, m.VocabSize / (double)Tp * 4.0 * (Tp - 1)));
+            }
+
+            if (par.Pp > 1)
+            {
+                // One activation hand-off per stage boundary; stages of one engine sit on consecutive GPUs.
+                bool network = par.Tp * par.AttentionDp * 2 > system.NvlinkDomainGpus;
+                var op = Comm(OpGroup.Communication, TokenScope.AllTokens, par.Pp - 1, 2, H * 2.0);
+                op.OverNetwork = network ? 1 : 0;
+                Add("pipeline send", op);
+            }
+        }
+
+        private void AddGqaAttention(double layers)
+        {
+            double heads = m.NumAttentionHeads / (double)Tp;
+            double kvHeads = Math.Ceiling(m.NumKeyValueHeads / (double)Tp);
+            double d = m.HeadDim;
+            Add("qkv proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, (heads + (2 * kvHeads)) * d, H, quant.Gemm));
+
+            double windowed = m.SlidingWindow > 0 ? m.SlidingWindowLayers : 0;
+            double full = layers - windowed;
+            double kvElems = 2 * kvHeads * d;
+            double kvBytes = QuantModes.BytesPerElement(quant.KvCache);
+            if (full > 0)
+            {
+                Add("context attention", Attention(OpKind.ContextAttention, full, heads, d, d, kvElems, kvBytes, 0));
+                Add("generation attention", Attention(OpKind.GenerationAttention, full, heads, d, d, kvElems, kvBytes, 0));
+            }
+
+            if (windowed > 0)
+            {
+                Add("context attention (sliding window)", Attention(OpKind.ContextAttention, windowed, heads, d, d, kvElems, kvBytes, m.SlidingWindow));
+                Add("generation attention (sliding window)", Attention(OpKind.GenerationAttention, windowed, heads, d, d, kvElems, kvBytes, m.SlidingWindow));
+            }
+
+            Add("o proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, heads * d, quant.Gemm));
+        }
+
+        private void AddMlaAttention(double layers)
+        {
+            double heads = m.NumAttentionHeads / (double)Tp;
+            double qk = m.QkNopeHeadDim + m.QkRopeHeadDim;
+            double latent = m.KvLoraRank + m.QkRopeHeadDim;
+            double kvBytes = QuantModes.BytesPerElement(quant.KvCache);
+            double window = m.SparseAttentionTopK;
+
+            // The down-projections are small and replicated on every tensor rank.
+            Add("q/kv down proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, m.QLoraRank + latent, H, quant.Gemm));
+            Add("q up proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, heads * qk, m.QLoraRank, quant.Gemm));
+
+            // Prefill decompresses the latent into per-head k and v, then runs ordinary attention.
+            Add("kv up proj (prefill)", Gemm(OpGroup.Attention, TokenScope.PrefillTokens, layers, heads * (m.QkNopeHeadDim + m.VHeadDim), m.KvLoraRank, quant.Gemm));
+            Add("context attention (MLA)", Attention(OpKind.ContextAttention, layers, heads, qk, m.VHeadDim, latent, kvBytes, window));
+
+            // Decode absorbs kv_b into the query and output (two batched GEMMs over heads) and attends over the latent.
+            var absorbQ = Gemm(OpGroup.Attention, TokenScope.DecodeTokens, layers, heads * m.KvLoraRank, m.QkNopeHeadDim, QuantMode.Bf16);
+            absorbQ.SharesWeights = 1;
+            Add("absorbed q bmm (decode)", absorbQ);
+            Add("generation attention (MLA)", Attention(OpKind.GenerationAttention, layers, heads, latent, m.KvLoraRank, latent, kvBytes, window));
+            var absorbO = Gemm(OpGroup.Attention, TokenScope.DecodeTokens, layers, heads * m.VHeadDim, m.KvLoraRank, QuantMode.Bf16);
+            absorbO.SharesWeights = 1;
+            Add("absorbed v bmm (decode)", absorbO);
+
+            Add("o proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, heads * m.VHeadDim, quant.Gemm));
+        }
+
+        private void AddDenseFfn(string name, double layers, double width, OpGroup group)
+        {
+            double local = width / Tp;
+            Add($"{name} gate+up", Gemm(group, TokenScope.AllTokens, layers, 2 * local, H, quant.Gemm));
+            Add($"{name} activation", ElementWise(group, layers, (2 * local * 2.0) + (local * 2.0)));
+            Add($"{name} down", Gemm(group, TokenScope.AllTokens, layers, H, local, quant.Gemm));
+        }
+
+        private void AddMoe(double layers)
+        {
+            int gpus = par.Tp * par.AttentionDp;
+            double experts = m.NumExperts;
+            double k = m.ExpertsPerToken;
+            Add("router", Gemm(OpGroup.Moe, TokenScope.AllTokens, layers, experts, H, QuantMode.Bf16));
+
+            // Tokens the experts of one GPU see: with attention DP the ranks' tokens are gathered (×dp);
+            // each token goes to k of E experts, this GPU owns E/ep of them, each split moe_tp ways.
+            double gathered = par.AttentionDp;
+            var moe = new Op
+            {
+                Kind = OpKind.MoeExperts,
+                Scope = TokenScope.AllTokens,
+                Group = OpGroup.Moe,
+                Compute = QuantModes.ComputeOn(quant.Moe, system),
+                Count = layers,
+                N = 3.0 * m.MoeIntermediateSize / par.MoeTp,
+                K = H,
+                WeightBytesPerElement = QuantModes.BytesPerElement(quant.Moe),
+                ActivationBytesPerElement = QuantModes.ActivationBytes(QuantModes.ComputeOn(quant.Moe, system)),
+                LocalExperts = experts / par.MoeEp,
+                PairsPerToken = gathered * k / par.MoeEp,
+                TokensGathered = gathered,
+                LogInactiveProbability = Math.Log(1.0 - (k / experts)),
+            };
+            Add("routed experts", moe);
+            Add("moe activation", ElementWise(OpGroup.Moe, layers, k * gathered / par.MoeEp * 3.0 * m.MoeIntermediateSize / par.MoeTp * 2.0));
+
+            if (m.SharedExpertIntermediateSize > 0)
+            {
+                AddDenseFfn("shared expert", layers, m.SharedExpertIntermediateSize, OpGroup.Moe);
+            }
+
+            if (par.AttentionDp > 1)
+            {
+                // Dispatch (quantised activations) and combine (bf16) between attention ranks and expert owners.
+                double factor = (gpus - 1.0) / gpus;
+                double dispatch = k * H * QuantModes.ActivationBytes(QuantModes.ComputeOn(quant.Moe, system)) * factor;
+                double combine = k * H * 2.0 * factor;
+                Add("moe dispatch all-to-all", CommOn(layers, gpus, dispatch));
+                Add("moe combine all-to-all", CommOn(layers, gpus, combine));
+            }
+            else
+            {
+                AddAllReduce("moe all-reduce", layers, gpus);
+            }
+        }
+
+        private void AddAllReduce(string name, double count, int ranks)
+        {
+            if (ranks <= 1 || count <= 0)
+            {
+                return;
+            }
+
+            double bytes = H * 2.0 * 2.0 * (ranks - 1) / ranks;
+            Add(name, CommOn(count, ranks, bytes));
+        }
+
+        private Op CommOn(double count, int ranks, double bytesPerToken) =>
+            Comm(OpGroup.Communication, TokenScope.AllTokens, count, ranks, bytesPerToken);
+
+        private Op Comm(OpGroup group, TokenScope scope, double count, int ranks, double bytesPerToken) => new()
+        {
+            Kind = OpKind.Communication,
+            Scope = scope,
+            Group = group,
+            Count = count,
+            BytesPerToken = bytesPerToken,
+            OverNetwork = ranks > system.NvlinkDomainGpus ? 1 : 0,
+        };
+
+        private Op Gemm(OpGroup group, TokenScope scope, double count, double n, double k, QuantMode mode)
+        {
+            var compute = QuantModes.ComputeOn(mode, system);
+            return new Op
+            {
+                Kind = OpKind.Gemm,
+                Scope = scope,
+                Group = group,
+                Compute = compute,
+                Count = count,
+                N = n,
+                K = k,
+                WeightBytesPerElement = QuantModes.BytesPerElement(mode),
+                ActivationBytesPerElement = QuantModes.ActivationBytes(compute),
+            };
+        }
+
+        private static Op ElementWise(OpGroup group, double count, double bytesPerToken) => new()
+        {
+            Kind = OpKind.ElementWise,
+            Scope = TokenScope.AllTokens,
+            Group = group,
+            Count = count,
+            BytesPerToken = bytesPerToken,
+        };
+
+        private static Op Attention(OpKind kind, double count, double heads, double qkDim, double vDim, double kvElements, double kvBytes, double window) => new()
+        {
+            Kind = kind,
+            Scope = kind == OpKind.ContextAttention ? TokenScope.PrefillTokens : TokenScope.DecodeTokens,
+            Group = OpGroup.Attention,
+            Compute = ComputeType.Bf16,
+            Count = count,
+            Heads = heads,
+            QkDim = qkDim,
+            VDim = vDim,
+            KvElementsPerToken = kvElements,
+            KvBytesPerElement = kvBytes,
+            Window = window,
+        };
+
+        private void Add(string name, Op op)
+        {
+            Ops.Add(op);
+            Names.Add(name);
+        }
+    }
+}

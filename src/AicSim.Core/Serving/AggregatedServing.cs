@@ -1,0 +1,72 @@
+using AicSim.Core.Engine;
+using AicSim.Core.Ops;
+
+namespace AicSim.Core.Serving;
+
+/// <summary>
+/// One engine serving prefill and decode together with continuous batching, at a fixed concurrency (closed loop).
+/// </summary>
+/// <remarks>
+/// TPOT: over one request's life of osl steps, each of the c requests per rank enters once, so c prefills are mixed
+/// into the decode steps: TPOT = t_decode(c) + c·Δt_prefill / osl, where Δt_prefill is what a prompt adds to a step.
+/// TTFT: requests of a closed-loop benchmark arrive together (same ISL/OSL, so they also finish together): the c
+/// prompts queue behind each other, chunked at max_num_tokens, so the mean wait is (c+1)/(2c) of prefilling all c.
+/// That makes TTFT grow about linearly with concurrency, as the measurements do (SOURCES.md).
+/// </remarks>
+public static class AggregatedServing
+{
+    public static ServingEstimate Estimate(EngineModel engine, Workload workload, int concurrency)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(concurrency);
+        var notes = new List<string>();
+        int dp = engine.AttentionDp;
+
+        // Requests beyond what the KV cache holds wait for a slot; they still count toward concurrency.
+        long capacity = engine.Memory.MaxRequests(workload.Isl, workload.Osl);
+        double inFlight = concurrency;
+        if (capacity < concurrency)
+        {
+            inFlight = Math.Max(1, capacity);
+            notes.Add($"KV cache holds {capacity} requests of {workload.Isl}+{workload.Osl} tokens; the other {concurrency - inFlight} queue.");
+        }
+
+        double perRank = Math.Max(1.0, inFlight / dp);
+        double context = workload.MeanDecodeContext;
+        double decodeMs = engine.StepMs(StepShape.Decode(perRank, context));
+
+        double prefillExtraMs = 0;
+        int chunk = engine.Config.Backend.MaxNumTokens;
+        for (int done = 0; done < workload.Isl; done += chunk)
+        {
+            int len = Math.Min(chunk, workload.Isl - done);
+            var mixed = new StepShape
+            {
+                PrefillSequences = 1,
+                PrefillTokensPerSequence = len,
+                PrefillPastTokens = done,
+                DecodeSequences = perRank,
+                DecodeContext = context,
+            };
+            prefillExtraMs += engine.StepMs(mixed) - decodeMs;
+        }
+
+        double tpot = decodeMs + (perRank * prefillExtraMs / workload.Osl);
+
+        int burst = (int)Math.Ceiling(perRank);
+        double allPrefillsMs = engine.PrefillMs(workload.Isl, burst);
+        double queueWaitFactor = (burst + 1.0) / (2.0 * burst);
+        double ttft = engine.Config.Backend.RequestOverheadMs + (allPrefillsMs * queueWaitFactor);
+        if (inFlight < concurrency)
+        {
+            // Waiting requests start when a running one ends.
+            ttft += (concurrency - inFlight) / inFlight * (ttft + (workload.Osl * tpot));
+        }
+
+        int gpus = engine.Config.Gpus;
+        double requestMs = ttft + ((workload.Osl - 1) * tpot);
+        double throughput = concurrency * workload.Osl / (requestMs / 1000.0) / gpus;
+        return new ServingEstimate(ttft, tpot, throughput, 1000.0 / tpot, gpus, concurrency, notes);
+    }
+}

@@ -1,0 +1,65 @@
+using AicSim.Core.Engine;
+using AicSim.Core.Ops;
+
+namespace AicSim.Core.Serving;
+
+/// <summary>Prefill and decode on separate workers; the KV cache moves from one to the other.</summary>
+/// <param name="PrefillWorkers">Prefill engines.</param>
+/// <param name="PrefillBatch">Prompts one prefill engine runs per step, per attention-DP rank.</param>
+/// <param name="DecodeWorkers">Decode engines.</param>
+/// <param name="DecodeBatch">Requests decoding per attention-DP rank of one decode engine.</param>
+public sealed record DisaggregatedDeployment(int PrefillWorkers, int PrefillBatch, int DecodeWorkers, int DecodeBatch);
+
+/// <summary>Estimates a disaggregated deployment at the load its decode batches imply.</summary>
+/// <remarks>
+/// Concurrency = decode batch × decode workers × decode attention-DP (what the measurements show).
+/// TTFT = overhead + prefill + KV transfer + queueing at the prefill workers (M/D/1 wait ρ/(2(1−ρ))·t_p, ρ ≤ 0.95);
+/// when prefill capacity cannot keep up, the closed loop stretches so the cycle equals concurrency / prefill rate.
+/// TPOT = the decode engine's step at its batch and the mean context.
+/// </remarks>
+public static class DisaggregatedServing
+{
+    public static ServingEstimate Estimate(EngineModel prefill, EngineModel decode, DisaggregatedDeployment deployment, Workload workload)
+    {
+        ArgumentNullException.ThrowIfNull(prefill);
+        ArgumentNullException.ThrowIfNull(decode);
+        ArgumentNullException.ThrowIfNull(deployment);
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(deployment.PrefillWorkers);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(deployment.PrefillBatch);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(deployment.DecodeWorkers);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(deployment.DecodeBatch);
+        var notes = new List<string>();
+
+        double concurrency = (double)deployment.DecodeBatch * deployment.DecodeWorkers * decode.AttentionDp;
+        long decodeCapacity = decode.Memory.MaxRequests(workload.Isl, workload.Osl);
+        if (decodeCapacity < deployment.DecodeBatch * decode.AttentionDp)
+        {
+            notes.Add($"decode KV cache holds {decodeCapacity} requests; batch {deployment.DecodeBatch * decode.AttentionDp} does not fit.");
+        }
+
+        double tpot = decode.StepMs(StepShape.Decode(deployment.DecodeBatch, workload.MeanDecodeContext));
+
+        double prefillStepMs = prefill.PrefillMs(workload.Isl, deployment.PrefillBatch);
+        double transferMs = workload.Isl * prefill.Memory.KvBytesPerToken / prefill.Config.System.NetworkBandwidthBytesPerSec * 1000.0;
+        double ttft0 = prefill.Config.Backend.RequestOverheadMs + prefillStepMs + transferMs;
+
+        // Prefill service rate in requests per ms, across workers and attention-DP ranks.
+        double prefillRate = (double)deployment.PrefillWorkers * prefill.AttentionDp * deployment.PrefillBatch / prefillStepMs;
+        double cycle = ttft0 + (workload.Osl * tpot);
+        double arrival = concurrency / cycle;
+        double rho = Math.Min(0.95, arrival / prefillRate);
+        double ttft = ttft0 + (rho / (2.0 * (1.0 - rho)) * prefillStepMs);
+        double saturatedCycle = concurrency / prefillRate;
+        if (saturatedCycle > cycle)
+        {
+            ttft = Math.Max(ttft, saturatedCycle - (workload.Osl * tpot));
+            notes.Add("prefill workers cannot keep up with the decode batch: requests queue for prefill.");
+        }
+
+        int gpus = (deployment.PrefillWorkers * prefill.Config.Gpus) + (deployment.DecodeWorkers * decode.Config.Gpus);
+        double requestMs = ttft + ((workload.Osl - 1) * tpot);
+        double throughput = concurrency * workload.Osl / (requestMs / 1000.0) / gpus;
+        return new ServingEstimate(ttft, tpot, throughput, 1000.0 / tpot, gpus, concurrency, notes);
+    }
+}

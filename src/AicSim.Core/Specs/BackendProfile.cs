@@ -1,0 +1,36 @@
+namespace AicSim.Core.Specs;
+
+/// <summary>
+/// What a serving framework adds on top of the kernels: fixed per-request and per-step costs, its prefill
+/// chunk, and the memory it keeps for itself.
+/// </summary>
+/// <remarks>
+/// The defaults are first estimates from the measurements' low-load rows (SOURCES.md: TTFT at low load is
+/// dominated by tens of ms of serving overhead); the accuracy issue fits them per system and backend.
+/// Framework memory (3.5 GiB) and the KV fraction (0.9) follow aiconfigurator's system files and DOMAIN.md §6.
+/// </remarks>
+/// <param name="Backend">The framework.</param>
+/// <param name="RequestOverheadMs">Added to every TTFT: HTTP, tokenisation, scheduling, first detokenisation.</param>
+/// <param name="StepOverheadMs">Added to every forward step: scheduler and sampling on the CPU.</param>
+/// <param name="MaxNumTokens">Tokens one forward step takes (prefill chunk size).</param>
+/// <param name="FrameworkMemoryBytes">Memory the framework keeps outside weights and KV (CUDA context, workspaces).</param>
+/// <param name="KvCacheFraction">Share of the memory left after weights that becomes KV cache.</param>
+public sealed record BackendProfile(
+    Backend Backend,
+    double RequestOverheadMs,
+    double StepOverheadMs,
+    int MaxNumTokens,
+    double FrameworkMemoryBytes,
+    double KvCacheFraction)
+{
+    private const double GiB = 1024.0 * 1024 * 1024;
+
+    /// <summary>Built-in defaults for a backend.</summary>
+    public static BackendProfile For(Backend backend) => backend switch
+    {
+        Backend.TrtLlm => new(backend, RequestOverheadMs: 20, StepOverheadMs: 0.4, MaxNumTokens: 8192, 3.5 * GiB, 0.9),
+        Backend.Vllm => new(backend, RequestOverheadMs: 25, StepOverheadMs: 0.8, MaxNumTokens: 8192, 3.5 * GiB, 0.9),
+        Backend.Sglang => new(backend, RequestOverheadMs: 25, StepOverheadMs: 0.6, MaxNumTokens: 8192, 3.5 * GiB, 0.9),
+        _ => throw new ArgumentOutOfRangeException(nameof(backend)),
+    };
+}

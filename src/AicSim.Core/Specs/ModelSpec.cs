@@ -1,0 +1,82 @@
+namespace AicSim.Core.Specs;
+
+/// <summary>
+/// The shape of a transformer, as far as performance is concerned. Filled from a Hugging Face
+/// config.json or from AicSim's own models-data; the numbers are the model card's public facts.
+/// </summary>
+public sealed record ModelSpec
+{
+    /// <summary>Hugging Face id, e.g. <c>Qwen/Qwen3-32B</c>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>HF <c>architectures[0]</c> of the text model, e.g. <c>DeepseekV3ForCausalLM</c>.</summary>
+    public required string Architecture { get; init; }
+
+    public required ArchitectureFamily Family { get; init; }
+
+    public required int NumLayers { get; init; }
+
+    public required int HiddenSize { get; init; }
+
+    public required int NumAttentionHeads { get; init; }
+
+    public required int NumKeyValueHeads { get; init; }
+
+    /// <summary>Per-head dimension of q/k/v for GQA models.</summary>
+    public required int HeadDim { get; init; }
+
+    /// <summary>FFN width of dense layers (0 when every layer is MoE).</summary>
+    public required int IntermediateSize { get; init; }
+
+    public required int VocabSize { get; init; }
+
+    public required int MaxContextLength { get; init; }
+
+    public bool TieWordEmbeddings { get; init; }
+
+    /// <summary>Routed experts per MoE layer (0 for dense models).</summary>
+    public int NumExperts { get; init; }
+
+    /// <summary>Experts each token is routed to (top-k).</summary>
+    public int ExpertsPerToken { get; init; }
+
+    /// <summary>FFN width of one routed expert.</summary>
+    public int MoeIntermediateSize { get; init; }
+
+    /// <summary>Combined FFN width of the always-active shared experts (0 if none).</summary>
+    public int SharedExpertIntermediateSize { get; init; }
+
+    /// <summary>Leading layers with a dense FFN instead of experts (DeepSeek's first_k_dense_replace).</summary>
+    public int FirstDenseLayers { get; init; }
+
+    /// <summary>Sliding-window size of windowed layers (0 = all layers attend to the full context).</summary>
+    public int SlidingWindow { get; init; }
+
+    /// <summary>How many layers use the sliding window (gpt-oss alternates: 18 of 36).</summary>
+    public int SlidingWindowLayers { get; init; }
+
+    public int QLoraRank { get; init; }
+
+    public int KvLoraRank { get; init; }
+
+    public int QkNopeHeadDim { get; init; }
+
+    public int QkRopeHeadDim { get; init; }
+
+    public int VHeadDim { get; init; }
+
+    /// <summary>Tokens each query attends to under DeepSeek sparse attention (index_topk; 0 = dense attention).</summary>
+    public int SparseAttentionTopK { get; init; }
+
+    /// <summary>The checkpoint's own quantisation, used when the user names none.</summary>
+    public QuantConfig DefaultQuant { get; init; } = QuantConfig.Bf16;
+
+    public bool IsMoe => NumExperts > 0;
+
+    public int MoeLayers => IsMoe ? NumLayers - FirstDenseLayers : 0;
+
+    public int DenseFfnLayers => NumLayers - MoeLayers;
+
+    /// <summary>The short name users type: the part after the organisation.</summary>
+    public string ShortName => Id.Contains('/', StringComparison.Ordinal) ? Id[(Id.LastIndexOf('/') + 1)..] : Id;
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+using CsvHelper;
+
+namespace AicSim.Data.Calibration;
+
+/// <summary>One output row of a batch estimate.</summary>
+/// <param name="Id">The input row's id.</param>
+/// <param name="TtftMs">Predicted TTFT (null unless ok).</param>
+/// <param name="TpotMs">Predicted TPOT (null unless ok).</param>
+/// <param name="Status">ok | unsupported | error.</param>
+/// <param name="Message">Why a row is not ok, or the readings and warnings of an ok row.</param>
+public sealed record Prediction(string Id, double? TtftMs, double? TpotMs, string Status, string Message);
+
+/// <summary>Writes <c>id,predicted_ttft_ms,predicted_tpot_ms,status,message</c>, whole or not at all.</summary>
+public static class PredictionCsv
+{
+    public static void Write(string path, IEnumerable<Prediction> predictions)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(predictions);
+        string full = Path.GetFullPath(path);
+        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            using (var stream = File.Create(temp))
+            using (var csv = CsvWriter.Create(stream, new CsvWriterOptions { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture }))
+            {
+                csv.WriteHeader(["id", "predicted_ttft_ms", "predicted_tpot_ms", "status", "message"]);
+                foreach (var p in predictions)
+                {
+                    csv.WriteRecord(
+                    [
+                        p.Id,
+                        p.TtftMs?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty,
+                        p.TpotMs?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty,
+                        p.Status,
+                        p.Message,
+                    ]);
+                }
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+}

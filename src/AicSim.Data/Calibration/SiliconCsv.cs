@@ -1,0 +1,164 @@
+using System.Globalization;
+using AicSim.Core.Errors;
+using CsvHelper;
+
+namespace AicSim.Data.Calibration;
+
+/// <summary>Reads files in the column layout of silicon_calibration.csv. A malformed file is an error naming every bad row.</summary>
+public static class SiliconCsv
+{
+    /// <summary>Columns every file must have; the others (parallel sizes per role, measurements) may be absent.</summary>
+    public static IReadOnlyList<string> RequiredColumns { get; } = ["id", "backend", "model_path", "system", "mode", "isl", "osl", "batch_size", "tp_size"];
+
+    public static IReadOnlyList<SiliconRow> Read(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new AicSimException($"--input: no file at '{path}'.");
+        }
+
+        using var reader = new StreamReader(path);
+        return Read(reader, path);
+    }
+
+    public static IReadOnlyList<SiliconRow> Read(TextReader text, string name)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var options = new CsvReaderOptions
+        {
+            Separator = ',',
+            TrackLineNumbers = true,
+            FieldCountMismatch = CsvFieldCountHandling.Throw,
+            MalformedData = CsvMalformedDataHandling.Throw,
+            MissingField = CsvMissingFieldHandling.ReturnEmpty,
+            FormatProvider = CultureInfo.InvariantCulture,
+        };
+        using var csv = CsvReader.Create(text, options, leaveOpen: true);
+        var problems = new List<string>();
+        var rows = new List<SiliconRow>();
+        try
+        {
+            var header = csv.Headers.ToArray();
+            if (header.Length == 0)
+            {
+                throw new AicSimException($"{name}: the file is empty; it needs a header with the columns {string.Join(", ", RequiredColumns)}.");
+            }
+
+            var missing = RequiredColumns.Where(c => !header.Contains(c, StringComparer.Ordinal)).ToArray();
+            if (missing.Length > 0)
+            {
+                throw new AicSimException(
+                    $"{name}: missing column(s) {string.Join(", ", missing)}. The file needs the columns of silicon_calibration.csv (at least {string.Join(", ", RequiredColumns)}).");
+            }
+
+            var has = header.ToHashSet(StringComparer.Ordinal);
+            while (csv.Read())
+            {
+                int line = (int)csv.LineNumber;
+                var rowProblems = new List<string>();
+                string Str(string column) => has.Contains(column) ? (csv.GetString(column) ?? string.Empty).Trim() : string.Empty;
+                int? Int(string column)
+                {
+                    string s = Str(column);
+                    if (s.Length == 0)
+                    {
+                        return null;
+                    }
+
+                    if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v == Math.Floor(v) && Math.Abs(v) < int.MaxValue)
+                    {
+                        return (int)v;
+                    }
+
+                    rowProblems.Add($"{column} '{s}' is not a whole number");
+                    return null;
+                }
+
+                double? Real(string column)
+                {
+                    string s = Str(column);
+                    if (s.Length == 0)
+                    {
+                        return null;
+                    }
+
+                    if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
+                    {
+                        return v;
+                    }
+
+                    rowProblems.Add($"{column} '{s}' is not a number");
+                    return null;
+                }
+
+                RowParallel Par(string prefix) => new(Int(prefix + "tp_size"), Int(prefix + "pp_size"), Int(prefix + "attention_dp_size"), Int(prefix + "moe_tp_size"), Int(prefix + "moe_ep_size"));
+
+                string id = Str("id");
+                int? isl = Int("isl");
+                int? osl = Int("osl");
+                if (id.Length == 0)
+                {
+                    rowProblems.Add("id is empty");
+                }
+
+                if (isl is null or <= 0 && !rowProblems.Any(p => p.StartsWith("isl", StringComparison.Ordinal)))
+                {
+                    rowProblems.Add("isl must be a positive whole number");
+                }
+
+                if (osl is null or <= 0 && !rowProblems.Any(p => p.StartsWith("osl", StringComparison.Ordinal)))
+                {
+                    rowProblems.Add("osl must be a positive whole number");
+                }
+
+                var row = new SiliconRow
+                {
+                    Line = line,
+                    Id = id,
+                    Source = Str("silicon_data_source"),
+                    Backend = Str("backend"),
+                    BackendVersion = Str("backend_version"),
+                    Model = Str("model_path"),
+                    System = Str("system"),
+                    Precision = Str("precision"),
+                    Mode = Str("mode"),
+                    Isl = isl ?? 0,
+                    Osl = osl ?? 0,
+                    GemmQuant = Str("gemm_quant_mode"),
+                    MoeQuant = Str("moe_quant_mode"),
+                    BatchSize = Int("batch_size"),
+                    Agg = Par(string.Empty),
+                    Prefill = Par("prefill_"),
+                    Decode = Par("decode_"),
+                    PrefillBatchSize = Int("prefill_batch_size"),
+                    PrefillWorkers = Int("prefill_num_workers"),
+                    DecodeBatchSize = Int("decode_batch_size"),
+                    DecodeWorkers = Int("decode_num_workers"),
+                    MeasuredTtftMs = Real("silicon_ttft_ms"),
+                    MeasuredTpotMs = Real("silicon_tpot_ms"),
+                };
+
+                if (rowProblems.Count > 0)
+                {
+                    problems.Add($"{name} line {line} (id '{id}'): {string.Join("; ", rowProblems)}.");
+                }
+                else
+                {
+                    rows.Add(row);
+                }
+            }
+        }
+        catch (CsvFormatException e)
+        {
+            problems.Add($"{name} line {csv.LineNumber}: malformed CSV ({e.Message}). Check quoting and that every row has as many fields as the header.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new AicSimException(problems);
+        }
+
+        return rows;
+    }
+}

@@ -1,0 +1,58 @@
+namespace AicSim.Data.Calibration;
+
+/// <summary>
+/// One row in the layout of silicon_calibration.csv: a configuration and, for measured rows, its TTFT and TPOT.
+/// Numbers are kept as read (null = empty cell); <see cref="SiliconRowMapper"/> decides what they mean.
+/// </summary>
+public sealed record SiliconRow
+{
+    /// <summary>1-based line number in the file (the header is line 1).</summary>
+    public required int Line { get; init; }
+
+    public required string Id { get; init; }
+
+    public string Source { get; init; } = string.Empty;
+
+    public required string Backend { get; init; }
+
+    public string BackendVersion { get; init; } = string.Empty;
+
+    public required string Model { get; init; }
+
+    public required string System { get; init; }
+
+    public string Precision { get; init; } = string.Empty;
+
+    public required string Mode { get; init; }
+
+    public required int Isl { get; init; }
+
+    public required int Osl { get; init; }
+
+    public string GemmQuant { get; init; } = string.Empty;
+
+    public string MoeQuant { get; init; } = string.Empty;
+
+    public int? BatchSize { get; init; }
+
+    public RowParallel Agg { get; init; } = new();
+
+    public RowParallel Prefill { get; init; } = new();
+
+    public RowParallel Decode { get; init; } = new();
+
+    public int? PrefillBatchSize { get; init; }
+
+    public int? PrefillWorkers { get; init; }
+
+    public int? DecodeBatchSize { get; init; }
+
+    public int? DecodeWorkers { get; init; }
+
+    public double? MeasuredTtftMs { get; init; }
+
+    public double? MeasuredTpotMs { get; init; }
+}
+
+/// <summary>The parallel columns of one role (tp, pp, attention_dp, moe_tp, moe_ep), null where empty.</summary>
+public sealed record RowParallel(int? Tp = null, int? Pp = null, int? AttentionDp = null, int? MoeTp = null, int? MoeEp = null);

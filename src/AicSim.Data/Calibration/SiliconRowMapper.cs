@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using AicSim.Core.Errors;
+using AicSim.Core.Estimate;
+using AicSim.Core.Serving;
+using AicSim.Core.Specs;
+using AicSim.Data.Models;
+using AicSim.Data.Systems;
+
+namespace AicSim.Data.Calibration;
+
+/// <summary>
+/// Turns a <see cref="SiliconRow"/> into an <see cref="EstimateRequest"/>, reading the file's known quirks
+/// (SOURCES.md) the documented way and recording each reading on the request.
+/// </summary>
+/// <remarks>
+/// Readings:
+/// <list type="bullet">
+/// <item>0 or empty in a parallel field is missing (1), never a divisor.</item>
+/// <item>When moe_tp × moe_ep ≠ tp × attention_dp and tp = moe_tp × moe_ep (e.g. tp 64 with moe 8×8 on an 8-GPU system),
+/// the worker's GPU count is the id's <c>tpN</c> (else moe_tp): tp = N, experts split moe_ep ways, moe_tp = N / moe_ep.</item>
+/// <item>Otherwise, when the expert split disagrees with the attention GPUs, moe_ep is kept and moe_tp = GPUs / moe_ep.</item>
+/// <item>gpt-oss rows labelled nvfp4 are MXFP4 checkpoints.</item>
+/// <item>Rows quantised to nvfp4 use an FP8 KV cache; others use the checkpoint's KV dtype.</item>
+/// <item>Disaggregated rows without batch sizes: the client concurrency in silicon_data_source, one decode worker
+/// (batch = concurrency / attention-DP), one prefill worker at batch 1.</item>
+/// </list>
+/// </remarks>
+public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog systems)
+{
+    public EstimateRequest Map(SiliconRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var readings = new List<string>();
+        var model = models.Resolve(row.Model);
+        if (!systems.TryGet(row.System, out var system) || system is null)
+        {
+            throw new UnsupportedException(
+                $"system '{row.System}' is not modelled; AicSim has {string.Join(", ", systems.Systems.Select(s => s.Name))}.");
+        }
+
+        var backend = Backends.Parse(row.Backend, "backend");
+        var quant = Quant(row, model, readings);
+        var workload = new Workload(row.Isl, row.Osl);
+        var profile = BackendProfile.For(backend);
+
+        if (row.Mode.Equals("agg", StringComparison.OrdinalIgnoreCase))
+        {
+            if (row.BatchSize is not > 0)
+            {
+                throw new UnsupportedException("agg row without batch_size (its concurrency).");
+            }
+
+            return new EstimateRequest
+            {
+                Model = model,
+                System = system,
+                Backend = profile,
+                Quant = quant,
+                Workload = workload,
+                Mode = ServingMode.Aggregated,
+                Parallel = Parallel(row.Agg, model, row.Id, "agg", readings),
+                Concurrency = row.BatchSize.Value,
+                Readings = readings,
+            };
+        }
+
+        if (!row.Mode.Equals("disagg", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new AicSimException($"mode '{row.Mode}': use agg or disagg.");
+        }
+
+        var prefill = Parallel(row.Prefill, model, row.Id, "prefill", readings);
+        var decode = Parallel(row.Decode, model, row.Id, "decode", readings);
+        DisaggregatedDeployment deployment;
+        if (row.PrefillBatchSize is > 0 && row.DecodeBatchSize is > 0)
+        {
+            deployment = new(row.PrefillWorkers is > 0 ? row.PrefillWorkers.Value : 1, row.PrefillBatchSize.Value, row.DecodeWorkers is > 0 ? row.DecodeWorkers.Value : 1, row.DecodeBatchSize.Value);
+        }
+        else
+        {
+            int concurrency = Concurrency(row.Source)
+                ?? throw new UnsupportedException("disagg row without prefill/decode batch sizes or a silicon_concurrency to assume them from.");
+            int decodeBatch = Math.Max(1, (int)Math.Ceiling(concurrency / (double)decode.AttentionDp));
+            deployment = new(1, 1, 1, decodeBatch);
+            readings.Add($"assumed 1 prefill worker at batch 1 and 1 decode worker at batch {decodeBatch} per rank (concurrency {concurrency}; the row gives no batch sizes)");
+        }
+
+        return new EstimateRequest
+        {
+            Model = model,
+            System = system,
+            Backend = profile,
+            Quant = quant,
+            Workload = workload,
+            Mode = ServingMode.Disaggregated,
+            Parallel = prefill,
+            DecodeParallel = decode,
+            Deployment = deployment,
+            Readings = readings,
+        };
+    }
+
+    private static QuantConfig Quant(SiliconRow row, ModelSpec model, List<string> readings)
+    {
+        var d = model.DefaultQuant;
+        var gemm = row.GemmQuant.Length > 0 ? QuantModes.Parse(row.GemmQuant, "gemm_quant_mode") : d.Gemm;
+        var moe = row.MoeQuant.Length > 0 ? QuantModes.Parse(row.MoeQuant, "moe_quant_mode") : d.Moe;
+        if (model.Architecture == "GptOssForCausalLM" && moe == QuantMode.Nvfp4)
+        {
+            moe = QuantMode.Mxfp4;
+            gemm = gemm == QuantMode.Nvfp4 ? QuantMode.Bf16 : gemm;
+            readings.Add("read gpt-oss 'nvfp4' as its MXFP4 checkpoint (experts MXFP4, attention bf16)");
+        }
+
+        var kv = gemm == QuantMode.Nvfp4 || moe == QuantMode.Nvfp4 ? QuantMode.Fp8 : d.KvCache;
+        return new QuantConfig(gemm, moe, kv);
+    }
+
+    private static ParallelConfig Parallel(RowParallel p, ModelSpec model, string id, string role, List<string> readings)
+    {
+        static int Size(int? v) => v is > 0 ? v.Value : 1;
+        int tp = Size(p.Tp);
+        int pp = Size(p.Pp);
+        int dp = Size(p.AttentionDp);
+        if (!model.IsMoe)
+        {
+            return ParallelConfig.FromSizes(tp, pp, dp, null, null, isMoe: false);
+        }
+
+        int gpus = tp * dp;
+        if (p.MoeTp is not > 0 && p.MoeEp is not > 0)
+        {
+            return ParallelConfig.FromSizes(tp, pp, dp, null, null, isMoe: true);
+        }
+
+        int moeTp = Size(p.MoeTp);
+        int moeEp = Size(p.MoeEp);
+        if (moeTp * moeEp == gpus)
+        {
+            return new ParallelConfig(tp, pp, dp, moeTp, moeEp);
+        }
+
+        if (tp == moeTp * moeEp && dp == 1 && moeEp > 1)
+        {
+            var fromId = TpInId().Match(id);
+            int workerGpus = fromId.Success ? int.Parse(fromId.Groups[1].Value, CultureInfo.InvariantCulture) : moeTp;
+            if (workerGpus % moeEp == 0)
+            {
+                readings.Add($"{role}: tp_size {tp} = moe_tp {moeTp} × moe_ep {moeEp}; read as a {workerGpus}-GPU worker (id's tpN), experts split {moeEp} ways");
+                return new ParallelConfig(workerGpus, pp, 1, workerGpus / moeEp, moeEp);
+            }
+        }
+
+        if (gpus % moeEp == 0)
+        {
+            readings.Add($"{role}: moe_tp {moeTp} × moe_ep {moeEp} ≠ {gpus} GPUs; read as moe_ep {moeEp}, moe_tp {gpus / moeEp}");
+            return new ParallelConfig(tp, pp, dp, gpus / moeEp, moeEp);
+        }
+
+        throw new UnsupportedException($"{role}: moe_tp {moeTp} × moe_ep {moeEp} does not match tp {tp} × attention_dp {dp} and cannot be read consistently.");
+    }
+
+    private static int? Concurrency(string source)
+    {
+        var m = ConcurrencyInSource().Match(source);
+        return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+    }
+
+    [GeneratedRegex(@"_tp(\d+)_")]
+    private static partial Regex TpInId();
+
+    [GeneratedRegex(@"silicon_concurrency=(\d+)")]
+    private static partial Regex ConcurrencyInSource();
+}

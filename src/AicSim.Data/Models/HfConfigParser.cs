@@ -1,0 +1,219 @@
+using System.Text.Json;
+using AicSim.Core.Errors;
+using AicSim.Core.Specs;
+
+namespace AicSim.Data.Models;
+
+/// <summary>
+/// Reads a Hugging Face <c>config.json</c> (and <c>hf_quant_config.json</c> or an inline <c>quantization_config</c>)
+/// into a <see cref="ModelSpec"/>. Multimodal wrappers (Kimi-K2.5) are read through their <c>text_config</c>.
+/// </summary>
+public static class HfConfigParser
+{
+    private static readonly Dictionary<string, ArchitectureFamily> Families = new(StringComparer.Ordinal)
+    {
+        ["LlamaForCausalLM"] = ArchitectureFamily.DenseGqa,
+        ["MistralForCausalLM"] = ArchitectureFamily.DenseGqa,
+        ["Qwen2ForCausalLM"] = ArchitectureFamily.DenseGqa,
+        ["Qwen3ForCausalLM"] = ArchitectureFamily.DenseGqa,
+        ["Qwen3MoeForCausalLM"] = ArchitectureFamily.GqaMoe,
+        ["MixtralForCausalLM"] = ArchitectureFamily.GqaMoe,
+        ["GptOssForCausalLM"] = ArchitectureFamily.GqaMoe,
+        ["MiniMaxM2ForCausalLM"] = ArchitectureFamily.GqaMoe,
+        ["DeepseekV3ForCausalLM"] = ArchitectureFamily.MlaMoe,
+        ["DeepseekV32ForCausalLM"] = ArchitectureFamily.MlaMoe,
+        ["GlmMoeDsaForCausalLM"] = ArchitectureFamily.MlaMoe,
+    };
+
+    /// <summary>The architectures AicSim models, for error messages and docs.</summary>
+    public static IReadOnlyCollection<string> SupportedArchitectures => Families.Keys;
+
+    /// <summary>The family of an architecture name, or an error naming it and listing what is supported.</summary>
+    public static ArchitectureFamily FamilyOf(string architecture, string model)
+    {
+        if (Families.TryGetValue(architecture, out var family))
+        {
+            return family;
+        }
+
+        throw new UnsupportedException(
+            $"{model}: architecture '{architecture}' is not supported. AicSim models dense GQA (LlamaForCausalLM, MistralForCausalLM, " +
+            "Qwen2ForCausalLM, Qwen3ForCausalLM), GQA+MoE (Qwen3MoeForCausalLM, MixtralForCausalLM, GptOssForCausalLM, MiniMaxM2ForCausalLM) " +
+            "and MLA+MoE (DeepseekV3ForCausalLM, DeepseekV32ForCausalLM, GlmMoeDsaForCausalLM, and wrappers such as Kimi-K2.5 whose text model is one of these).");
+    }
+
+    /// <summary>Reads a config.json file, or a folder holding one; a sibling hf_quant_config.json is read too.</summary>
+    public static ModelSpec ParseFile(string path, string? id = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string configPath = Directory.Exists(path) ? Path.Combine(path, "config.json") : path;
+        if (!File.Exists(configPath))
+        {
+            throw new AicSimException($"--model: no config.json at '{configPath}'. Give a Hugging Face model folder, its config.json, or a bundled model id.");
+        }
+
+        string? quantPath = QuantConfigBeside(configPath);
+        string name = id ?? InferId(configPath);
+        try
+        {
+            using var config = JsonDocument.Parse(File.ReadAllText(configPath));
+            using var quant = quantPath is null ? null : JsonDocument.Parse(File.ReadAllText(quantPath));
+            return Parse(config.RootElement, quant?.RootElement, name);
+        }
+        catch (JsonException e)
+        {
+            throw new AicSimException($"{configPath}: not valid JSON ({e.Message}).");
+        }
+    }
+
+    /// <summary>Reads a parsed config (and optional hf_quant_config) into a spec.</summary>
+    public static ModelSpec Parse(JsonElement config, JsonElement? hfQuant, string id)
+    {
+        var text = config.TryGetProperty("text_config", out var tc) && tc.ValueKind == JsonValueKind.Object ? tc : config;
+        string topArch = FirstArchitecture(config) ?? throw new AicSimException($"{id}: config.json has no 'architectures' list.");
+        string arch = Families.ContainsKey(topArch) ? topArch : FirstArchitecture(text) ?? topArch;
+        var family = FamilyOf(arch, id);
+
+        var problems = new List<string>();
+        int Req(string name)
+        {
+            if (text.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number)
+            {
+                return v.GetInt32();
+            }
+
+            problems.Add($"{id}: config.json lacks '{name}'.");
+            return 0;
+        }
+
+        int layers = Req("num_hidden_layers");
+        int hidden = Req("hidden_size");
+        int heads = Req("num_attention_heads");
+        int vocab = Req("vocab_size");
+        if (problems.Count > 0)
+        {
+            throw new AicSimException(problems);
+        }
+
+        int kvHeads = Int(text, "num_key_value_heads") ?? heads;
+        int headDim = Int(text, "head_dim") ?? (hidden / heads);
+        int experts = Int(text, "n_routed_experts") ?? Int(text, "num_experts") ?? Int(text, "num_local_experts") ?? 0;
+        int topK = Int(text, "num_experts_per_tok") ?? Int(text, "experts_per_token") ?? 0;
+        int intermediate = Int(text, "intermediate_size") ?? 0;
+        int firstDense = Int(text, "first_k_dense_replace") ?? 0;
+        int moeWidth = experts > 0 ? Int(text, "moe_intermediate_size") ?? intermediate : 0;
+        int shared = ((Int(text, "n_shared_experts") ?? 0) * (Int(text, "moe_intermediate_size") ?? 0)) + (Int(text, "shared_intermediate_size") ?? 0);
+        int slidingLayers = 0;
+        if (text.TryGetProperty("layer_types", out var types) && types.ValueKind == JsonValueKind.Array)
+        {
+            slidingLayers = types.EnumerateArray().Count(t => t.GetString() == "sliding_attention");
+        }
+
+        return new ModelSpec
+        {
+            Id = id,
+            Architecture = topArch,
+            Family = family,
+            NumLayers = layers,
+            HiddenSize = hidden,
+            NumAttentionHeads = heads,
+            NumKeyValueHeads = kvHeads,
+            HeadDim = headDim,
+            IntermediateSize = experts == 0 || firstDense > 0 ? intermediate : 0,
+            VocabSize = vocab,
+            MaxContextLength = Int(text, "max_position_embeddings") ?? 4096,
+            TieWordEmbeddings = Bool(text, "tie_word_embeddings") ?? Bool(config, "tie_word_embeddings") ?? false,
+            NumExperts = experts,
+            ExpertsPerToken = topK,
+            MoeIntermediateSize = moeWidth,
+            SharedExpertIntermediateSize = shared,
+            FirstDenseLayers = firstDense,
+            SlidingWindow = slidingLayers > 0 ? Int(text, "sliding_window") ?? 0 : 0,
+            SlidingWindowLayers = slidingLayers,
+            QLoraRank = Int(text, "q_lora_rank") ?? 0,
+            KvLoraRank = Int(text, "kv_lora_rank") ?? 0,
+            QkNopeHeadDim = Int(text, "qk_nope_head_dim") ?? 0,
+            QkRopeHeadDim = Int(text, "qk_rope_head_dim") ?? 0,
+            VHeadDim = Int(text, "v_head_dim") ?? 0,
+            SparseAttentionTopK = Int(text, "index_topk") ?? 0,
+            DefaultQuant = Quantisation(text, config, hfQuant),
+        };
+    }
+
+    /// <summary>
+    /// The checkpoint's quantisation: hf_quant_config.json (ModelOpt: FP8 / NVFP4, KV FP8) first, else quantization_config
+    /// (fp8, with 128×128 blocks = fp8_block; mxfp4 on experts only; compressed-tensors int4 on experts only).
+    /// </summary>
+    private static QuantConfig Quantisation(JsonElement text, JsonElement config, JsonElement? hfQuant)
+    {
+        if (hfQuant is { } hq && hq.TryGetProperty("quantization", out var q))
+        {
+            return ModelOpt(q);
+        }
+
+        JsonElement qc = default;
+        bool has = text.TryGetProperty("quantization_config", out qc) || config.TryGetProperty("quantization_config", out qc);
+        if (!has || qc.ValueKind != JsonValueKind.Object)
+        {
+            return QuantConfig.Bf16;
+        }
+
+        string method = Str(qc, "quant_method") ?? string.Empty;
+        return method switch
+        {
+            "fp8" => qc.TryGetProperty("weight_block_size", out var b) && b.ValueKind == JsonValueKind.Array
+                ? new QuantConfig(QuantMode.Fp8Block, QuantMode.Fp8Block, QuantMode.Bf16)
+                : new QuantConfig(QuantMode.Fp8, QuantMode.Fp8, QuantMode.Bf16),
+            "mxfp4" => new QuantConfig(QuantMode.Bf16, QuantMode.Mxfp4, QuantMode.Bf16),
+            "compressed-tensors" => new QuantConfig(QuantMode.Bf16, QuantMode.Int4WeightOnly, QuantMode.Bf16),
+            "modelopt" => ModelOpt(qc),
+            _ => QuantConfig.Bf16,
+        };
+    }
+
+    private static QuantConfig ModelOpt(JsonElement q)
+    {
+        string algo = (Str(q, "quant_algo") ?? string.Empty).ToUpperInvariant();
+        var kv = (Str(q, "kv_cache_quant_algo") ?? string.Empty).Equals("FP8", StringComparison.OrdinalIgnoreCase) ? QuantMode.Fp8 : QuantMode.Bf16;
+        return algo switch
+        {
+            "FP8" => new QuantConfig(QuantMode.Fp8, QuantMode.Fp8, kv),
+            "NVFP4" => new QuantConfig(QuantMode.Nvfp4, QuantMode.Nvfp4, kv),
+            _ => new QuantConfig(QuantMode.Bf16, QuantMode.Bf16, kv),
+        };
+    }
+
+    private static string? QuantConfigBeside(string configPath)
+    {
+        string dir = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
+        string file = Path.GetFileName(configPath);
+        string[] candidates = file.EndsWith("_config.json", StringComparison.Ordinal)
+            ? [Path.Combine(dir, file[..^"_config.json".Length] + "_hf_quant_config.json"), Path.Combine(dir, "hf_quant_config.json")]
+            : [Path.Combine(dir, "hf_quant_config.json")];
+        return candidates.FirstOrDefault(File.Exists);
+    }
+
+    // "Qwen--Qwen3-32B_config.json" (the org--name_ layout) or a folder named after the model.
+    private static string InferId(string configPath)
+    {
+        string file = Path.GetFileName(configPath);
+        if (file.EndsWith("_config.json", StringComparison.Ordinal))
+        {
+            return file[..^"_config.json".Length].Replace("--", "/", StringComparison.Ordinal);
+        }
+
+        return Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(configPath))) ?? "model";
+    }
+
+    private static string? FirstArchitecture(JsonElement e) =>
+        e.TryGetProperty("architectures", out var a) && a.ValueKind == JsonValueKind.Array && a.GetArrayLength() > 0 ? a[0].GetString() : null;
+
+    private static int? Int(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+
+    private static bool? Bool(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
+
+    private static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}

@@ -1,0 +1,146 @@
+using AicSim.Core.Errors;
+using AicSim.Core.Specs;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace AicSim.Data.Systems;
+
+/// <summary>The GPU systems in systems-data/*.yaml, by name or alias.</summary>
+public sealed class SystemCatalog
+{
+    private const double GiB = 1024.0 * 1024 * 1024;
+    private readonly Dictionary<string, SystemSpec> _byName;
+
+    private SystemCatalog(IReadOnlyList<SystemSpec> systems)
+    {
+        Systems = systems;
+        _byName = new(StringComparer.OrdinalIgnoreCase);
+        foreach (var s in systems)
+        {
+            _byName[s.Name] = s;
+            foreach (var alias in s.Aliases)
+            {
+                _byName[alias] = s;
+            }
+        }
+    }
+
+    public IReadOnlyList<SystemSpec> Systems { get; }
+
+    /// <summary>Loads every *.yaml of a folder (default: the bundled systems-data); reports all bad files at once.</summary>
+    public static SystemCatalog Load(string? directory = null)
+    {
+        directory ??= DataPaths.SystemsDirectory;
+        var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+        var systems = new List<SystemSpec>();
+        var problems = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(directory, "*.yaml").Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                var dto = deserializer.Deserialize<SystemFile>(File.ReadAllText(file)) ?? throw new FormatException("the file is empty");
+                systems.Add(dto.ToSpec(file));
+            }
+            catch (Exception e) when (e is YamlDotNet.Core.YamlException or FormatException)
+            {
+                problems.Add($"{file}: {e.Message}");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new AicSimException(problems);
+        }
+
+        return new SystemCatalog(systems);
+    }
+
+    /// <summary>The system named <paramref name="name"/>; unknown names get a did-you-mean.</summary>
+    public SystemSpec Get(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (_byName.TryGetValue(name.Trim(), out var spec))
+        {
+            return spec;
+        }
+
+        throw new AicSimException(
+            $"--system: unknown system '{name}'.{NameSuggester.Hint(name, _byName.Keys)} Known systems: {string.Join(", ", Systems.Select(s => s.Name))}.");
+    }
+
+    public bool TryGet(string name, out SystemSpec? spec) => _byName.TryGetValue(name, out spec);
+
+    private sealed class SystemFile
+    {
+        public string? Name { get; set; }
+
+        public List<string>? Aliases { get; set; }
+
+        public string? Gpu { get; set; }
+
+        public double MemoryGib { get; set; }
+
+        public double MemoryBandwidthTbPerS { get; set; }
+
+        public Dictionary<string, double>? DenseTflops { get; set; }
+
+        public double NvlinkGbPerS { get; set; }
+
+        public double NetworkGbPerS { get; set; }
+
+        public int GpusPerNode { get; set; }
+
+        public int NvlinkDomainGpus { get; set; }
+
+        public SystemSpec ToSpec(string file)
+        {
+            var missing = new List<string>();
+            void Need(bool ok, string field)
+            {
+                if (!ok)
+                {
+                    missing.Add(field);
+                }
+            }
+
+            Need(!string.IsNullOrWhiteSpace(Name), "name");
+            Need(MemoryGib > 0, "memory_gib");
+            Need(MemoryBandwidthTbPerS > 0, "memory_bandwidth_tb_per_s");
+            Need(DenseTflops is { Count: > 0 }, "dense_tflops");
+            Need(NvlinkGbPerS > 0, "nvlink_gb_per_s");
+            Need(NetworkGbPerS > 0, "network_gb_per_s");
+            Need(GpusPerNode > 0, "gpus_per_node");
+            if (missing.Count > 0)
+            {
+                throw new FormatException($"missing or non-positive: {string.Join(", ", missing)}");
+            }
+
+            var flops = new Dictionary<ComputeType, double>();
+            foreach (var (key, tflops) in DenseTflops!)
+            {
+                var type = key.ToLowerInvariant() switch
+                {
+                    "bf16" => ComputeType.Bf16,
+                    "fp8" => ComputeType.Fp8,
+                    "fp4" => ComputeType.Fp4,
+                    _ => throw new FormatException($"dense_tflops.{key}: unknown dtype; use bf16, fp8 or fp4"),
+                };
+                flops[type] = tflops * 1e12;
+            }
+
+            return new SystemSpec
+            {
+                Name = Name!,
+                GpuName = Gpu ?? Name!,
+                Aliases = Aliases ?? [],
+                MemoryBytes = MemoryGib * GiB,
+                MemoryBandwidthBytesPerSec = MemoryBandwidthTbPerS * 1e12,
+                PeakFlopsPerSec = flops,
+                NvlinkBandwidthBytesPerSec = NvlinkGbPerS * 1e9,
+                NetworkBandwidthBytesPerSec = NetworkGbPerS * 1e9,
+                GpusPerNode = GpusPerNode,
+                NvlinkDomainGpus = NvlinkDomainGpus > 0 ? NvlinkDomainGpus : GpusPerNode,
+            };
+        }
+    }
+}
