@@ -17,8 +17,8 @@ namespace AicSim.Data.Calibration;
 /// Readings:
 /// <list type="bullet">
 /// <item>0 or empty in a parallel field is missing (1), never a divisor.</item>
-/// <item>When moe_tp × moe_ep ≠ tp × attention_dp and tp = moe_tp × moe_ep (e.g. tp 64 with moe 8×8 on an 8-GPU system),
-/// the worker's GPU count is the id's <c>tpN</c> (else moe_tp): tp = N, experts split moe_ep ways, moe_tp = N / moe_ep.</item>
+/// <item>When tp = moe_tp × moe_ep with both above 1 (e.g. tp 64 with moe 8×8 on an 8-GPU system), the worker's GPU
+/// count N is the id's <c>tpN</c> (else moe_tp, when tp exceeds the NVLink domain): tp = N, experts split moe_ep ways.</item>
 /// <item>Otherwise, when the expert split disagrees with the attention GPUs, moe_ep is kept and moe_tp = GPUs / moe_ep.</item>
 /// <item>gpt-oss rows labelled nvfp4 are MXFP4 checkpoints.</item>
 /// <item>Rows quantised to nvfp4 use an FP8 KV cache; others use the checkpoint's KV dtype.</item>
@@ -59,7 +59,7 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
                 Quant = quant,
                 Workload = workload,
                 Mode = ServingMode.Aggregated,
-                Parallel = Parallel(row.Agg, model, row.Id, "agg", readings),
+                Parallel = Parallel(row.Agg, model, system, row.Id, "agg", readings),
                 Concurrency = row.BatchSize.Value,
                 Readings = readings,
             };
@@ -70,8 +70,8 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
             throw new AicSimException($"mode '{row.Mode}': use agg or disagg.");
         }
 
-        var prefill = Parallel(row.Prefill, model, row.Id, "prefill", readings);
-        var decode = Parallel(row.Decode, model, row.Id, "decode", readings);
+        var prefill = Parallel(row.Prefill, model, system, row.Id, "prefill", readings);
+        var decode = Parallel(row.Decode, model, system, row.Id, "decode", readings);
         DisaggregatedDeployment deployment;
         if (row.PrefillBatchSize is > 0 && row.DecodeBatchSize is > 0)
         {
@@ -117,7 +117,7 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
         return new QuantConfig(gemm, moe, kv);
     }
 
-    private static ParallelConfig Parallel(RowParallel p, ModelSpec model, string id, string role, List<string> readings)
+    private static ParallelConfig Parallel(RowParallel p, ModelSpec model, SystemSpec system, string id, string role, List<string> readings)
     {
         static int Size(int? v) => v is > 0 ? v.Value : 1;
         int tp = Size(p.Tp);
@@ -136,20 +136,23 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
 
         int moeTp = Size(p.MoeTp);
         int moeEp = Size(p.MoeEp);
+
+        // The export quirk: tp_size holds moe_tp × moe_ep. The id's tpN (else moe_tp on an HGX system the tp cannot fit) is the worker.
+        if (tp == moeTp * moeEp && dp == 1 && moeTp > 1 && moeEp > 1)
+        {
+            var fromId = TpInId().Match(id);
+            int? workerGpus = fromId.Success ? int.Parse(fromId.Groups[1].Value, CultureInfo.InvariantCulture)
+                : tp > system.NvlinkDomainGpus ? moeTp : null;
+            if (workerGpus is int n && n != tp && n % moeEp == 0)
+            {
+                readings.Add($"{role}: tp_size {tp} = moe_tp {moeTp} × moe_ep {moeEp}; read as a {n}-GPU worker (TEP: tp {n}, experts split {moeEp} ways)");
+                return new ParallelConfig(n, pp, 1, n / moeEp, moeEp);
+            }
+        }
+
         if (moeTp * moeEp == gpus)
         {
             return new ParallelConfig(tp, pp, dp, moeTp, moeEp);
-        }
-
-        if (tp == moeTp * moeEp && dp == 1 && moeEp > 1)
-        {
-            var fromId = TpInId().Match(id);
-            int workerGpus = fromId.Success ? int.Parse(fromId.Groups[1].Value, CultureInfo.InvariantCulture) : moeTp;
-            if (workerGpus % moeEp == 0)
-            {
-                readings.Add($"{role}: tp_size {tp} = moe_tp {moeTp} × moe_ep {moeEp}; read as a {workerGpus}-GPU worker (id's tpN), experts split {moeEp} ways");
-                return new ParallelConfig(workerGpus, pp, 1, workerGpus / moeEp, moeEp);
-            }
         }
 
         if (gpus % moeEp == 0)

@@ -1,0 +1,136 @@
+using AicSim.Core.Engine;
+using AicSim.Core.Errors;
+using AicSim.Core.Ops;
+using AicSim.Core.Specs;
+
+namespace AicSim.Core.Tests;
+
+public sealed class EngineModelTests
+{
+    private static EngineModel Engine(ModelSpec model, ParallelConfig par, SystemSpec? system = null, QuantConfig? quant = null) =>
+        EngineModel.Create(new EngineConfig(model, system ?? Fixtures.H200, par, quant ?? model.DefaultQuant, Fixtures.TrtLlm));
+
+    public static TheoryData<string> Families => new() { "dense", "gqa-moe", "mla-moe" };
+
+    private static EngineModel ForFamily(string family) => family switch
+    {
+        "dense" => Engine(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(2)),
+        "gqa-moe" => Engine(Fixtures.Qwen3_30B_A3B, ParallelConfig.TensorExpertParallel(4)),
+        _ => Engine(Fixtures.DeepSeekV3, ParallelConfig.DataExpertParallel(8)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void Decode_itl_grows_with_batch_size(string family)
+    {
+        var e = ForFamily(family);
+        double previous = 0;
+        foreach (int batch in new[] { 8, 32, 128, 512 })
+        {
+            double itl = e.DecodeItlMs(batch, 2048);
+            Assert.True(itl > previous, $"{family}: ITL at batch {batch} = {itl} ms, not above {previous} ms");
+            previous = itl;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void Decode_itl_grows_with_context(string family)
+    {
+        var e = ForFamily(family);
+        Assert.True(e.DecodeItlMs(64, 16384) > e.DecodeItlMs(64, 1024));
+    }
+
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void Ttft_grows_with_isl(string family)
+    {
+        var e = ForFamily(family);
+        double previous = 0;
+        foreach (int isl in new[] { 128, 1024, 8192, 32768 })
+        {
+            double ttft = e.PrefillTtftMs(isl);
+            Assert.True(ttft > previous, $"{family}: TTFT at ISL {isl} = {ttft} ms, not above {previous} ms");
+            previous = ttft;
+        }
+    }
+
+    [Fact]
+    public void A_single_decode_step_of_a_dense_model_is_near_the_weight_read_time()
+    {
+        // Oracle: the memory roofline. Llama-3.1-8B bf16 on one H200 reads 16.06 GB per step;
+        // at 4.8 TB/s × 0.8 that is 4.18 ms, and the step (kernels + launches + framework) must not beat it.
+        var e = Engine(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(1));
+        double itl = e.DecodeItlMs(1, 1000);
+        Assert.InRange(itl, 16.06e9 / (4.8e12 * 0.8) * 1000, 16.06e9 / (4.8e12 * 0.8) * 1000 * 1.5);
+    }
+
+    [Fact]
+    public void Mixtures_read_only_the_experts_a_batch_touches()
+    {
+        // With one token, 8 of 128 experts are touched; with thousands, all are: the step costs far more than 1/16 more.
+        var e = Engine(Fixtures.Qwen3_30B_A3B, ParallelConfig.TensorParallel(1));
+        double one = e.DecodeItlMs(1, 100);
+        double many = e.DecodeItlMs(256, 100);
+        Assert.True(many > 3 * one, $"batch 256 {many} ms vs batch 1 {one} ms");
+    }
+
+    [Fact]
+    public void Fp4_on_hopper_is_an_error_not_a_fallback()
+    {
+        var nvfp4 = new QuantConfig(QuantMode.Nvfp4, QuantMode.Nvfp4, QuantMode.Fp8);
+        var e = Assert.Throws<UnsupportedException>(() => Engine(Fixtures.DeepSeekV3, ParallelConfig.DataExpertParallel(8), Fixtures.H100, nvfp4));
+        Assert.Contains("fp4", e.Message, StringComparison.Ordinal);
+        Assert.Contains("b200_sxm", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fp4_runs_on_blackwell()
+    {
+        var nvfp4 = new QuantConfig(QuantMode.Nvfp4, QuantMode.Nvfp4, QuantMode.Fp8);
+        var e = Engine(Fixtures.DeepSeekV3, ParallelConfig.DataExpertParallel(8), Fixtures.B200, nvfp4);
+        Assert.True(e.DecodeItlMs(64, 2000) > 0);
+    }
+
+    [Fact]
+    public void Mxfp4_runs_weight_only_on_hopper()
+    {
+        var mx = new QuantConfig(QuantMode.Bf16, QuantMode.Mxfp4, QuantMode.Bf16);
+        var e = Engine(Fixtures.Qwen3_30B_A3B, ParallelConfig.TensorParallel(1), Fixtures.H100, mx);
+        foreach (var op in e.Ops.Ops)
+        {
+            Assert.Equal(ComputeType.Bf16, op.Compute);
+        }
+    }
+
+    [Fact]
+    public void Op_decomposition_has_the_families_signature_ops()
+    {
+        Assert.Contains("ffn gate+up", Engine(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(2)).Ops.Names);
+        Assert.Contains("routed experts", Engine(Fixtures.Qwen3_30B_A3B, ParallelConfig.TensorExpertParallel(4)).Ops.Names);
+        var mla = Engine(Fixtures.DeepSeekV3, ParallelConfig.DataExpertParallel(8)).Ops.Names;
+        Assert.Contains("absorbed q bmm (decode)", mla);
+        Assert.Contains("moe dispatch all-to-all", mla);
+        Assert.DoesNotContain("attention all-reduce", mla);
+    }
+
+    [Fact]
+    public void Tp_one_has_no_collectives()
+    {
+        var e = Engine(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(1));
+        foreach (var op in e.Ops.Ops)
+        {
+            Assert.NotEqual(OpKind.Communication, op.Kind);
+        }
+    }
+
+    [Fact]
+    public void A_prompt_longer_than_the_chunk_is_prefilled_in_chunks()
+    {
+        var e = Engine(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(1));
+        int chunk = Fixtures.TrtLlm.MaxNumTokens;
+        double twoChunks = e.PrefillMs(2 * chunk);
+        double expected = e.StepMs(StepShape.Prefill(1, chunk)) + e.StepMs(StepShape.Prefill(1, chunk, chunk));
+        Assert.Equal(expected, twoChunks, 9);
+    }
+}

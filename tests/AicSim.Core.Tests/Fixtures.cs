@@ -1,0 +1,121 @@
+using AicSim.Core.Specs;
+
+namespace AicSim.Core.Tests;
+
+/// <summary>Models and systems written out by hand from their model cards and datasheets: the tests' oracles, independent of models-data.</summary>
+internal static class Fixtures
+{
+    /// <summary>meta-llama/Llama-3.1-8B config.json: 32 layers, hidden 4096, 32 heads, 8 KV heads, FFN 14336, vocab 128256.</summary>
+    public static ModelSpec Llama31_8B { get; } = new()
+    {
+        Id = "meta-llama/Llama-3.1-8B",
+        Architecture = "LlamaForCausalLM",
+        Family = ArchitectureFamily.DenseGqa,
+        NumLayers = 32,
+        HiddenSize = 4096,
+        NumAttentionHeads = 32,
+        NumKeyValueHeads = 8,
+        HeadDim = 128,
+        IntermediateSize = 14336,
+        VocabSize = 128256,
+        MaxContextLength = 131072,
+    };
+
+    /// <summary>meta-llama/Llama-3.1-405B: 126 layers, hidden 16384, 128 heads, 8 KV heads, FFN 53248.</summary>
+    public static ModelSpec Llama31_405B { get; } = Llama31_8B with
+    {
+        Id = "meta-llama/Llama-3.1-405B",
+        NumLayers = 126,
+        HiddenSize = 16384,
+        NumAttentionHeads = 128,
+        IntermediateSize = 53248,
+    };
+
+    /// <summary>Qwen/Qwen3-0.6B: 28 layers, hidden 1024, 16 heads, 8 KV heads, head dim 128, FFN 3072, tied embeddings.</summary>
+    public static ModelSpec Qwen3_06B { get; } = Llama31_8B with
+    {
+        Id = "Qwen/Qwen3-0.6B",
+        Architecture = "Qwen3ForCausalLM",
+        NumLayers = 28,
+        HiddenSize = 1024,
+        NumAttentionHeads = 16,
+        IntermediateSize = 3072,
+        VocabSize = 151936,
+        TieWordEmbeddings = true,
+    };
+
+    /// <summary>deepseek-ai/DeepSeek-V3 config.json (DOMAIN.md §6 lists the same numbers).</summary>
+    public static ModelSpec DeepSeekV3 { get; } = new()
+    {
+        Id = "deepseek-ai/DeepSeek-V3",
+        Architecture = "DeepseekV3ForCausalLM",
+        Family = ArchitectureFamily.MlaMoe,
+        NumLayers = 61,
+        HiddenSize = 7168,
+        NumAttentionHeads = 128,
+        NumKeyValueHeads = 128,
+        HeadDim = 128,
+        IntermediateSize = 18432,
+        VocabSize = 129280,
+        MaxContextLength = 163840,
+        NumExperts = 256,
+        ExpertsPerToken = 8,
+        MoeIntermediateSize = 2048,
+        SharedExpertIntermediateSize = 2048,
+        FirstDenseLayers = 3,
+        QLoraRank = 1536,
+        KvLoraRank = 512,
+        QkNopeHeadDim = 128,
+        QkRopeHeadDim = 64,
+        VHeadDim = 128,
+        DefaultQuant = new QuantConfig(QuantMode.Fp8Block, QuantMode.Fp8Block, QuantMode.Bf16),
+    };
+
+    /// <summary>Qwen/Qwen3-30B-A3B: 48 layers, hidden 2048, 32 heads, 4 KV heads, 128 experts top-8 of width 768.</summary>
+    public static ModelSpec Qwen3_30B_A3B { get; } = new()
+    {
+        Id = "Qwen/Qwen3-30B-A3B",
+        Architecture = "Qwen3MoeForCausalLM",
+        Family = ArchitectureFamily.GqaMoe,
+        NumLayers = 48,
+        HiddenSize = 2048,
+        NumAttentionHeads = 32,
+        NumKeyValueHeads = 4,
+        HeadDim = 128,
+        IntermediateSize = 0,
+        VocabSize = 151936,
+        MaxContextLength = 40960,
+        NumExperts = 128,
+        ExpertsPerToken = 8,
+        MoeIntermediateSize = 768,
+    };
+
+    /// <summary>NVIDIA H100 SXM datasheet: 80 GB (GiB) HBM3 at 3.35 TB/s, 989 / 1979 dense TFLOP/s bf16 / fp8, NVLink 450 GB/s per direction.</summary>
+    public static SystemSpec H100 { get; } = new()
+    {
+        Name = "h100_sxm",
+        GpuName = "NVIDIA H100 80GB HBM3",
+        MemoryBytes = 80.0 * (1L << 30),
+        MemoryBandwidthBytesPerSec = 3.35e12,
+        PeakFlopsPerSec = new Dictionary<ComputeType, double> { [ComputeType.Bf16] = 989e12, [ComputeType.Fp8] = 1979e12 },
+        NvlinkBandwidthBytesPerSec = 450e9,
+        NetworkBandwidthBytesPerSec = 50e9,
+        GpusPerNode = 8,
+        NvlinkDomainGpus = 8,
+    };
+
+    /// <summary>NVIDIA H200 SXM datasheet: 141 GB HBM3e at 4.8 TB/s.</summary>
+    public static SystemSpec H200 { get; } = H100 with { Name = "h200_sxm", MemoryBytes = 141.0 * (1L << 30), MemoryBandwidthBytesPerSec = 4.8e12 };
+
+    /// <summary>NVIDIA HGX B200 datasheet: 180 GB at 7.7 TB/s, 2250 / 4500 / 9000 dense TFLOP/s.</summary>
+    public static SystemSpec B200 { get; } = H100 with
+    {
+        Name = "b200_sxm",
+        MemoryBytes = 180.0 * (1L << 30),
+        MemoryBandwidthBytesPerSec = 7.7e12,
+        PeakFlopsPerSec = new Dictionary<ComputeType, double> { [ComputeType.Bf16] = 2250e12, [ComputeType.Fp8] = 4500e12, [ComputeType.Fp4] = 9000e12 },
+        NvlinkBandwidthBytesPerSec = 900e9,
+    };
+
+    public static BackendProfile TrtLlm => BackendProfile.For(Backend.TrtLlm);
+}

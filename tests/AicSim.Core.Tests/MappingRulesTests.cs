@@ -1,0 +1,80 @@
+using AicSim.Core.Engine;
+using AicSim.Core.Errors;
+using AicSim.Core.Specs;
+
+namespace AicSim.Core.Tests;
+
+public sealed class MappingRulesTests
+{
+    [Fact]
+    public void Qwen3_0_6b_at_tp8_is_refused_with_the_fix()
+    {
+        // DOMAIN.md §2: 16 heads / TP8 = 2 per GPU < 4; the message names the model, TP, heads and maxNumGpusPerEngine.
+        var e = Assert.Throws<UnsupportedException>(() => MappingRules.Validate(Fixtures.Qwen3_06B, ParallelConfig.TensorParallel(8)));
+        Assert.Contains("Qwen3-0.6B has 16 attention heads; TP8 leaves 2 per GPU", e.Message, StringComparison.Ordinal);
+        Assert.Contains("maxNumGpusPerEngine: 4", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(16, 4)]
+    [InlineData(32, 8)]
+    [InlineData(64, 16)]
+    [InlineData(128, 32)]
+    [InlineData(48, 8)]
+    public void Max_tp_keeps_four_heads_per_gpu(int heads, int maxTp)
+    {
+        Assert.Equal(maxTp, MappingRules.LargestTpWithEnoughHeads(heads));
+    }
+
+    [Fact]
+    public void Tp4_is_allowed_for_16_heads()
+    {
+        Assert.Empty(MappingRules.Problems(Fixtures.Qwen3_06B, ParallelConfig.TensorParallel(4)));
+    }
+
+    [Fact]
+    public void Heads_not_divisible_by_tp_are_refused()
+    {
+        var problems = MappingRules.Problems(Fixtures.DeepSeekV3, new ParallelConfig(24, 1, 1, 1, 24));
+        Assert.Contains(problems, p => p.Contains("does not divide evenly", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_expert_split_that_does_not_cover_the_gpus_is_refused()
+    {
+        var problems = MappingRules.Problems(Fixtures.DeepSeekV3, new ParallelConfig(8, 1, 1, 2, 8));
+        Assert.Contains(problems, p => p.Contains("must equal tp 8", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Experts_must_divide_over_ep()
+    {
+        // 128 experts over 48 ranks (DEP48 keeps ≥ 4 heads since attention is data-parallel).
+        var problems = MappingRules.Problems(Fixtures.Qwen3_30B_A3B, ParallelConfig.DataExpertParallel(48));
+        Assert.Contains(problems, p => p.Contains("128 experts", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Mapping_names_follow_the_profiler()
+    {
+        Assert.Equal("TP4", ParallelConfig.TensorParallel(4).Name);
+        Assert.Equal("TEP8", ParallelConfig.TensorExpertParallel(8).Name);
+        Assert.Equal("DEP16", ParallelConfig.DataExpertParallel(16).Name);
+        Assert.Equal(16, ParallelConfig.DataExpertParallel(16).Gpus);
+    }
+
+    [Fact]
+    public void Sizes_without_an_expert_split_follow_the_attention_split()
+    {
+        Assert.Equal(ParallelConfig.TensorParallel(4), ParallelConfig.FromSizes(4, 1, 1, null, null, isMoe: true));
+        Assert.Equal(ParallelConfig.DataExpertParallel(8), ParallelConfig.FromSizes(1, 1, 8, null, null, isMoe: true));
+        Assert.Equal(ParallelConfig.TensorExpertParallel(8), ParallelConfig.FromSizes(8, 1, 1, null, 8, isMoe: true));
+    }
+
+    [Fact]
+    public void Non_positive_sizes_are_named()
+    {
+        var e = Assert.Throws<AicSimException>(() => new ParallelConfig(0).Validate(false));
+        Assert.Contains("--tp is 0", e.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,108 @@
+using AicSim.Core.Engine;
+using AicSim.Core.Specs;
+using AicSim.Tests;
+
+namespace AicSim.Core.Tests;
+
+public sealed class MemoryModelTests
+{
+    private static EngineModel Engine(ModelSpec model, ParallelConfig par, QuantConfig? quant = null, SystemSpec? system = null) =>
+        EngineModel.Create(new EngineConfig(model, system ?? Fixtures.H200, par, quant ?? model.DefaultQuant, Fixtures.TrtLlm));
+
+    [Fact]
+    public void Llama_3_1_8b_bf16_weights_are_16_06_GB()
+    {
+        // Oracle: Meta's model card, 8.03 B parameters × 2 bytes = 16.06 GB (norms, ~0.27 M parameters, are left out).
+        var engine = Engine(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(1));
+        Approx.AssertClose(16.06e9, engine.Memory.WeightBytes, 0.002);
+    }
+
+    [Fact]
+    public void Llama_3_1_8b_bf16_kv_cache_costs_131072_bytes_per_token()
+    {
+        // Hand calculation: 2 (K and V) × 8 KV heads × 128 dims × 32 layers × 2 bytes.
+        Assert.Equal(131_072, MemoryModel.KvBytesPerToken(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(1), QuantMode.Bf16));
+    }
+
+    [Fact]
+    public void Deepseek_v3_kv_cache_is_576_latent_elements_per_token_per_layer()
+    {
+        // DOMAIN.md §6: kv_lora_rank 512 + rope 64 = 576 elements per layer, replicated on every tensor rank.
+        double perToken = MemoryModel.KvBytesPerToken(Fixtures.DeepSeekV3, ParallelConfig.TensorExpertParallel(8), QuantMode.Bf16);
+        Assert.Equal(576.0 * 61 * 2, perToken);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Kv_heads_split_over_tp_until_replicated(int tp)
+    {
+        // 8 KV heads: TP1 → 8 per GPU, TP2 → 4, TP4 → 2; the per-GPU cost halves with each doubling.
+        double perToken = MemoryModel.KvBytesPerToken(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(tp), QuantMode.Bf16);
+        Assert.Equal(131_072.0 / tp, perToken);
+    }
+
+    [Fact]
+    public void Deepseek_v3_has_671_billion_parameters()
+    {
+        // Oracle: DeepSeek-V3 technical report, 671 B total parameters (without the 14 B multi-token-prediction module).
+        // At bf16 on one GPU, weight bytes / 2 = parameters.
+        var engine = Engine(Fixtures.DeepSeekV3, ParallelConfig.TensorExpertParallel(1), QuantConfig.Bf16);
+        Approx.AssertClose(671e9, engine.Memory.WeightBytes / 2, 0.01);
+    }
+
+    [Fact]
+    public void Qwen3_30b_a3b_has_30_5_billion_parameters()
+    {
+        // Oracle: Qwen3 model card, 30.5 B total parameters.
+        var engine = Engine(Fixtures.Qwen3_30B_A3B, ParallelConfig.TensorParallel(1), QuantConfig.Bf16);
+        Approx.AssertClose(30.5e9, engine.Memory.WeightBytes / 2, 0.01);
+    }
+
+    [Fact]
+    public void Per_gpu_weight_falls_with_tp()
+    {
+        double tp1 = Engine(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(1)).Memory.WeightBytes;
+        double tp2 = Engine(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(2)).Memory.WeightBytes;
+        double tp8 = Engine(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(8)).Memory.WeightBytes;
+        Assert.True(tp1 > tp2 && tp2 > tp8, $"{tp1} > {tp2} > {tp8}");
+
+        // Everything but the replicated KV projections splits exactly: TP2 holds half the weights, within 1 %.
+        Approx.AssertClose(tp1 / 2, tp2, 0.01);
+    }
+
+    [Fact]
+    public void Experts_split_over_ep_under_dep()
+    {
+        double ep8 = Engine(Fixtures.DeepSeekV3, ParallelConfig.DataExpertParallel(8)).Memory.WeightBytes;
+        double ep16 = Engine(Fixtures.DeepSeekV3, ParallelConfig.DataExpertParallel(16)).Memory.WeightBytes;
+        Assert.True(ep16 < ep8);
+    }
+
+    [Fact]
+    public void Llama_405b_bf16_on_one_h100_is_flagged_out_of_memory()
+    {
+        // 405 B × 2 bytes = 810 GB against 80 GiB.
+        var engine = Engine(Fixtures.Llama31_405B, ParallelConfig.TensorParallel(1), QuantConfig.Bf16, Fixtures.H100);
+        Assert.False(engine.Memory.Fits);
+        Assert.Equal(0, engine.Memory.MaxKvTokens);
+    }
+
+    [Fact]
+    public void Kv_capacity_is_the_budget_over_bytes_per_token()
+    {
+        var engine = Engine(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(1));
+        var m = engine.Memory;
+        Assert.True(m.Fits);
+        Assert.Equal((long)Math.Floor(m.KvBudgetBytes / 131_072), m.MaxKvTokens);
+        Assert.Equal(m.MaxKvTokens / 1500, m.MaxRequests(1000, 500));
+    }
+
+    [Fact]
+    public void Attention_dp_ranks_each_hold_their_own_kv()
+    {
+        var dep8 = Engine(Fixtures.DeepSeekV3, ParallelConfig.DataExpertParallel(8)).Memory;
+        Assert.Equal((long)Math.Floor(dep8.KvBudgetBytes / dep8.KvBytesPerToken) * 8, dep8.MaxKvTokens);
+    }
+}

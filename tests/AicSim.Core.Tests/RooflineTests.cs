@@ -1,0 +1,110 @@
+using AicSim.Core.Estimation;
+using AicSim.Core.Ops;
+using AicSim.Core.Specs;
+using AicSim.Tests;
+
+namespace AicSim.Core.Tests;
+
+public sealed class RooflineTests
+{
+    private static readonly HardwareParams H100 = HardwareParams.From(Fixtures.H100);
+    private static readonly EfficiencyParams Eff = EfficiencyParams.Default;
+
+    private static Op Gemm(double n, double k) => new()
+    {
+        Kind = OpKind.Gemm,
+        Scope = TokenScope.AllTokens,
+        Compute = ComputeType.Bf16,
+        Count = 1,
+        N = n,
+        K = k,
+        WeightBytesPerElement = 2,
+        ActivationBytesPerElement = 2,
+    };
+
+    [Fact]
+    public void A_single_token_gemm_is_bound_by_reading_its_weights()
+    {
+        // Hand calculation: m = 1, 4096 × 4096 bf16. Bytes = 4096²·2 + 4096·2 (in) + 4096·2 (out) = 33,570,816;
+        // at 3.35 TB/s × 0.8 that is 12.5264 µs, plus 3 µs launch.
+        double t = Roofline.OpSeconds(Gemm(4096, 4096), StepShape.Decode(1, 100), H100, Eff);
+        Approx.AssertClose((33_570_816 / (3.35e12 * 0.8)) + 3e-6, t, 1e-9);
+    }
+
+    [Fact]
+    public void A_large_gemm_is_bound_by_tensor_core_throughput()
+    {
+        // Hand calculation: m = N = K = 8192: 2·8192³ = 1.0995e12 flops at 989 TFLOP/s × 0.8 × 8192/(8192+64), plus 3 µs.
+        double flops = 2.0 * 8192 * 8192 * 8192;
+        double expected = (flops / (989e12 * 0.8 * 8192 / (8192 + 64))) + 3e-6;
+        double t = Roofline.OpSeconds(Gemm(8192, 8192), StepShape.Prefill(1, 8192), H100, Eff);
+        Approx.AssertClose(expected, t, 1e-9);
+    }
+
+    [Fact]
+    public void Count_repeats_an_op()
+    {
+        var op = Gemm(4096, 4096);
+        double once = Roofline.OpSeconds(op, StepShape.Decode(1, 100), H100, Eff);
+        op.Count = 32;
+        Approx.AssertClose(32 * once, Roofline.OpSeconds(op, StepShape.Decode(1, 100), H100, Eff), 1e-12);
+    }
+
+    [Fact]
+    public void Generation_attention_reads_the_kv_cache_once()
+    {
+        // Hand calculation: 16 sequences × 4096 tokens × (2·8·128 elements) × 2 bytes = 268,435,456 bytes at 3.35 TB/s × 0.8, plus 3 µs.
+        var op = new Op { Kind = OpKind.GenerationAttention, Scope = TokenScope.DecodeTokens, Count = 1, Heads = 32, QkDim = 128, VDim = 128, KvElementsPerToken = 2 * 8 * 128, KvBytesPerElement = 2 };
+        double t = Roofline.OpSeconds(op, StepShape.Decode(16, 4096), H100, Eff);
+        Approx.AssertClose((268_435_456 / (3.35e12 * 0.8)) + 3e-6, t, 1e-9);
+    }
+
+    [Fact]
+    public void A_sliding_window_caps_the_context_attention_reads()
+    {
+        var op = new Op { Kind = OpKind.GenerationAttention, Scope = TokenScope.DecodeTokens, Count = 1, Heads = 8, QkDim = 64, VDim = 64, KvElementsPerToken = 128, KvBytesPerElement = 2, Window = 128 };
+        double at128 = Roofline.OpSeconds(op, StepShape.Decode(64, 128), H100, Eff);
+        double at8k = Roofline.OpSeconds(op, StepShape.Decode(64, 8192), H100, Eff);
+        Assert.Equal(at128, at8k);
+    }
+
+    [Fact]
+    public void Context_attention_is_quadratic_in_sequence_when_compute_bound()
+    {
+        var op = new Op { Kind = OpKind.ContextAttention, Scope = TokenScope.PrefillTokens, Count = 1, Heads = 64, QkDim = 128, VDim = 128, KvElementsPerToken = 2048, KvBytesPerElement = 2 };
+        double t16k = Roofline.OpSeconds(op, StepShape.Prefill(1, 16384), H100, Eff) - 3e-6;
+        double t32k = Roofline.OpSeconds(op, StepShape.Prefill(1, 32768), H100, Eff) - 3e-6;
+
+        // Pairs ∝ s(s+1)/2 and time ∝ pairs / efficiency with efficiency ∝ s/(s+512):
+        // ratio = (32768·32769)/(16384·16385) × [16384/(16384+512)] / [32768/(32768+512)].
+        double expected = (32768.0 * 32769 / (16384.0 * 16385)) * (16384.0 / (16384 + 512)) / (32768.0 / (32768 + 512));
+        Approx.AssertClose(expected, t32k / t16k, 1e-9);
+    }
+
+    [Fact]
+    public void Ring_all_reduce_moves_two_times_n_minus_one_over_n_of_the_message()
+    {
+        // Hand calculation: 64 tokens × 4096 hidden × 2 bytes, TP8 ring: 2·7/8 of it over 450 GB/s × 0.8, plus 8 µs.
+        var op = new Op { Kind = OpKind.Communication, Scope = TokenScope.AllTokens, Count = 1, BytesPerToken = 4096 * 2 * 2.0 * 7 / 8 };
+        double t = Roofline.OpSeconds(op, StepShape.Decode(64, 100), H100, Eff);
+        Approx.AssertClose((64 * 4096 * 2 * 2.0 * 7 / 8 / (450e9 * 0.8)) + 8e-6, t, 1e-9);
+    }
+
+    [Fact]
+    public void Ops_outside_their_scope_cost_nothing()
+    {
+        var contextOnly = new Op { Kind = OpKind.ContextAttention, Scope = TokenScope.PrefillTokens, Count = 1, Heads = 8, QkDim = 128, VDim = 128, KvElementsPerToken = 256, KvBytesPerElement = 2 };
+        Assert.Equal(0, Roofline.OpSeconds(contextOnly, StepShape.Decode(8, 1000), H100, Eff));
+    }
+
+    [Fact]
+    public void The_batch_api_checks_lengths_and_matches_the_single_form()
+    {
+        var ops = new[] { Gemm(4096, 4096), Gemm(1024, 4096) };
+        var shapes = new[] { StepShape.Decode(1, 10), StepShape.Decode(64, 10) };
+        var seconds = new double[2];
+        StepLatency.RooflineSeconds(ops, shapes, seconds, H100, Eff);
+        Assert.Equal(StepLatency.RooflineSeconds(ops, shapes[1], H100, Eff), seconds[1]);
+        Assert.Throws<ArgumentException>(() => StepLatency.RooflineSeconds(ops, shapes, new double[1], H100, Eff));
+    }
+}

@@ -1,0 +1,80 @@
+using AicSim.Core.Engine;
+using AicSim.Core.Ops;
+using AicSim.Core.Serving;
+using AicSim.Core.Specs;
+using AicSim.Tests;
+
+namespace AicSim.Core.Tests;
+
+public sealed class ServingTests
+{
+    private static readonly Workload Chat = new(1000, 500);
+
+    private static EngineModel Llama(int tp) =>
+        EngineModel.Create(new EngineConfig(Fixtures.Llama31_8B, Fixtures.H200, ParallelConfig.TensorParallel(tp), QuantConfig.Bf16, Fixtures.TrtLlm));
+
+    [Fact]
+    public void Aggregated_ttft_grows_with_concurrency()
+    {
+        var e = Llama(1);
+        double previous = 0;
+        foreach (int c in new[] { 1, 8, 64, 256 })
+        {
+            double ttft = AggregatedServing.Estimate(e, Chat, c).TtftMs;
+            Assert.True(ttft > previous, $"TTFT at concurrency {c} = {ttft}, not above {previous}");
+            previous = ttft;
+        }
+    }
+
+    [Fact]
+    public void Aggregated_ttft_at_concurrency_one_is_overhead_plus_prefill()
+    {
+        var e = Llama(1);
+        var s = AggregatedServing.Estimate(e, Chat, 1);
+        Approx.AssertClose(Fixtures.TrtLlm.RequestOverheadMs + e.PrefillTtftMs(1000), s.TtftMs, 1e-12);
+    }
+
+    [Fact]
+    public void Aggregated_tpot_is_the_decode_step_plus_amortised_prefills()
+    {
+        // With c requests per rank, each request's life of osl steps absorbs c prefills: TPOT > ITL, and by c·Δ/osl.
+        var e = Llama(1);
+        var s = AggregatedServing.Estimate(e, Chat, 32);
+        double itl = e.StepMs(StepShape.Decode(32, Chat.MeanDecodeContext));
+        double mixed = e.StepMs(new StepShape { PrefillSequences = 1, PrefillTokensPerSequence = 1000, DecodeSequences = 32, DecodeContext = Chat.MeanDecodeContext });
+        Approx.AssertClose(itl + (32 * (mixed - itl) / 500), s.TpotMs, 1e-12);
+    }
+
+    [Fact]
+    public void Throughput_per_gpu_and_per_user_are_consistent()
+    {
+        var s = AggregatedServing.Estimate(Llama(2), Chat, 16);
+        Approx.AssertClose(1000 / s.TpotMs, s.OutputTokensPerSecPerUser, 1e-12);
+        double requestSeconds = (s.TtftMs + (499 * s.TpotMs)) / 1000;
+        Approx.AssertClose(16 * 500 / requestSeconds / 2, s.OutputTokensPerSecPerGpu, 1e-12);
+    }
+
+    [Fact]
+    public void Disaggregated_tpot_is_the_decode_engines_step()
+    {
+        var prefill = Llama(1);
+        var decode = Llama(2);
+        var s = DisaggregatedServing.Estimate(prefill, decode, new DisaggregatedDeployment(2, 1, 1, 64), Chat);
+        Assert.Equal(decode.StepMs(StepShape.Decode(64, Chat.MeanDecodeContext)), s.TpotMs);
+        Assert.Equal(4, s.Gpus);
+        Assert.Equal(64, s.Concurrency);
+        Assert.True(s.TtftMs > Fixtures.TrtLlm.RequestOverheadMs + prefill.PrefillTtftMs(1000));
+    }
+
+    [Fact]
+    public void Too_few_prefill_workers_make_requests_queue()
+    {
+        // Long prompts: one prefill worker needs ~0.2 s a prompt while 256 decoding requests finish one every ~40 ms.
+        var engine = Llama(1);
+        var longPrompts = new Workload(8000, 500);
+        var enough = DisaggregatedServing.Estimate(engine, engine, new DisaggregatedDeployment(16, 1, 1, 256), longPrompts);
+        var starved = DisaggregatedServing.Estimate(engine, engine, new DisaggregatedDeployment(1, 1, 1, 256), longPrompts);
+        Assert.True(starved.TtftMs > enough.TtftMs);
+        Assert.Contains(starved.Notes, n => n.Contains("prefill workers cannot keep up", StringComparison.Ordinal));
+    }
+}
