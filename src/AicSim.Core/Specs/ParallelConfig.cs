@@ -46,10 +46,11 @@ public sealed record ParallelConfig(int Tp, int Pp = 1, int AttentionDp = 1, int
     }
 
     /// <summary>The profiler's name of this mapping: TP4, TEP8, DEP16, or the full tuple when it is none of those.</summary>
+    /// <remarks>A model without experts ignores moe_tp, so any mapping with one attention rank and no expert split is TP.</remarks>
     public string Name =>
-        this == TensorParallel(Tp) && Pp == 1 ? $"TP{Tp}" :
-        this == TensorExpertParallel(Tp) && Pp == 1 ? $"TEP{Tp}" :
-        this == DataExpertParallel(AttentionDp) && Pp == 1 ? $"DEP{AttentionDp}" :
+        Pp == 1 && AttentionDp == 1 && MoeEp == 1 ? $"TP{Tp}" :
+        Pp == 1 && AttentionDp == 1 && MoeTp == 1 && MoeEp == Tp ? $"TEP{Tp}" :
+        Pp == 1 && Tp == 1 && MoeTp == 1 && MoeEp == AttentionDp ? $"DEP{AttentionDp}" :
         $"tp{Tp}-pp{Pp}-dp{AttentionDp}-moetp{MoeTp}-moeep{MoeEp}";
 
     /// <summary>Checks sizes are positive and the expert split covers the attention GPUs; returns problems.</summary>

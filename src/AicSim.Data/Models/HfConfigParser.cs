@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using AicSim.Core.Errors;
 using AicSim.Core.Specs;
 
@@ -8,7 +9,7 @@ namespace AicSim.Data.Models;
 /// Reads a Hugging Face <c>config.json</c> (and <c>hf_quant_config.json</c> or an inline <c>quantization_config</c>)
 /// into a <see cref="ModelSpec"/>. Multimodal wrappers (Kimi-K2.5) are read through their <c>text_config</c>.
 /// </summary>
-public static class HfConfigParser
+public static partial class HfConfigParser
 {
     private static readonly Dictionary<string, ArchitectureFamily> Families = new(StringComparer.Ordinal)
     {
@@ -56,8 +57,8 @@ public static class HfConfigParser
         string name = id ?? InferId(configPath);
         try
         {
-            using var config = JsonDocument.Parse(File.ReadAllText(configPath));
-            using var quant = quantPath is null ? null : JsonDocument.Parse(File.ReadAllText(quantPath));
+            using var config = JsonDocument.Parse(PythonJson(File.ReadAllText(configPath)));
+            using var quant = quantPath is null ? null : JsonDocument.Parse(PythonJson(File.ReadAllText(quantPath)));
             return Parse(config.RootElement, quant?.RootElement, name);
         }
         catch (JsonException e)
@@ -204,6 +205,12 @@ public static class HfConfigParser
 
         return Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(configPath))) ?? "model";
     }
+
+    // Python's json writes Infinity and NaN, which JSON lacks (Nemotron configs have them); none is a field AicSim reads.
+    private static string PythonJson(string text) => PythonFloatLiteral().Replace(text, "null");
+
+    [GeneratedRegex(@"(?<=[:\[,]\s*)-?(Infinity|NaN)(?=\s*[,\]}])")]
+    private static partial Regex PythonFloatLiteral();
 
     private static string? FirstArchitecture(JsonElement e) =>
         e.TryGetProperty("architectures", out var a) && a.ValueKind == JsonValueKind.Array && a.GetArrayLength() > 0 ? a[0].GetString() : null;

@@ -1,0 +1,153 @@
+using AicSim.Core.Errors;
+using AicSim.Core.Specs;
+using AicSim.Data.Models;
+using AicSim.Tests;
+
+namespace AicSim.Data.Tests;
+
+public sealed class ModelCatalogTests
+{
+    private static readonly ModelCatalog Catalog = ModelCatalog.Load();
+
+    /// <summary>Each bundled description against its public config.json in ../shared/data/hf-configs (the oracle).</summary>
+    public static TheoryData<string, string> Bundled => new()
+    {
+        { "Qwen/Qwen3-0.6B", "Qwen--Qwen3-0.6B" },
+        { "Qwen/Qwen3-8B", "Qwen--Qwen3-8B" },
+        { "Qwen/Qwen3-32B", "Qwen--Qwen3-32B" },
+        { "meta-llama/Llama-3.1-8B", "meta-llama--Meta-Llama-3.1-8B" },
+        { "meta-llama/Llama-3.1-70B", "meta-llama--Meta-Llama-3.1-70B" },
+        { "meta-llama/Llama-3.1-405B", "meta-llama--Meta-Llama-3.1-405B" },
+        { "Qwen/Qwen3-30B-A3B", "Qwen--Qwen3-30B-A3B" },
+        { "Qwen/Qwen3-235B-A22B", "Qwen--Qwen3-235B-A22B" },
+        { "Qwen/Qwen3-235B-A22B-FP8", "Qwen--Qwen3-235B-A22B-FP8" },
+        { "mistralai/Mixtral-8x22B-v0.1", "mistralai--Mixtral-8x22B-v0.1" },
+        { "openai/gpt-oss-120b", "openai--gpt-oss-120b" },
+        { "MiniMaxAI/MiniMax-M2.5", "MiniMaxAI--MiniMax-M2.5" },
+        { "deepseek-ai/DeepSeek-V3", "deepseek-ai--DeepSeek-V3" },
+        { "deepseek-ai/DeepSeek-R1", "deepseek-ai--DeepSeek-R1" },
+        { "deepseek-ai/DeepSeek-V3.2", "deepseek-ai--DeepSeek-V3.2" },
+        { "moonshotai/Kimi-K2.5", "moonshotai--Kimi-K2.5" },
+        { "nvidia/DeepSeek-V3.1-NVFP4", "nvidia--DeepSeek-V3.1-NVFP4" },
+        { "zai-org/GLM-5", "zai-org--GLM-5" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Bundled))]
+    public void Bundled_models_match_their_hugging_face_config(string id, string stem)
+    {
+        var bundled = Catalog.Resolve(id);
+        var parsed = HfConfigParser.ParseFile(SharedData.HfConfig(stem), id);
+        Assert.Equal(parsed, bundled);
+    }
+
+    [Theory]
+    [InlineData("Qwen/Qwen3-32B")]
+    [InlineData("qwen3-32b")]
+    [InlineData("Qwen3-32B")]
+    public void Ids_resolve_case_insensitively_and_by_short_name(string name)
+    {
+        Assert.Equal("Qwen/Qwen3-32B", Catalog.Resolve(name).Id);
+    }
+
+    [Theory]
+    [InlineData("meta-llama/Llama-3.1-8B-Instruct", "meta-llama/Llama-3.1-8B")]
+    [InlineData("zhipuai/GLM-5", "zai-org/GLM-5")]
+    public void Aliases_resolve_to_their_model(string alias, string id)
+    {
+        Assert.Equal(id, Catalog.Resolve(alias).Id);
+    }
+
+    [Theory]
+    [InlineData("nvidia/Llama-3.1-8B-Instruct-FP8", QuantMode.Fp8, QuantMode.Fp8)]
+    [InlineData("nvidia/Qwen3-32B-NVFP4", QuantMode.Nvfp4, QuantMode.Fp8)]
+    [InlineData("nvidia/DeepSeek-R1-NVFP4", QuantMode.Nvfp4, QuantMode.Fp8)]
+    [InlineData("nvidia/DeepSeek-V3.1-NVFP4", QuantMode.Nvfp4, QuantMode.Fp8)]
+    [InlineData("Qwen/Qwen3-235B-A22B-FP8", QuantMode.Fp8Block, QuantMode.Bf16)]
+    public void Calibration_variants_carry_their_quantisation(string id, QuantMode gemm, QuantMode kv)
+    {
+        var m = Catalog.Resolve(id);
+        Assert.Equal(gemm, m.DefaultQuant.Gemm);
+        Assert.Equal(kv, m.DefaultQuant.KvCache);
+    }
+
+    [Fact]
+    public void Variants_share_their_base_shape()
+    {
+        var baseModel = Catalog.Resolve("Qwen/Qwen3-32B");
+        var variant = Catalog.Resolve("nvidia/Qwen3-32B-NVFP4");
+        Assert.Equal(baseModel with { Id = variant.Id, DefaultQuant = variant.DefaultQuant }, variant);
+    }
+
+    [Fact]
+    public void Kimi_k2_5_is_read_through_its_text_config_as_mla_with_int4_experts()
+    {
+        var m = HfConfigParser.ParseFile(SharedData.HfConfig("moonshotai--Kimi-K2.5"));
+        Assert.Equal(ArchitectureFamily.MlaMoe, m.Family);
+        Assert.Equal(384, m.NumExperts);
+        Assert.Equal(QuantMode.Int4WeightOnly, m.DefaultQuant.Moe);
+    }
+
+    [Fact]
+    public void Gpt_oss_has_sliding_window_layers_and_mxfp4_experts()
+    {
+        var m = Catalog.Resolve("openai/gpt-oss-120b");
+        Assert.Equal(18, m.SlidingWindowLayers);
+        Assert.Equal(128, m.SlidingWindow);
+        Assert.Equal(QuantMode.Mxfp4, m.DefaultQuant.Moe);
+    }
+
+    [Fact]
+    public void An_unsupported_architecture_is_named_with_what_is_supported()
+    {
+        var e = Assert.Throws<UnsupportedException>(() => HfConfigParser.ParseFile(SharedData.HfConfig("Qwen--Qwen3.5-397B-A17B")));
+        Assert.Contains("Qwen3_5MoeForConditionalGeneration", e.Message, StringComparison.Ordinal);
+        Assert.Contains("DeepseekV3ForCausalLM", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_known_but_unsupported_id_says_why()
+    {
+        var e = Assert.Throws<UnsupportedException>(() => Catalog.Resolve("Qwen/Qwen3.5-397B-A17B"));
+        Assert.Contains("Gated DeltaNet", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_model_gets_a_did_you_mean()
+    {
+        var e = Assert.Throws<AicSimException>(() => Catalog.Resolve("Qwen/Qwen3-33B"));
+        Assert.Contains("Did you mean", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Qwen/Qwen3-32B", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_model_folder_with_config_json_is_read()
+    {
+        string dir = Directory.CreateTempSubdirectory().FullName;
+        File.Copy(SharedData.HfConfig("Qwen--Qwen3-8B"), Path.Combine(dir, "config.json"));
+        var m = Catalog.Resolve(dir);
+        Assert.Equal(36, m.NumLayers);
+        Assert.Equal(ArchitectureFamily.DenseGqa, m.Family);
+    }
+
+    [Fact]
+    public void Every_supported_architecture_in_the_reference_configs_parses()
+    {
+        int parsed = 0;
+        foreach (var file in Directory.EnumerateFiles(SharedData.Path("hf-configs"), "*_config.json").Where(f => !f.EndsWith("_hf_quant_config.json", StringComparison.Ordinal)))
+        {
+            try
+            {
+                var m = HfConfigParser.ParseFile(file);
+                Assert.True(m.NumLayers > 0 && m.HiddenSize > 0, file);
+                parsed++;
+            }
+            catch (UnsupportedException)
+            {
+                // Other architectures are refused by name, which the test above checks.
+            }
+        }
+
+        Assert.True(parsed >= 30, $"only {parsed} configs parsed");
+    }
+}

@@ -1,0 +1,125 @@
+using AicSim.Core.Errors;
+using AicSim.Core.Estimate;
+using AicSim.Data.Calibration;
+using AicSim.Data.Models;
+using AicSim.Data.Systems;
+using AicSim.Tests;
+
+namespace AicSim.Data.Tests;
+
+public sealed class SiliconCsvTests
+{
+    private const string Header = "id,silicon_data_source,backend,backend_version,model_path,system,precision,mode,isl,osl,gemm_quant_mode,moe_quant_mode,batch_size,tp_size,pp_size,attention_dp_size,moe_tp_size,moe_ep_size,prefill_batch_size,prefill_num_workers,prefill_tp_size,prefill_pp_size,prefill_attention_dp_size,prefill_moe_tp_size,prefill_moe_ep_size,decode_batch_size,decode_num_workers,decode_tp_size,decode_pp_size,decode_attention_dp_size,decode_moe_tp_size,decode_moe_ep_size,silicon_ttft_ms,silicon_tpot_ms";
+
+    private static readonly SiliconRowMapper Mapper = new(ModelCatalog.Load(), SystemCatalog.Load());
+
+    private static IReadOnlyList<SiliconRow> Parse(params string[] lines) =>
+        SiliconCsv.Read(new StringReader(string.Join('\n', lines)), "rows.csv");
+
+    [Fact]
+    public void The_calibration_file_reads_whole()
+    {
+        // Oracle: ../shared/data/silicon_calibration.csv has 3343 data rows (wc -l minus the header).
+        var rows = SiliconCsv.Read(SharedData.CalibrationCsv);
+        Assert.Equal(3343, rows.Count);
+        Assert.Equal(2218, rows.Count(r => r.Mode == "agg"));
+        Assert.All(rows, r => Assert.NotNull(r.MeasuredTpotMs));
+    }
+
+    [Fact]
+    public void Missing_columns_are_named()
+    {
+        var e = Assert.Throws<AicSimException>(() => Parse("id,backend,model_path,system,mode,isl", "a,vllm,Qwen/Qwen3-32B,h200_sxm,agg,100"));
+        Assert.Contains("osl", e.Message, StringComparison.Ordinal);
+        Assert.Contains("batch_size", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_malformed_number_is_reported_with_its_line_and_every_bad_row_at_once()
+    {
+        var e = Assert.Throws<AicSimException>(() => Parse(
+            "id,backend,model_path,system,mode,isl,osl,batch_size,tp_size",
+            "a,vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,8,1",
+            "b,vllm,Qwen/Qwen3-32B,h200_sxm,agg,lots,500,8,1",
+            "c,vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,8,1.5"));
+        Assert.Equal(2, e.Problems.Count);
+        Assert.Contains("line 3", e.Problems[0], StringComparison.Ordinal);
+        Assert.Contains("isl 'lots'", e.Problems[0], StringComparison.Ordinal);
+        Assert.Contains("line 4", e.Problems[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_row_with_too_many_fields_is_malformed()
+    {
+        var e = Assert.Throws<AicSimException>(() => Parse(
+            "id,backend,model_path,system,mode,isl,osl,batch_size,tp_size",
+            "a,vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,8,1,extra"));
+        Assert.Contains("malformed", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_tp_equals_moe_product_quirk_reads_the_worker_from_the_id()
+    {
+        // SOURCES.md: tp_size 64 with moe_tp 8 × moe_ep 8 on an 8-GPU system is an 8-GPU TEP worker (the id says tp8_ep8).
+        var row = Parse(Header, "2026_04_06_deepseek_r1_h200_sxm_trtllm_fp8_agg_1024x1024_c32_tp8_ep8_922,src,trtllm,1.0,deepseek-ai/DeepSeek-R1,h200_sxm,fp8,agg,1024,1024,fp8,fp8_block,32,64,1,1,8,8,,,,,,,,,,,,,,,100,20")[0];
+        var request = Mapper.Map(row);
+        Assert.Equal("TEP8", request.Parallel.Name);
+        Assert.Contains(request.Readings, r => r.Contains("8-GPU worker", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Dep_rows_with_attention_dp_map_to_dep()
+    {
+        var row = Parse(Header, "x_tp8_0_ep8_0_1,src,trtllm,1.0,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,agg,1024,1024,nvfp4,nvfp4,64,1,1,8,1,8,,,,,,,,,,,,,,,100,20")[0];
+        var request = Mapper.Map(row);
+        Assert.Equal("DEP8", request.Parallel.Name);
+        Assert.Equal(Core.Specs.QuantMode.Fp8, request.Quant.KvCache);
+    }
+
+    [Fact]
+    public void Zero_parallel_fields_are_missing_not_divisors()
+    {
+        var row = Parse(Header, "z,src,vllm,0.1,Qwen/Qwen3-32B,h200_sxm,,agg,1024,1024,,,8,2,1,0,0,0,,,,,,,,,,,,,,,100,20")[0];
+        Assert.Equal("TP2", Mapper.Map(row).Parallel.Name);
+    }
+
+    [Fact]
+    public void Disagg_rows_without_batch_sizes_assume_them_from_the_concurrency()
+    {
+        var row = Parse(Header, "d,silicon_concurrency=64,trtllm,1.0,deepseek-ai/DeepSeek-R1,gb200,fp4,disagg,1024,1024,nvfp4,nvfp4,,,,,,,,,4,1,1,1,4,,,1,1,16,1,16,300,10")[0];
+        var request = Mapper.Map(row);
+        Assert.Equal(ServingMode.Disaggregated, request.Mode);
+        Assert.Equal("TEP4", request.Parallel.Name);
+        Assert.Equal("DEP16", request.DecodeParallel!.Name);
+        Assert.Equal(4, request.Deployment!.DecodeBatch);
+        Assert.Contains(request.Readings, r => r.Contains("assumed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Gpt_oss_nvfp4_rows_are_read_as_mxfp4()
+    {
+        var row = Parse(Header, "g,src,trtllm,1.0,openai/gpt-oss-120b,h200_sxm,fp4,agg,1024,1024,nvfp4,nvfp4,8,4,1,1,4,1,,,,,,,,,,,,,,,100,5")[0];
+        var request = Mapper.Map(row);
+        Assert.Equal(Core.Specs.QuantMode.Mxfp4, request.Quant.Moe);
+    }
+
+    [Fact]
+    public void Systems_outside_the_set_are_unsupported()
+    {
+        var row = Parse(Header, "b3,src,vllm,0.1,Qwen/Qwen3-32B,b300_sxm,,agg,1024,1024,,,8,2,1,1,1,1,,,,,,,,,,,,,,,100,20")[0];
+        var e = Assert.Throws<UnsupportedException>(() => Mapper.Map(row));
+        Assert.Contains("b300_sxm", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Predictions_are_written_whole_with_the_contract_header()
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "p.csv");
+        PredictionCsv.Write(path, [new Prediction("a", 12.5, 3.25, "ok", ""), new Prediction("b,c", null, null, "unsupported", "why, exactly")]);
+        var lines = File.ReadAllLines(path);
+        Assert.Equal("id,predicted_ttft_ms,predicted_tpot_ms,status,message", lines[0]);
+        Assert.Equal("a,12.5,3.25,ok,", lines[1]);
+        Assert.Equal("\"b,c\",,,unsupported,\"why, exactly\"", lines[2]);
+        Assert.Single(Directory.EnumerateFiles(Path.GetDirectoryName(path)!));
+    }
+}

@@ -1,0 +1,64 @@
+using AicSim.Core.Errors;
+using AicSim.Core.Specs;
+using AicSim.Data.Systems;
+using AicSim.Tests;
+
+namespace AicSim.Data.Tests;
+
+public sealed class SystemCatalogTests
+{
+    private static readonly SystemCatalog Catalog = SystemCatalog.Load();
+
+    [Fact]
+    public void The_five_systems_are_bundled()
+    {
+        Assert.Equal(["a100_sxm", "b200_sxm", "gb200", "h100_sxm", "h200_sxm"], Catalog.Systems.Select(s => s.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("h100_sxm", 3.35e12, 989e12, 80)]
+    [InlineData("h200_sxm", 4.8e12, 989e12, 141)]
+    [InlineData("b200_sxm", 7.7e12, 2250e12, 180)]
+    [InlineData("a100_sxm", 2.039e12, 312e12, 80)]
+    public void Datasheet_numbers_load(string name, double bandwidth, double bf16, double gib)
+    {
+        // Oracle: the NVIDIA datasheets cited in each YAML (DOMAIN.md §7 has the same table).
+        var s = Catalog.Get(name);
+        Approx.AssertClose(bandwidth, s.MemoryBandwidthBytesPerSec, 1e-12);
+        Approx.AssertClose(bf16, s.PeakFlopsPerSec[ComputeType.Bf16], 1e-12);
+        Approx.AssertClose(gib * (1L << 30), s.MemoryBytes, 1e-12);
+    }
+
+    [Fact]
+    public void Gb200_is_also_gb200_sxm_with_a_72_gpu_nvlink_domain()
+    {
+        var s = Catalog.Get("gb200_sxm");
+        Assert.Equal("gb200", s.Name);
+        Assert.Equal(72, s.NvlinkDomainGpus);
+        Assert.Equal(4, s.GpusPerNode);
+    }
+
+    [Fact]
+    public void A100_has_no_fp8()
+    {
+        Assert.False(Catalog.Get("a100_sxm").PeakFlopsPerSec.ContainsKey(ComputeType.Fp8));
+        Assert.False(Catalog.Get("h100_sxm").PeakFlopsPerSec.ContainsKey(ComputeType.Fp4));
+    }
+
+    [Fact]
+    public void An_unknown_system_gets_a_did_you_mean()
+    {
+        var e = Assert.Throws<AicSimException>(() => Catalog.Get("h200"));
+        Assert.Contains("Did you mean 'h200_sxm'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bad_system_file_names_the_file_and_the_fields()
+    {
+        string dir = Directory.CreateTempSubdirectory().FullName;
+        File.WriteAllText(Path.Combine(dir, "x.yaml"), "name: x\nmemory_gib: 80\n");
+        var e = Assert.Throws<AicSimException>(() => SystemCatalog.Load(dir));
+        Assert.Contains("x.yaml", e.Message, StringComparison.Ordinal);
+        Assert.Contains("memory_bandwidth_tb_per_s", e.Message, StringComparison.Ordinal);
+    }
+}
