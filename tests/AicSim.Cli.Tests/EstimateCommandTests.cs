@@ -1,0 +1,170 @@
+using System.Text.Json;
+using AicSim.Tests;
+using Spectre.Console.Testing;
+
+namespace AicSim.Cli.Tests;
+
+/// <summary>The CLI run in-process against a capturing console.</summary>
+public sealed class EstimateCommandTests
+{
+    private static (int Exit, string Output) Run(params string[] args)
+    {
+        var console = new TestConsole();
+        console.Profile.Width = 200;
+        int exit = AicSimApp.Run(args, console);
+        return (exit, console.Output);
+    }
+
+    [Fact]
+    public void Estimate_runs_on_built_in_defaults()
+    {
+        var (exit, output) = Run("estimate");
+        Assert.Equal(0, exit);
+        Assert.Contains("Qwen/Qwen3-32B", output, StringComparison.Ordinal);
+        Assert.Contains("TTFT (ms)", output, StringComparison.Ordinal);
+        Assert.Contains("max KV tokens", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Json_output_parses_and_carries_the_numbers()
+    {
+        var (exit, output) = Run("estimate", "--model", "meta-llama/Llama-3.1-8B", "--system", "h100_sxm", "--tp", "2", "--batch-size", "16", "--isl", "2000", "--osl", "200", "--json");
+        Assert.Equal(0, exit);
+        using var doc = JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        Assert.Equal("h100_sxm", root.GetProperty("system").GetString());
+        Assert.True(root.GetProperty("ttft_ms").GetDouble() > 0);
+        Assert.True(root.GetProperty("tpot_ms").GetDouble() > 0);
+        Assert.Equal(2, root.GetProperty("gpus").GetInt32());
+        Assert.Equal("TP2", root.GetProperty("engines")[0].GetProperty("mapping").GetString());
+
+        // Oracle: 131,072 bytes per token at TP1 (hand calculation); TP2 halves the KV heads per GPU.
+        Assert.Equal(65_536, root.GetProperty("engines")[0].GetProperty("kv_bytes_per_token").GetDouble());
+    }
+
+    [Fact]
+    public void Disaggregated_flags_give_two_engines()
+    {
+        var (exit, output) = Run("estimate", "--model", "deepseek-ai/DeepSeek-V3", "--system", "gb200", "--mode", "disagg", "--gemm-quant", "nvfp4", "--moe-quant", "nvfp4", "--kv-quant", "fp8",
+            "--prefill-tp", "4", "--prefill-moe-ep", "4", "--decode-attention-dp", "16", "--decode-moe-ep", "16", "--decode-batch-size", "32", "--prefill-workers", "2", "--json");
+        Assert.Equal(0, exit);
+        using var doc = JsonDocument.Parse(output);
+        var engines = doc.RootElement.GetProperty("engines");
+        Assert.Equal("TEP4", engines[0].GetProperty("mapping").GetString());
+        Assert.Equal("DEP16", engines[1].GetProperty("mapping").GetString());
+        Assert.Equal(2 * 4 + 16, doc.RootElement.GetProperty("gpus").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("--model", "Qwen/Qwen3-33B", "Did you mean")]
+    [InlineData("--system", "h300", "unknown system 'h300'")]
+    [InlineData("--backend", "tensorrt", "unknown backend 'tensorrt'")]
+    [InlineData("--gemm-quant", "int3", "--gemm-quant: unknown quantisation 'int3'")]
+    public void Unknown_names_exit_1_with_a_clear_error(string flag, string value, string expected)
+    {
+        var (exit, output) = Run("estimate", flag, value);
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_bad_flag_is_reported_at_once()
+    {
+        var (exit, output) = Run("estimate", "--model", "nope", "--system", "nope", "--backend", "nope");
+        Assert.Equal(1, exit);
+        Assert.Contains("unknown model", output, StringComparison.Ordinal);
+        Assert.Contains("unknown system", output, StringComparison.Ordinal);
+        Assert.Contains("unknown backend", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_impossible_mapping_exits_1_and_names_the_fix()
+    {
+        var (exit, output) = Run("estimate", "--model", "Qwen/Qwen3-0.6B", "--tp", "8");
+        Assert.Equal(1, exit);
+        Assert.Contains("16 attention heads; TP8 leaves 2 per GPU", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fp8_on_a100_is_an_error()
+    {
+        var (exit, output) = Run("estimate", "--model", "meta-llama/Llama-3.1-8B", "--system", "a100_sxm", "--gemm-quant", "fp8");
+        Assert.Equal(1, exit);
+        Assert.Contains("no fp8 tensor cores", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_configuration_that_does_not_fit_exits_2_and_says_so()
+    {
+        var (exit, output) = Run("estimate", "--model", "meta-llama/Llama-3.1-405B", "--system", "h100_sxm");
+        Assert.Equal(2, exit);
+        Assert.Contains("OOM", output, StringComparison.Ordinal);
+        Assert.Contains("does not fit", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Non_positive_sizes_are_rejected_before_anything_runs()
+    {
+        var (exit, output) = Run("estimate", "--isl", "0");
+        Assert.Equal(1, exit);
+        Assert.Contains("--isl is 0", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Batch_mode_writes_a_status_for_every_row()
+    {
+        string dir = Directory.CreateTempSubdirectory().FullName;
+        string input = Path.Combine(dir, "rows.csv");
+        string output = Path.Combine(dir, "predictions.csv");
+        File.WriteAllLines(input,
+        [
+            "id,backend,model_path,system,mode,isl,osl,batch_size,tp_size,silicon_ttft_ms,silicon_tpot_ms",
+            "ok1,vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,8,2,100,10",
+            "b300,vllm,Qwen/Qwen3-32B,b300_sxm,agg,1000,500,8,2,100,10",
+            "heads,vllm,Qwen/Qwen3-0.6B,h200_sxm,agg,1000,500,8,8,100,10",
+            "oom,vllm,meta-llama/Llama-3.1-405B,h100_sxm,agg,1000,500,8,1,100,10",
+        ]);
+        var (exit, text) = Run("estimate", "--input", input, "--output", output);
+        Assert.Equal(0, exit);
+        var lines = File.ReadAllLines(output);
+        Assert.Equal("id,predicted_ttft_ms,predicted_tpot_ms,status,message", lines[0]);
+        Assert.StartsWith("ok1,", lines[1], StringComparison.Ordinal);
+        Assert.Contains(",ok,", lines[1], StringComparison.Ordinal);
+        Assert.Contains(",unsupported,", lines[2], StringComparison.Ordinal);
+        Assert.Contains(",unsupported,", lines[3], StringComparison.Ordinal);
+        Assert.Contains(",error,", lines[4], StringComparison.Ordinal);
+        Assert.Contains("1 ok, 2 unsupported, 1 error of 4 rows", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_missing_columns_exits_1_and_writes_nothing()
+    {
+        string dir = Directory.CreateTempSubdirectory().FullName;
+        string input = Path.Combine(dir, "rows.csv");
+        string output = Path.Combine(dir, "predictions.csv");
+        File.WriteAllLines(input, ["id,model_path,system", "a,Qwen/Qwen3-32B,h200_sxm"]);
+        var (exit, text) = Run("estimate", "--input", input, "--output", output);
+        Assert.Equal(1, exit);
+        Assert.Contains("missing column(s) backend, mode, isl, osl, batch_size, tp_size", text, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+        Assert.Single(Directory.EnumerateFiles(dir));
+    }
+
+    [Fact]
+    public void The_whole_calibration_file_is_estimated_without_a_crash()
+    {
+        string output = Path.Combine(Directory.CreateTempSubdirectory().FullName, "predictions.csv");
+        var (exit, _) = Run("estimate", "--input", SharedData.CalibrationCsv, "--output", output);
+        Assert.Equal(0, exit);
+        var lines = File.ReadAllLines(output);
+        Assert.Equal(3344, lines.Length);
+        Assert.DoesNotContain(lines, l => l.Contains("internal error", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Models_and_systems_are_listed()
+    {
+        Assert.Contains("deepseek-ai/DeepSeek-V3", Run("models").Output, StringComparison.Ordinal);
+        Assert.Contains("gb200", Run("systems").Output, StringComparison.Ordinal);
+    }
+}
