@@ -1,0 +1,80 @@
+using AicSim.Core.Estimation;
+using AicSim.Core.Ops;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace AicSim.Gpu;
+
+/// <summary>
+/// Decode-step latency of many (mapping, batch, context) points on an ILGPU accelerator the caller chose
+/// (a CUDA GPU for sweeps; the CPU accelerator only to test kernels, since it is an emulator).
+/// </summary>
+public sealed class DecodeSweep : IDisposable
+{
+    private readonly Accelerator _accelerator;
+    private readonly Action<Index1D, ArrayView<Op>, ArrayView<OpRange>, ArrayView<SweepPoint>, ArrayView<double>, HardwareParams, EfficiencyParams> _kernel;
+    private readonly MemoryBuffer1D<Op, Stride1D.Dense> _ops;
+    private readonly MemoryBuffer1D<OpRange, Stride1D.Dense> _ranges;
+
+    /// <summary>Uploads the op tables once; <see cref="Evaluate"/> can then run many point sets against them.</summary>
+    public DecodeSweep(Accelerator accelerator, IReadOnlyList<OpTable> tables, HardwareParams hardware, EfficiencyParams efficiency)
+    {
+        ArgumentNullException.ThrowIfNull(accelerator);
+        ArgumentNullException.ThrowIfNull(tables);
+        _accelerator = accelerator;
+        Hardware = hardware;
+        Efficiency = efficiency;
+        (var flat, var ranges) = Flatten(tables);
+        Ranges = ranges;
+        Ops = flat;
+        _ops = accelerator.Allocate1D(flat);
+        _ranges = accelerator.Allocate1D(ranges);
+        _kernel = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<Op>, ArrayView<OpRange>, ArrayView<SweepPoint>, ArrayView<double>, HardwareParams, EfficiencyParams>(DecodeSweepKernel.Run);
+    }
+
+    public HardwareParams Hardware { get; }
+
+    public EfficiencyParams Efficiency { get; }
+
+    /// <summary>The flat op buffer, as uploaded.</summary>
+    public Op[] Ops { get; }
+
+    public OpRange[] Ranges { get; }
+
+    /// <summary>Seconds of one decode step (kernels only) per point.</summary>
+    public double[] Evaluate(SweepPoint[] points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        foreach (var p in points)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(p.Mapping, Ranges.Length, nameof(points));
+        }
+
+        using var pointBuffer = _accelerator.Allocate1D(points);
+        using var output = _accelerator.Allocate1D<double>(points.Length);
+        _kernel((int)pointBuffer.Length, _ops.View, _ranges.View, pointBuffer.View, output.View, Hardware, Efficiency);
+        _accelerator.Synchronize();
+        return output.GetAsArray1D();
+    }
+
+    public void Dispose()
+    {
+        _ops.Dispose();
+        _ranges.Dispose();
+    }
+
+    /// <summary>Concatenates op tables into one buffer with a range per table.</summary>
+    public static (Op[] Ops, OpRange[] Ranges) Flatten(IReadOnlyList<OpTable> tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        var ranges = new OpRange[tables.Count];
+        var ops = new List<Op>();
+        for (int t = 0; t < tables.Count; t++)
+        {
+            ranges[t] = new OpRange { Start = ops.Count, Length = tables[t].Count };
+            ops.AddRange(tables[t].ToArray());
+        }
+
+        return ([.. ops], ranges);
+    }
+}

@@ -1,0 +1,88 @@
+using AicSim.Core.Estimation;
+using AicSim.Core.Ops;
+using AicSim.Core.Specs;
+using AicSim.Core.Tests;
+using AicSim.Gpu;
+using ILGPU;
+using ILGPU.Runtime.CPU;
+
+namespace AicSim.Gpu.Tests;
+
+/// <summary>
+/// The kernel on ILGPU's CPU accelerator (an emulator: small N only) against the plain C# loop over the same static math.
+/// The oracle is the CPU loop, which Core's tests check against hand calculations.
+/// </summary>
+public sealed class DecodeSweepTests
+{
+    private static readonly HardwareParams H200 = HardwareParams.From(Fixtures.H200);
+
+    private static OpTable[] Tables() =>
+    [
+        OpTableCompiler.Compile(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(2), QuantConfig.Bf16, Fixtures.H200),
+        OpTableCompiler.Compile(Fixtures.Qwen3_30B_A3B, ParallelConfig.TensorExpertParallel(4), QuantConfig.Bf16, Fixtures.H200),
+        OpTableCompiler.Compile(Fixtures.DeepSeekV3, ParallelConfig.DataExpertParallel(8), Fixtures.DeepSeekV3.DefaultQuant, Fixtures.H200),
+    ];
+
+    private static SweepPoint[] Points()
+    {
+        var points = new List<SweepPoint>();
+        for (int mapping = 0; mapping < 3; mapping++)
+        {
+            foreach (double batch in new[] { 1.0, 7, 64, 300 })
+            {
+                foreach (double context in new[] { 100.0, 2048, 30000 })
+                {
+                    points.Add(new SweepPoint { Mapping = mapping, Batch = batch, Context = context });
+                }
+            }
+        }
+
+        return [.. points];
+    }
+
+    [Fact]
+    public void The_kernel_matches_the_cpu_loop_on_the_cpu_accelerator()
+    {
+        var tables = Tables();
+        var points = Points();
+        using var context = Context.Create(builder => builder.CPU());
+        using var accelerator = context.CreateCPUAccelerator(0);
+        using var sweep = new DecodeSweep(accelerator, tables, H200, EfficiencyParams.Default);
+
+        double[] gpu = sweep.Evaluate(points);
+        var cpu = new double[points.Length];
+        DecodeSweepKernel.RunOnCpu(sweep.Ops, sweep.Ranges, points, cpu, H200, EfficiencyParams.Default);
+
+        for (int i = 0; i < points.Length; i++)
+        {
+            Assert.True(cpu[i] > 0);
+            Assert.Equal(cpu[i], gpu[i], 12);
+        }
+    }
+
+    [Fact]
+    public void The_cpu_loop_equals_the_engines_step_latency()
+    {
+        // The sweep must not drift from the path estimate uses: same ops, same math, per point.
+        var tables = Tables();
+        var (ops, ranges) = DecodeSweep.Flatten(tables);
+        var points = Points();
+        var seconds = new double[points.Length];
+        DecodeSweepKernel.RunOnCpu(ops, ranges, points, seconds, H200, EfficiencyParams.Default);
+        for (int i = 0; i < points.Length; i++)
+        {
+            var table = tables[points[i].Mapping];
+            double expected = StepLatency.RooflineSeconds(table.Ops, StepShape.Decode(points[i].Batch, points[i].Context), H200, EfficiencyParams.Default);
+            Assert.Equal(expected, seconds[i]);
+        }
+    }
+
+    [Fact]
+    public void Points_naming_a_missing_mapping_are_refused()
+    {
+        using var context = Context.Create(builder => builder.CPU());
+        using var accelerator = context.CreateCPUAccelerator(0);
+        using var sweep = new DecodeSweep(accelerator, Tables(), H200, EfficiencyParams.Default);
+        Assert.Throws<ArgumentOutOfRangeException>(() => sweep.Evaluate([new SweepPoint { Mapping = 3, Batch = 1, Context = 1 }]));
+    }
+}
