@@ -9,9 +9,10 @@ namespace AicSim.Core.Serving;
 /// <remarks>
 /// TPOT: over one request's life of osl steps, each of the c requests per rank enters once, so c prefills are mixed
 /// into the decode steps: TPOT = t_decode(c) + c·Δt_prefill / osl, where Δt_prefill is what a prompt adds to a step.
-/// TTFT: requests of a closed-loop benchmark arrive together (same ISL/OSL, so they also finish together): the c
-/// prompts queue behind each other, chunked at max_num_tokens, so the mean wait is (c+1)/(2c) of prefilling all c.
-/// That makes TTFT grow about linearly with concurrency, as the measurements do (SOURCES.md).
+/// TTFT: requests of a closed-loop benchmark tend to arrive together (same ISL/OSL, so they also finish together): a
+/// burst of b = 1 + s·(c − 1) prompts queue behind each other, chunked at max_num_tokens, so the mean wait is
+/// (b+1)/(2b) of prefilling all b. s, the arrival synchronisation of <see cref="Specs.BackendProfile"/>, is 1 for lock-step
+/// waves and 0 for evenly spread arrivals. TTFT then grows about linearly with concurrency, as measured (SOURCES.md).
 /// </remarks>
 public static class AggregatedServing
 {
@@ -54,7 +55,7 @@ public static class AggregatedServing
 
         double tpot = decodeMs + (perRank * prefillExtraMs / workload.Osl);
 
-        int burst = (int)Math.Ceiling(perRank);
+        int burst = 1 + (int)Math.Round(engine.Config.Backend.ArrivalSynchronisation * (Math.Ceiling(perRank) - 1));
         double allPrefillsMs = engine.PrefillMs(workload.Isl, burst);
         double queueWaitFactor = (burst + 1.0) / (2.0 * burst);
         double ttft = engine.Config.Backend.RequestOverheadMs + (allPrefillsMs * queueWaitFactor);

@@ -15,22 +15,24 @@ namespace AicSim.Core.Specs;
 /// <param name="MaxNumTokens">Tokens one forward step takes (prefill chunk size).</param>
 /// <param name="FrameworkMemoryBytes">Memory the framework keeps outside weights and KV (CUDA context, workspaces).</param>
 /// <param name="KvCacheFraction">Share of the memory left after weights that becomes KV cache.</param>
+/// <param name="ArrivalSynchronisation">Share of concurrent requests whose prompts arrive in one burst (0 = spread, 1 = lock-step).</param>
 public sealed record BackendProfile(
     Backend Backend,
     double RequestOverheadMs,
     double StepOverheadMs,
     int MaxNumTokens,
     double FrameworkMemoryBytes,
-    double KvCacheFraction)
+    double KvCacheFraction,
+    double ArrivalSynchronisation = 0.5)
 {
     private const double GiB = 1024.0 * 1024 * 1024;
 
     /// <summary>Built-in defaults for a backend.</summary>
     public static BackendProfile For(Backend backend) => backend switch
     {
-        Backend.TrtLlm => new(backend, RequestOverheadMs: 20, StepOverheadMs: 0.4, MaxNumTokens: 8192, 3.5 * GiB, 0.9),
-        Backend.Vllm => new(backend, RequestOverheadMs: 25, StepOverheadMs: 0.8, MaxNumTokens: 8192, 3.5 * GiB, 0.9),
-        Backend.Sglang => new(backend, RequestOverheadMs: 25, StepOverheadMs: 0.6, MaxNumTokens: 8192, 3.5 * GiB, 0.9),
+        Backend.TrtLlm => new(backend, RequestOverheadMs: 40, StepOverheadMs: 0.4, MaxNumTokens: 8192, 3.5 * GiB, 0.9),
+        Backend.Vllm => new(backend, RequestOverheadMs: 50, StepOverheadMs: 0.8, MaxNumTokens: 8192, 3.5 * GiB, 0.9),
+        Backend.Sglang => new(backend, RequestOverheadMs: 50, StepOverheadMs: 0.6, MaxNumTokens: 8192, 3.5 * GiB, 0.9),
         _ => throw new ArgumentOutOfRangeException(nameof(backend)),
     };
 }

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(AicSim.Benchmarks.EstimateBenchmarks).Assembly).Run(args);
