@@ -1,3 +1,6 @@
+using System.Numerics.Tensors;
+using MathNet.Numerics.Statistics;
+
 namespace AicSim.Core.Accuracy;
 
 /// <summary>How far predictions are from measurements: the absolute percentage error |p − m| / m, summarised.</summary>
@@ -18,11 +21,11 @@ public sealed record ErrorSummary(int Count, double MeanApePercent, double Media
             return new ErrorSummary(0, double.NaN, double.NaN, double.NaN, double.NaN);
         }
 
-        Array.Sort(apes);
-        double median = apes.Length % 2 == 1 ? apes[apes.Length / 2] : (apes[(apes.Length / 2) - 1] + apes[apes.Length / 2]) / 2;
+        double mean = TensorPrimitives.Sum<double>(apes) / apes.Length;
+        double median = ArrayStatistics.MedianInplace(apes);
         return new ErrorSummary(
             apes.Length,
-            apes.Average() * 100,
+            mean * 100,
             median * 100,
             apes.Count(a => a <= 0.10) / (double)apes.Length,
             apes.Count(a => a <= 0.25) / (double)apes.Length);
