@@ -76,37 +76,20 @@ public sealed class EstimateCommand(IAnsiConsole console) : Command<EstimateSett
 
         var d = model.DefaultQuant;
         var quant = new QuantConfig(gemm ?? d.Gemm, moe ?? d.Moe, kv ?? d.KvCache);
-        var common = new
+        var agg = new EstimateRequest
         {
             Model = model,
             System = system,
             Backend = BackendProfile.For(backend),
             Quant = quant,
             Workload = new Workload(s.Isl, s.Osl),
+            Mode = ServingMode.Aggregated,
+            Parallel = ParallelConfig.FromSizes(s.Tp, s.Pp, s.AttentionDp, s.MoeTp, s.MoeEp, model.IsMoe),
+            Concurrency = s.BatchSize,
         };
 
-        if (s.Mode == "agg")
+        return s.Mode == "agg" ? agg : agg with
         {
-            return new EstimateRequest
-            {
-                Model = common.Model,
-                System = common.System,
-                Backend = common.Backend,
-                Quant = common.Quant,
-                Workload = common.Workload,
-                Mode = ServingMode.Aggregated,
-                Parallel = ParallelConfig.FromSizes(s.Tp, s.Pp, s.AttentionDp, s.MoeTp, s.MoeEp, model.IsMoe),
-                Concurrency = s.BatchSize,
-            };
-        }
-
-        return new EstimateRequest
-        {
-            Model = common.Model,
-            System = common.System,
-            Backend = common.Backend,
-            Quant = common.Quant,
-            Workload = common.Workload,
             Mode = ServingMode.Disaggregated,
             Parallel = ParallelConfig.FromSizes(s.PrefillTp, s.PrefillPp, s.PrefillAttentionDp, s.PrefillMoeTp, s.PrefillMoeEp, model.IsMoe),
             DecodeParallel = ParallelConfig.FromSizes(s.DecodeTp, s.DecodePp, s.DecodeAttentionDp, s.DecodeMoeTp, s.DecodeMoeEp, model.IsMoe),

@@ -44,33 +44,31 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
         var workload = new Workload(row.Isl, row.Osl);
         var profile = BackendProfile.For(backend);
 
-        if (row.Mode.Equals("agg", StringComparison.OrdinalIgnoreCase))
-        {
-            if (row.BatchSize is not > 0)
-            {
-                throw new UnsupportedException("agg row without batch_size (its concurrency).");
-            }
-
-            return new EstimateRequest
-            {
-                Model = model,
-                System = system,
-                Backend = profile,
-                Quant = quant,
-                Workload = workload,
-                Mode = ServingMode.Aggregated,
-                Parallel = Parallel(row.Agg, model, system, row.Id, "agg", readings),
-                Concurrency = row.BatchSize.Value,
-                Readings = readings,
-            };
-        }
-
-        if (!row.Mode.Equals("disagg", StringComparison.OrdinalIgnoreCase))
+        bool isAgg = row.Mode.Equals("agg", StringComparison.OrdinalIgnoreCase);
+        if (!isAgg && !row.Mode.Equals("disagg", StringComparison.OrdinalIgnoreCase))
         {
             throw new AicSimException($"mode '{row.Mode}': use agg or disagg.");
         }
 
-        var prefill = Parallel(row.Prefill, model, system, row.Id, "prefill", readings);
+        var common = new EstimateRequest
+        {
+            Model = model,
+            System = system,
+            Backend = profile,
+            Quant = quant,
+            Workload = workload,
+            Mode = isAgg ? ServingMode.Aggregated : ServingMode.Disaggregated,
+            Parallel = Parallel(isAgg ? row.Agg : row.Prefill, model, system, row.Id, isAgg ? "agg" : "prefill", readings),
+            Readings = readings,
+        };
+
+        if (isAgg)
+        {
+            return row.BatchSize is > 0
+                ? common with { Concurrency = row.BatchSize.Value }
+                : throw new UnsupportedException("agg row without batch_size (its concurrency).");
+        }
+
         var decode = Parallel(row.Decode, model, system, row.Id, "decode", readings);
         DisaggregatedDeployment deployment;
         if (row.PrefillBatchSize is > 0 && row.DecodeBatchSize is > 0)
@@ -86,19 +84,7 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
             readings.Add($"assumed 1 prefill worker at batch 1 and 1 decode worker at batch {decodeBatch} per rank (concurrency {concurrency}; the row gives no batch sizes)");
         }
 
-        return new EstimateRequest
-        {
-            Model = model,
-            System = system,
-            Backend = profile,
-            Quant = quant,
-            Workload = workload,
-            Mode = ServingMode.Disaggregated,
-            Parallel = prefill,
-            DecodeParallel = decode,
-            Deployment = deployment,
-            Readings = readings,
-        };
+        return common with { DecodeParallel = decode, Deployment = deployment };
     }
 
     private static QuantConfig Quant(SiliconRow row, ModelSpec model, List<string> readings)
