@@ -51,7 +51,7 @@ internal static class BatchEstimate
         {
             var request = mapper.Map(row);
             var result = Estimator.Run(request);
-            string notes = string.Join("; ", result.Notes);
+            string notes = string.Join("; ", result.Notes.Select(n => n.TrimEnd('.')));
             return result.Fits
                 ? new Prediction(row.Id, result.Serving.TtftMs, result.Serving.TpotMs, "ok", notes)
                 : new Prediction(row.Id, null, null, "error", notes);
