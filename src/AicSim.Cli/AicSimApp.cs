@@ -6,7 +6,10 @@ using Spectre.Console.Cli;
 
 namespace AicSim.Cli;
 
-/// <summary>The aicsim command tree. Exit codes: 0 ok, 1 bad input or unsupported configuration, 2 does not fit in GPU memory.</summary>
+/// <summary>
+/// The aicsim command tree. Exit codes: 0 ok, 1 bad input or unsupported configuration, 2 does not fit in GPU memory (estimate),
+/// 3 no configuration meets the SLA (profile).
+/// </summary>
 public static class AicSimApp
 {
     public const int ExitOk = 0;
@@ -30,6 +33,11 @@ public static class AicSimApp
                 .WithExample("estimate", "--model", "Qwen/Qwen3-32B", "--system", "h200_sxm", "--tp", "2", "--isl", "4000", "--osl", "500", "--batch-size", "32")
                 .WithExample("estimate", "--model", "deepseek-ai/DeepSeek-V3", "--system", "gb200", "--mode", "disagg", "--prefill-tp", "4", "--prefill-moe-ep", "4", "--decode-attention-dp", "16", "--decode-moe-ep", "16", "--decode-batch-size", "32")
                 .WithExample("estimate", "--input", "rows.csv", "--output", "predictions.csv");
+            config.AddCommand<ProfileCommand>("profile")
+                .WithDescription("The SLA profiler's offline path: sweep mappings, recommend prefill and decode engines, write the DGD, planner data and plots.")
+                .WithExample("profile")
+                .WithExample("profile", "--model", "deepseek-ai/DeepSeek-V3", "--backend", "sglang", "--system", "h200_sxm", "--isl", "4000", "--osl", "500", "--ttft", "1000", "--itl", "40", "--output-dir", "out")
+                .WithExample("profile", "--dgdr", "request.yaml", "--output-dir", "out");
             config.AddCommand<ModelsCommand>("models").WithDescription("List the bundled models.");
             config.AddCommand<SystemsCommand>("systems").WithDescription("List the GPU systems.");
         });

@@ -1,0 +1,135 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace AicSim.Cli.Commands;
+
+/// <summary>
+/// Flags of <c>aicsim profile</c>, named as profile_sla names them (with the guide's aliases). Unknown <c>--planner-*</c>
+/// flags pass through to the Planner service.
+/// </summary>
+public sealed class ProfileSettings : CommandSettings
+{
+    [CommandOption("--model|--aic-hf-id <MODEL>")]
+    [Description("Bundled model id or a path to a Hugging Face config.json/folder. [Qwen/Qwen3-32B]")]
+    public string? Model { get; init; }
+
+    [CommandOption("--backend <BACKEND>")]
+    [Description("trtllm, vllm or sglang. [trtllm]")]
+    public string? Backend { get; init; }
+
+    [CommandOption("--system|--aic-system <SYSTEM>")]
+    [Description("h100_sxm, h200_sxm, b200_sxm, gb200, a100_sxm. [h200_sxm]")]
+    public string? System { get; init; }
+
+    [CommandOption("--isl <TOKENS>")]
+    [Description("Input sequence length. [3000]")]
+    public int? Isl { get; init; }
+
+    [CommandOption("--osl <TOKENS>")]
+    [Description("Output sequence length. [150]")]
+    public int? Osl { get; init; }
+
+    [CommandOption("--ttft <MS>")]
+    [Description("Time-to-first-token target in ms. [500]")]
+    public double? Ttft { get; init; }
+
+    [CommandOption("--itl <MS>")]
+    [Description("Inter-token latency target in ms. [30]")]
+    public double? Itl { get; init; }
+
+    [CommandOption("--config <DGD_YAML>")]
+    [Description("Base disaggregated DGD to start from (default: a built-in one equivalent to the backend's disagg.yaml).")]
+    public string? Config { get; init; }
+
+    [CommandOption("--min-num-gpus|--min-num-gpus-per-engine <N>")]
+    [Description("Smallest engine to try (default: from the model's size).")]
+    public int? MinGpus { get; init; }
+
+    [CommandOption("--max-num-gpus|--max-num-gpus-per-engine <N>")]
+    [Description("Largest engine to try (default: one node for dense models, up to 4 nodes for MoE).")]
+    public int? MaxGpus { get; init; }
+
+    [CommandOption("--num-gpus-per-node <N>")]
+    [Description("GPUs per node (default: the system's).")]
+    public int? GpusPerNode { get; init; }
+
+    [CommandOption("--max-context-length <TOKENS>")]
+    [Description("Largest context of the planner's interpolation data (default: the model's).")]
+    public int? MaxContextLength { get; init; }
+
+    [CommandOption("--prefill-interpolation-granularity <N>")]
+    [Description("Prefill ISL steps. [16]")]
+    public int? PrefillGranularity { get; init; }
+
+    [CommandOption("--decode-interpolation-granularity <N>")]
+    [Description("Decode context steps. [6]")]
+    public int? DecodeGranularity { get; init; }
+
+    [CommandOption("--output-dir <DIR>")]
+    [Description("Where the outputs go. [profiling_results]")]
+    public string? OutputDir { get; init; }
+
+    [CommandOption("--dgd-image <IMAGE>")]
+    [Description("Container image for every service of the generated DGD.")]
+    public string? DgdImage { get; init; }
+
+    [CommandOption("--namespace <NAMESPACE>")]
+    [Description("Kubernetes namespace of the generated resources.")]
+    public string? Namespace { get; init; }
+
+    [CommandOption("--model-cache-pvc-name <NAME>")]
+    public string? ModelCachePvcName { get; init; }
+
+    [CommandOption("--model-cache-pvc-path <PATH>")]
+    public string? ModelCachePvcPath { get; init; }
+
+    [CommandOption("--model-cache-pvc-mount-path <PATH>")]
+    public string? ModelCacheMountPath { get; init; }
+
+    [CommandOption("--gemm-quant <MODE>")]
+    public string? GemmQuant { get; init; }
+
+    [CommandOption("--moe-quant <MODE>")]
+    public string? MoeQuant { get; init; }
+
+    [CommandOption("--kv-quant <MODE>")]
+    public string? KvQuant { get; init; }
+
+    [CommandOption("--use-ai-configurator")]
+    [Description("Accepted for profile_sla parity: aicsim profile always runs offline.")]
+    public bool UseAiConfigurator { get; init; }
+
+    [CommandOption("--aic-backend-version <VERSION>")]
+    [Description("Accepted for parity; recorded in the summary.")]
+    public string? AicBackendVersion { get; init; }
+
+    [CommandOption("--profile-config <FILE>")]
+    [Description("A DGDR profilingConfig.config block (YAML or JSON, camelCase or snake_case); flags win over it.")]
+    public string? ProfileConfig { get; init; }
+
+    [CommandOption("--dgdr <FILE>")]
+    [Description("Run a DynamoGraphDeploymentRequest as the operator's profiling job would.")]
+    public string? Dgdr { get; init; }
+
+    [CommandOption("--crd-dir <DIR>")]
+    [Description("Folder with the Dynamo CRDs: validate the DGDR and every emitted DGD against their schemas.")]
+    public string? CrdDir { get; init; }
+
+    [CommandOption("--dry-run")]
+    [Description("Validate the inputs and show the sweep plan; write nothing.")]
+    public bool DryRun { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        foreach (var (name, value) in new[] { ("--isl", Isl), ("--osl", Osl), ("--min-num-gpus", MinGpus), ("--max-num-gpus", MaxGpus), ("--num-gpus-per-node", GpusPerNode), ("--max-context-length", MaxContextLength), ("--prefill-interpolation-granularity", PrefillGranularity), ("--decode-interpolation-granularity", DecodeGranularity) })
+        {
+            if (value is < 1)
+            {
+                return ValidationResult.Error($"{name} is {value}; it must be 1 or more.");
+            }
+        }
+
+        return ValidationResult.Success();
+    }
+}

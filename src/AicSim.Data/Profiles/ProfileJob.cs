@@ -1,0 +1,272 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AicSim.Core.Errors;
+using AicSim.Core.Profiling;
+using AicSim.Core.Specs;
+using AicSim.Data.Dynamo;
+using AicSim.Data.Models;
+using AicSim.Data.Systems;
+
+namespace AicSim.Data.Profiles;
+
+/// <summary>
+/// A whole `aicsim profile` run without the terminal: resolve the options, run the profiler, and build every document
+/// (base DGD, DGD with planner, mocker DGD, ConfigMap, summary, and for a DGDR its output ConfigMap and status).
+/// </summary>
+public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
+{
+    /// <summary>Defaults: the Dynamo guide's AI Configurator sample (Qwen3-32B, TensorRT-LLM, H200, ISL 3000, OSL 150, TTFT 500 ms, ITL 30 ms).</summary>
+    public static ProfileOptions Defaults { get; } = new()
+    {
+        Model = "Qwen/Qwen3-32B",
+        Backend = "trtllm",
+        System = "h200_sxm",
+        Isl = 3000,
+        Osl = 150,
+        Ttft = 500,
+        Itl = 30,
+        PrefillGranularity = 16,
+        DecodeGranularity = 6,
+        OutputDir = "profiling_results",
+    };
+
+    /// <summary>What a run produced.</summary>
+    public sealed record Outcome(
+        ProfileResult Result,
+        ProfileOutputWriter.Documents Documents,
+        IReadOnlyList<string> Warnings,
+        IReadOnlyList<string> Log,
+        IReadOnlyDictionary<string, string> ExtraFiles);
+
+    /// <summary>Turns options (defaults already merged) into a profiler request; reports every bad option at once.</summary>
+    public ProfileRequest Resolve(ProfileOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        var problems = new List<string>();
+        T? Try<T>(Func<T> f)
+        {
+            try
+            {
+                return f();
+            }
+            catch (AicSimException e)
+            {
+                problems.AddRange(e.Problems);
+                return default;
+            }
+        }
+
+        var model = Try(() => models.Resolve(o.Model ?? throw new AicSimException("--model is required.")));
+        var system = Try(() => systems.Get(o.System ?? throw new AicSimException("--system is required.")));
+        var backend = Try(() => (Backend?)Backends.Parse(o.Backend ?? "trtllm"));
+        var gemm = o.GemmQuant is null ? null : Try(() => (QuantMode?)QuantModes.Parse(o.GemmQuant, "--gemm-quant"));
+        var moe = o.MoeQuant is null ? null : Try(() => (QuantMode?)QuantModes.Parse(o.MoeQuant, "--moe-quant"));
+        var kv = o.KvQuant is null ? null : Try(() => (QuantMode?)QuantModes.Parse(o.KvQuant, "--kv-quant"));
+        Need(o.Isl, "--isl (sla.isl)", problems);
+        Need(o.Osl, "--osl (sla.osl)", problems);
+        if (o.Ttft is not > 0)
+        {
+            problems.Add($"--ttft (sla.ttft) must be a positive number of milliseconds; it is {o.Ttft?.ToString(CultureInfo.InvariantCulture) ?? "missing"}.");
+        }
+
+        if (o.Itl is not > 0)
+        {
+            problems.Add($"--itl (sla.itl) must be a positive number of milliseconds; it is {o.Itl?.ToString(CultureInfo.InvariantCulture) ?? "missing"}.");
+        }
+
+        if (o.MinGpus is < 1 || o.MaxGpus is < 1 || (o.MinGpus is int a && o.MaxGpus is int b && a > b))
+        {
+            problems.Add($"--min-num-gpus {o.MinGpus} and --max-num-gpus {o.MaxGpus} must be 1 or more, min ≤ max.");
+        }
+
+        if (o.GpusPerNode is < 1)
+        {
+            problems.Add($"--num-gpus-per-node {o.GpusPerNode} must be 1 or more.");
+        }
+
+        if (problems.Count > 0 || model is null || system is null || backend is null)
+        {
+            throw new AicSimException(problems);
+        }
+
+        var d = model.DefaultQuant;
+        return new ProfileRequest
+        {
+            Model = model,
+            System = system,
+            Backend = BackendProfile.For(backend.Value),
+            Quant = new QuantConfig(gemm ?? d.Gemm, moe ?? d.Moe, kv ?? d.KvCache),
+            Isl = o.Isl!.Value,
+            Osl = o.Osl!.Value,
+            TtftMs = o.Ttft!.Value,
+            ItlMs = o.Itl!.Value,
+            MinGpus = o.MinGpus,
+            MaxGpus = o.MaxGpus,
+            GpusPerNode = o.GpusPerNode,
+            MaxContextLength = o.MaxContextLength,
+            PrefillGranularity = o.PrefillGranularity ?? 16,
+            DecodeGranularity = o.DecodeGranularity ?? 6,
+        };
+    }
+
+    /// <summary>Runs the profiler and builds every document.</summary>
+    public Outcome Run(ProfileOptions options, DgdrRequest? dgdr = null, IProgress<ProfileProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var log = new List<string>();
+        var warnings = new List<string>(dgdr?.Warnings ?? []);
+        var request = Resolve(options);
+        var deployment = Deployment(options, dgdr);
+        var baseConfig = options.Config is null
+            ? BaseConfigs.Disagg(request.Backend.Backend, request.Model.Id)
+            : YamlNodes.ParseObject(ReadConfig(options.Config), options.Config);
+
+        Log(log, $"aicsim profile: {request.Model.Id} on {request.System.Name} with {Backends.Name(request.Backend.Backend)} ({request.Quant})");
+        Log(log, string.Create(CultureInfo.InvariantCulture, $"SLA: ISL {request.Isl}, OSL {request.Osl}, TTFT ≤ {request.TtftMs} ms, ITL ≤ {request.ItlMs} ms"));
+        foreach (var w in warnings)
+        {
+            Log(log, "warning: " + w);
+        }
+
+        var result = Profiler.Run(request, progress);
+        Log(log, $"GPUs per engine: {result.Plan.MinGpus}..{result.Plan.MaxGpus}; {result.Plan.Candidates.Count} mappings tried, {result.Plan.Skipped.Count} skipped");
+        foreach (var s in result.Plan.Skipped)
+        {
+            Log(log, $"skipped {s.Mapping.Name}: {s.Reason}");
+        }
+
+        foreach (var p in result.Prefill)
+        {
+            Log(log, string.Create(CultureInfo.InvariantCulture, $"prefill {p.Mapping.Name}: TTFT {p.TtftMs:F1} ms, {p.ThroughputPerGpu:F1} tokens/s/GPU"));
+        }
+
+        foreach (var dp in result.Decode)
+        {
+            Log(log, string.Create(CultureInfo.InvariantCulture, $"decode {dp.Mapping.Name} @ {dp.Requests} requests: ITL {dp.ItlMs:F2} ms, {dp.ThroughputPerGpu:F1} tokens/s/GPU"));
+        }
+
+        Log(log, $"prefill choice: {result.PrefillChoice.Reason}");
+        Log(log, $"decode choice: {result.DecodeChoice.Reason}");
+        if (!result.PrefillChoice.SlaMet)
+        {
+            warnings.Add($"TTFT target not met: {result.PrefillChoice.Reason}");
+        }
+
+        if (!result.DecodeChoice.SlaMet)
+        {
+            warnings.Add($"ITL target not met: {result.DecodeChoice.Reason}");
+        }
+
+        var plan = new DgdEmitter.Plan(request.Backend.Backend, request.Model.Id, result.PrefillChoice.Point.Mapping, result.DecodeChoice.Point.Mapping, request.NodeGpus, request.TtftMs, request.ItlMs);
+        var dgd = DgdEmitter.Emit(baseConfig, plan, deployment);
+        var mocker = DgdEmitter.EmitMocker(baseConfig, plan, deployment);
+        var configMap = PlannerProfileData.ConfigMap(result.PrefillInterpolation, result.DecodeInterpolation, deployment.Namespace);
+        var summary = ProfileSummary.Build(result, warnings);
+        var docs = new ProfileOutputWriter.Documents(baseConfig, dgd, mocker, configMap, summary);
+        var extra = dgdr is null ? new Dictionary<string, string>() : DgdrOutputs(dgdr, result, dgdr.UseMocker ? mocker : dgd, configMap);
+        Log(log, result.SlaMet ? "SLA met." : "SLA NOT met: the closest configuration was written so you can look.");
+        return new Outcome(result, docs, warnings, log, extra);
+    }
+
+    /// <summary>The operator's outputs for a DGDR: the dgdr-output-&lt;name&gt; ConfigMap and the DGDR with its status.</summary>
+    public static Dictionary<string, string> DgdrOutputs(DgdrRequest dgdr, ProfileResult result, JsonObject generated, JsonObject configMap)
+    {
+        ArgumentNullException.ThrowIfNull(dgdr);
+        ArgumentNullException.ThrowIfNull(result);
+        string dgdName = generated["metadata"]?["name"]?.ToString() ?? dgdr.Name;
+        var output = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "ConfigMap",
+            ["metadata"] = Metadata($"dgdr-output-{dgdr.Name}", dgdr.Namespace),
+            ["data"] = new JsonObject { ["config_with_planner.yaml"] = YamlNodes.WriteAll([configMap, generated]) },
+        };
+
+        var status = (JsonObject)dgdr.Document.DeepClone();
+        string state = !result.SlaMet ? "Failed" : dgdr.AutoApply ? "Deploying" : "Ready";
+        status["status"] = new JsonObject
+        {
+            ["state"] = state,
+            ["backend"] = dgdr.Options.Backend,
+            ["profilingResults"] = $"configmap/dgdr-output-{dgdr.Name}",
+            ["generatedDeployment"] = generated.DeepClone(),
+            ["conditions"] = new JsonArray(
+                Condition("Profiling", "True", "ProfilingCompleted", "aicsim profile (offline model) completed"),
+                Condition("SpecGenerated", result.SlaMet ? "True" : "False", result.SlaMet ? "SpecGenerated" : "SLANotMet",
+                    result.SlaMet ? "DynamoGraphDeployment spec generated successfully" : $"No configuration meets the SLA; the closest was generated. {result.PrefillChoice.Reason} {result.DecodeChoice.Reason}"),
+                Condition("DeploymentReady", "False", dgdr.AutoApply ? "NotApplied" : "AutoApplyDisabled",
+                    $"aicsim does not talk to the cluster: kubectl apply -f config_with_planner.yaml creates DGD {dgdName}")),
+        };
+        return new Dictionary<string, string>
+        {
+            [$"dgdr-output-{dgdr.Name}.yaml"] = YamlNodes.Write(output),
+            ["dgdr_status.yaml"] = YamlNodes.Write(status),
+        };
+    }
+
+    private static JsonObject Condition(string type, string status, string reason, string message) => new()
+    {
+        ["type"] = type,
+        ["status"] = status,
+        ["reason"] = reason,
+        ["message"] = message,
+        ["lastTransitionTime"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+    };
+
+    private static JsonObject Metadata(string name, string? ns)
+    {
+        var m = new JsonObject { ["name"] = name };
+        if (ns is not null)
+        {
+            m["namespace"] = ns;
+        }
+
+        return m;
+    }
+
+    private static DeploymentOptions Deployment(ProfileOptions o, DgdrRequest? dgdr)
+    {
+        var cacheParts = new[] { o.ModelCachePvcName, o.ModelCachePvcPath, o.ModelCacheMountPath };
+        ModelCache? cache = null;
+        if (cacheParts.All(p => p is not null))
+        {
+            cache = new ModelCache(o.ModelCachePvcName!, o.ModelCachePvcPath!, o.ModelCacheMountPath!);
+        }
+        else if (cacheParts.Any(p => p is not null))
+        {
+            throw new AicSimException("the model cache needs all of --model-cache-pvc-name, --model-cache-pvc-path and --model-cache-pvc-mount-path (deployment.modelCache pvcName, pvcPath, mountPath).");
+        }
+
+        var labels = new Dictionary<string, string>(dgdr?.DgdLabels ?? new Dictionary<string, string>());
+        if (dgdr is not null)
+        {
+            labels["dgdr.nvidia.com/name"] = dgdr.Name;
+            labels["dgdr.nvidia.com/namespace"] = dgdr.Namespace ?? "default";
+        }
+
+        return new DeploymentOptions
+        {
+            Name = dgdr?.DgdName,
+            Namespace = o.Namespace ?? dgdr?.DgdNamespace ?? dgdr?.Namespace,
+            Image = o.DgdImage,
+            WorkersImage = dgdr?.WorkersImage,
+            ModelCache = cache,
+            PlannerArgs = o.PlannerArgs,
+            Labels = labels,
+        };
+    }
+
+    private static string ReadConfig(string path) =>
+        File.Exists(path) ? File.ReadAllText(path) : throw new AicSimException($"--config: no file at '{path}'. Give a base disaggregated DGD YAML, or leave --config out for the built-in one.");
+
+    private static void Need(int? value, string name, List<string> problems)
+    {
+        if (value is not > 0)
+        {
+            problems.Add($"{name} must be a positive whole number; it is {value?.ToString(CultureInfo.InvariantCulture) ?? "missing"}.");
+        }
+    }
+
+    private static void Log(List<string> log, string line) =>
+        log.Add($"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {line}");
+}

@@ -1,0 +1,97 @@
+namespace AicSim.Data.Profiles;
+
+/// <summary>
+/// Every option of a profile run, as given by flags, a --profile-config file or a DGDR's profilingConfig.config
+/// (null = not given). <see cref="Merge"/> layers them: flags over files.
+/// </summary>
+public sealed record ProfileOptions
+{
+    public string? Model { get; init; }
+
+    public string? Backend { get; init; }
+
+    public string? System { get; init; }
+
+    public int? Isl { get; init; }
+
+    public int? Osl { get; init; }
+
+    public double? Ttft { get; init; }
+
+    public double? Itl { get; init; }
+
+    public int? MinGpus { get; init; }
+
+    public int? MaxGpus { get; init; }
+
+    public int? GpusPerNode { get; init; }
+
+    public int? MaxContextLength { get; init; }
+
+    public int? PrefillGranularity { get; init; }
+
+    public int? DecodeGranularity { get; init; }
+
+    public string? Config { get; init; }
+
+    public string? OutputDir { get; init; }
+
+    public string? DgdImage { get; init; }
+
+    public string? Namespace { get; init; }
+
+    public string? ModelCachePvcName { get; init; }
+
+    public string? ModelCachePvcPath { get; init; }
+
+    public string? ModelCacheMountPath { get; init; }
+
+    public bool? UseAiConfigurator { get; init; }
+
+    public string? AicBackendVersion { get; init; }
+
+    public string? GemmQuant { get; init; }
+
+    public string? MoeQuant { get; init; }
+
+    public string? KvQuant { get; init; }
+
+    /// <summary>planner_* options without the prefix, in the order given.</summary>
+    public IReadOnlyList<(string Name, string Value)> PlannerArgs { get; init; } = [];
+
+    /// <summary>Values of <paramref name="over"/> where given, else these.</summary>
+    public ProfileOptions Merge(ProfileOptions over)
+    {
+        ArgumentNullException.ThrowIfNull(over);
+        var planner = PlannerArgs.Where(p => !over.PlannerArgs.Any(o => o.Name == p.Name)).Concat(over.PlannerArgs).ToList();
+        return new ProfileOptions
+        {
+            Model = over.Model ?? Model,
+            Backend = over.Backend ?? Backend,
+            System = over.System ?? System,
+            Isl = over.Isl ?? Isl,
+            Osl = over.Osl ?? Osl,
+            Ttft = over.Ttft ?? Ttft,
+            Itl = over.Itl ?? Itl,
+            MinGpus = over.MinGpus ?? MinGpus,
+            MaxGpus = over.MaxGpus ?? MaxGpus,
+            GpusPerNode = over.GpusPerNode ?? GpusPerNode,
+            MaxContextLength = over.MaxContextLength ?? MaxContextLength,
+            PrefillGranularity = over.PrefillGranularity ?? PrefillGranularity,
+            DecodeGranularity = over.DecodeGranularity ?? DecodeGranularity,
+            Config = over.Config ?? Config,
+            OutputDir = over.OutputDir ?? OutputDir,
+            DgdImage = over.DgdImage ?? DgdImage,
+            Namespace = over.Namespace ?? Namespace,
+            ModelCachePvcName = over.ModelCachePvcName ?? ModelCachePvcName,
+            ModelCachePvcPath = over.ModelCachePvcPath ?? ModelCachePvcPath,
+            ModelCacheMountPath = over.ModelCacheMountPath ?? ModelCacheMountPath,
+            UseAiConfigurator = over.UseAiConfigurator ?? UseAiConfigurator,
+            AicBackendVersion = over.AicBackendVersion ?? AicBackendVersion,
+            GemmQuant = over.GemmQuant ?? GemmQuant,
+            MoeQuant = over.MoeQuant ?? MoeQuant,
+            KvQuant = over.KvQuant ?? KvQuant,
+            PlannerArgs = planner,
+        };
+    }
+}
