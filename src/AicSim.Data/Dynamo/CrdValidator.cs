@@ -35,7 +35,9 @@ public sealed class CrdValidator
         var version = (crd["spec"]?["versions"] as JsonArray)?.FirstOrDefault(v => v?["served"]?.GetValue<bool>() != false)
             ?? throw new AicSimException($"{crdPath}: no served version in spec.versions.");
         var schema = version["schema"]?["openAPIV3Schema"] ?? throw new AicSimException($"{crdPath}: no openAPIV3Schema.");
-        return new CrdValidator(JsonSchema.FromText(schema.ToJsonString()), kind);
+        // Kubernetes schemas carry x-kubernetes-* extension keywords: annotations here, as for the API server's structural checks.
+        var options = new BuildOptions { Dialect = Dialect.Draft202012.With([], allowUnknownKeywords: true) };
+        return new CrdValidator(JsonSchema.FromText(schema.ToJsonString(), options), kind);
     }
 
     /// <summary>Every schema violation, as "location: message"; empty when valid.</summary>
