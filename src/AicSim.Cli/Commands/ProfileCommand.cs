@@ -23,13 +23,9 @@ public sealed class ProfileCommand(IAnsiConsole console) : Command<ProfileSettin
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
-        CrdValidator? dgdrSchema = null;
-        CrdValidator? dgdSchema = null;
-        if (settings.CrdDir is not null)
-        {
-            dgdrSchema = CrdValidator.Load(Path.Combine(settings.CrdDir, "nvidia.com_dynamographdeploymentrequests.yaml"));
-            dgdSchema = CrdValidator.Load(Path.Combine(settings.CrdDir, "nvidia.com_dynamographdeployments.yaml"));
-        }
+        var schemas = (settings.Crds ?? []).Select(CrdValidator.Load).ToList();
+        var dgdrSchema = schemas.FirstOrDefault(s => s.Kind == "DynamoGraphDeploymentRequest");
+        var dgdSchema = schemas.FirstOrDefault(s => s.Kind == "DynamoGraphDeployment");
 
         var options = ProfileJob.Defaults;
         DgdrRequest? dgdr = null;
@@ -97,14 +93,15 @@ public sealed class ProfileCommand(IAnsiConsole console) : Command<ProfileSettin
         var planner = new List<(string, string)>();
         foreach (var group in context.Remaining.Parsed)
         {
-            if (!group.Key.StartsWith("planner-", StringComparison.Ordinal))
+            string key = group.Key.TrimStart('-');
+            if (!key.StartsWith("planner-", StringComparison.Ordinal))
             {
-                throw new AicSimException($"unknown option --{group.Key}. Run 'aicsim profile --help' for the options; planner options pass through as --planner-<name> <value>.");
+                throw new AicSimException($"unknown option --{key}. Run 'aicsim profile --help' for the options; planner options pass through as --planner-<name> <value>.");
             }
 
             foreach (var value in group)
             {
-                planner.Add((group.Key["planner-".Length..], value ?? "true"));
+                planner.Add((key["planner-".Length..], value ?? "true"));
             }
         }
 

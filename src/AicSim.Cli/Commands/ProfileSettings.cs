@@ -112,9 +112,9 @@ public sealed class ProfileSettings : CommandSettings
     [Description("Run a DynamoGraphDeploymentRequest as the operator's profiling job would.")]
     public string? Dgdr { get; init; }
 
-    [CommandOption("--crd-dir <DIR>")]
-    [Description("Folder with the Dynamo CRDs: validate the DGDR and every emitted DGD against their schemas.")]
-    public string? CrdDir { get; init; }
+    [CommandOption("--crd <FILE>")]
+    [Description("A Dynamo CRD (DGD or DGDR; repeat for both): validate the DGDR and every emitted DGD against its schema.")]
+    public string[]? Crds { get; init; }
 
     [CommandOption("--dry-run")]
     [Description("Validate the inputs and show the sweep plan; write nothing.")]

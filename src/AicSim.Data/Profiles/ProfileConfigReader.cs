@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AicSim.Core.Errors;
 
@@ -197,6 +196,4 @@ public static class ProfileConfigReader
     /// <summary>For tests and callers holding JSON text.</summary>
     public static ProfileOptions ReadJson(string json, string source) =>
         Read(JsonNode.Parse(json) as JsonObject ?? throw new AicSimException($"{source}: expected a JSON object."), source);
-
-    internal static JsonSerializerOptions JsonOptions { get; } = new();
 }

@@ -1,0 +1,205 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AicSim.Data.Dynamo;
+using AicSim.Data.Numpy;
+using AicSim.Data.Profiles;
+using AicSim.Tests;
+using Spectre.Console.Testing;
+
+namespace AicSim.Cli.Tests;
+
+/// <summary>`aicsim profile` end to end, in-process, into temporary folders.</summary>
+public sealed class ProfileCommandTests
+{
+    private static (int Exit, string Output) Run(params string[] args)
+    {
+        var console = new TestConsole();
+        console.Profile.Width = 200;
+        int exit = AicSimApp.Run(args, console);
+        return (exit, console.Output);
+    }
+
+    private static string TempDir() => Path.Combine(Directory.CreateTempSubdirectory().FullName, "out");
+
+    private static string Sample(string name) => SharedData.Path("dynamo", "main-4e6493a", "dgdr-samples", name);
+
+    [Fact]
+    public void Profile_on_defaults_writes_every_file_and_each_parses()
+    {
+        string dir = TempDir();
+        var (exit, output) = Run("profile", "--output-dir", dir);
+        Assert.Equal(0, exit);
+        Assert.Contains("SLA met", output, StringComparison.Ordinal);
+        foreach (var file in ProfileOutputWriter.Files)
+        {
+            Assert.True(File.Exists(Path.Combine(dir, file)), $"{file} missing");
+        }
+
+        foreach (var png in ProfileOutputWriter.Files.Where(f => f.EndsWith(".png", StringComparison.Ordinal)))
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(dir, png));
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes[..4]);
+            Assert.True(bytes.Length > 10_000, $"{png} is only {bytes.Length} bytes");
+        }
+
+        // The npz keys and dtypes the planner reads (DOMAIN.md §3; the real files in ../shared/data are the reference).
+        var prefill = Npz.Read(Path.Combine(dir, "selected_prefill_interpolation", "raw_data.npz"));
+        Assert.Equal(["prefill_isl", "prefill_thpt_per_gpu", "prefill_ttft"], prefill.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("<i8", prefill["prefill_isl"].Descr);
+        Assert.Equal(17, prefill["prefill_ttft"].Length);
+        var decode = Npz.Read(Path.Combine(dir, "selected_decode_interpolation", "raw_data.npz"));
+        Assert.Equal(["max_kv_tokens", "x_kv_usage", "y_context_length", "z_itl", "z_thpt_per_gpu"], decode.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("<i8", decode["max_kv_tokens"].Descr);
+        Assert.Equal(decode["x_kv_usage"].Length, decode["z_thpt_per_gpu"].Length);
+
+        // config_with_planner.yaml: the ConfigMap (same data as the npz) then the DGD.
+        var docs = YamlNodes.ParseAll(File.ReadAllText(Path.Combine(dir, "config_with_planner.yaml")), "config_with_planner.yaml");
+        Assert.Equal(2, docs.Count);
+        Assert.Equal("ConfigMap", docs[0]!["kind"]!.ToString());
+        var decodeJson = JsonNode.Parse(docs[0]!["data"]!["decode_raw_data.json"]!.ToString())!;
+        Assert.Equal(decode["max_kv_tokens"].Ints![0], decodeJson["max_kv_tokens"]!.GetValue<long>());
+        Assert.Equal(decode["z_itl"].Floats, decodeJson["z_itl"]!.AsArray().Select(x => x!.GetValue<double>()).ToArray());
+        Assert.Equal("DynamoGraphDeployment", docs[1]!["kind"]!.ToString());
+        Assert.NotNull(docs[1]!["spec"]!["services"]!["Planner"]);
+
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        Assert.True(summary.RootElement.GetProperty("sla_met").GetBoolean());
+        Assert.True(summary.RootElement.GetProperty("prefill_candidates").GetArrayLength() >= 3);
+        Assert.False(string.IsNullOrEmpty(summary.RootElement.GetProperty("recommendation").GetProperty("decode").GetProperty("why").GetString()));
+        Assert.Contains("prefill choice:", File.ReadAllText(Path.Combine(dir, "profile_sla.log")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_infeasible_sla_exits_3_warns_and_still_writes_the_closest_configuration()
+    {
+        string dir = TempDir();
+        var (exit, output) = Run("profile", "--model", "meta-llama/Llama-3.1-8B", "--ttft", "1", "--itl", "0.5", "--output-dir", dir);
+        Assert.Equal(3, exit);
+        Assert.Contains("SLA not met", output, StringComparison.Ordinal);
+        Assert.Contains("warning:", output, StringComparison.Ordinal);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        Assert.False(summary.RootElement.GetProperty("sla_met").GetBoolean());
+        Assert.True(File.Exists(Path.Combine(dir, "config_with_planner.yaml")));
+    }
+
+    [Fact]
+    public void A_moe_model_sweeps_tep_and_dep_and_skips_with_reasons()
+    {
+        string dir = TempDir();
+        var (exit, output) = Run("profile", "--model", "Qwen/Qwen3-30B-A3B", "--backend", "sglang", "--isl", "2000", "--osl", "200", "--ttft", "300", "--itl", "20", "--output-dir", dir);
+        Assert.Equal(0, exit);
+        Assert.Contains("TEP", output, StringComparison.Ordinal);
+        Assert.Contains("DEP", output, StringComparison.Ordinal);
+        Assert.Contains("TP8", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("profile_sla_aic_dgdr.yaml", "sla-aic")]
+    [InlineData("profile_sla_dgdr.yaml", "sla-online")]
+    [InlineData("profile_sla_moe_dgdr.yaml", "sla-moe")]
+    public void The_guides_dgdr_samples_run_and_write_the_operators_outputs(string file, string name)
+    {
+        string dir = TempDir();
+        var (exit, output) = Run("profile", "--dgdr", Sample(file), "--output-dir", dir,
+            "--crd", SharedData.Path("dynamo", "main-4e6493a", "crds", "nvidia.com_dynamographdeploymentrequests.yaml"),
+            "--crd", SharedData.Path("dynamo", "crds", "nvidia.com_dynamographdeployments.yaml"));
+        Assert.True(exit is 0 or 3, output);
+        var status = YamlNodes.ParseObject(File.ReadAllText(Path.Combine(dir, "dgdr_status.yaml")), "status");
+        Assert.Contains(status["status"]!["state"]!.ToString(), new[] { "Deploying", "Failed" });
+        var generated = status["status"]!["generatedDeployment"]!;
+        Assert.Equal(name, generated["metadata"]!["labels"]!["dgdr.nvidia.com/name"]!.ToString());
+        Assert.Equal("default", generated["metadata"]!["labels"]!["dgdr.nvidia.com/namespace"]!.ToString());
+        var output2 = YamlNodes.ParseObject(File.ReadAllText(Path.Combine(dir, $"dgdr-output-{name}.yaml")), "out");
+        Assert.Equal($"dgdr-output-{name}", output2["metadata"]!["name"]!.ToString());
+        Assert.Contains("DynamoGraphDeployment", output2["data"]!["config_with_planner.yaml"]!.ToString(), StringComparison.Ordinal);
+
+        // deploymentOverrides.workersImage reaches every worker.
+        string image = YamlNodes.ParseObject(File.ReadAllText(Sample(file)), file)["spec"]!["deploymentOverrides"]!["workersImage"]!.ToString();
+        foreach (var (_, service) in generated["spec"]!["services"]!.AsObject())
+        {
+            if (service!["componentType"]!.ToString() == "worker")
+            {
+                Assert.Equal(image, service["extraPodSpec"]!["mainContainer"]!["image"]!.ToString());
+            }
+        }
+    }
+
+    [Fact]
+    public void Use_mocker_generates_the_mocker_deployment()
+    {
+        string dir = TempDir();
+        string dgdr = Path.Combine(Path.GetDirectoryName(dir)!, "mocker.yaml");
+        File.WriteAllText(dgdr, File.ReadAllText(Sample("profile_sla_aic_dgdr.yaml")).Replace("autoApply: true", "autoApply: false\n  useMocker: true", StringComparison.Ordinal));
+        var (exit, output) = Run("profile", "--dgdr", dgdr, "--output-dir", dir);
+        Assert.Equal(0, exit);
+        var status = YamlNodes.ParseObject(File.ReadAllText(Path.Combine(dir, "dgdr_status.yaml")), "status");
+        Assert.Equal("Ready", status["status"]!["state"]!.ToString());
+        string generated = status["status"]!["generatedDeployment"]!.ToJsonString();
+        Assert.Contains("dynamo.mocker", generated, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Planner_options_pass_through_and_the_guides_aliases_work()
+    {
+        string dir = TempDir();
+        var (exit, output) = Run("profile", "--use-ai-configurator", "--aic-system", "h100_sxm", "--aic-hf-id", "meta-llama/Llama-3.1-8B", "--backend", "vllm",
+            "--min-num-gpus-per-engine", "1", "--max-num-gpus-per-engine", "2", "--planner-adjustment-interval", "60", "--output-dir", dir);
+        Assert.Equal(0, exit);
+        string dgd = File.ReadAllText(Path.Combine(dir, "config_with_planner.yaml"));
+        Assert.Contains("--adjustment-interval=60", dgd, StringComparison.Ordinal);
+        Assert.Contains("meta-llama/Llama-3.1-8B", dgd, StringComparison.Ordinal);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        Assert.Equal("h100_sxm", summary.RootElement.GetProperty("inputs").GetProperty("system").GetString());
+        Assert.Equal(2, summary.RootElement.GetProperty("inputs").GetProperty("max_num_gpus").GetInt32());
+    }
+
+    [Fact]
+    public void A_profile_config_file_is_read_and_flags_win()
+    {
+        string dir = TempDir();
+        string config = Path.Combine(Path.GetDirectoryName(dir)!, "config.yaml");
+        File.WriteAllText(config, "sla:\n  isl: 1000\n  osl: 100\n  ttft: 400\n  itl: 40\nhardware:\n  maxNumGpusPerEngine: 2\n");
+        var (exit, _) = Run("profile", "--model", "meta-llama/Llama-3.1-8B", "--profile-config", config, "--itl", "35", "--output-dir", dir);
+        Assert.Equal(0, exit);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        Assert.Equal(1000, summary.RootElement.GetProperty("inputs").GetProperty("isl").GetInt32());
+        Assert.Equal(35, summary.RootElement.GetProperty("inputs").GetProperty("itl_ms").GetDouble());
+    }
+
+    [Fact]
+    public void Dry_run_shows_the_plan_and_writes_nothing()
+    {
+        string dir = TempDir();
+        var (exit, output) = Run("profile", "--model", "Qwen/Qwen3-0.6B", "--dry-run", "--output-dir", dir);
+        Assert.Equal(0, exit);
+        Assert.Contains("skip", output, StringComparison.Ordinal);
+        Assert.Contains("TP8", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Theory]
+    [InlineData("--backend", "tensorrt", "unknown backend")]
+    [InlineData("--model", "Qwen/Qwen3-33B", "Did you mean")]
+    [InlineData("--ttft", "-5", "--ttft")]
+    [InlineData("--bogus-flag", "1", "unknown option --bogus-flag")]
+    public void Bad_profile_input_exits_1_naming_the_field(string flag, string value, string expected)
+    {
+        string dir = TempDir();
+        var (exit, output) = Run("profile", flag, value, "--output-dir", dir);
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
+    public void A_bad_dgdr_exits_1_and_writes_nothing()
+    {
+        string dir = TempDir();
+        string dgdr = Path.Combine(Path.GetDirectoryName(dir)!, "bad.yaml");
+        File.WriteAllText(dgdr, "apiVersion: nvidia.com/v1alpha1\nkind: DynamoGraphDeploymentRequest\nmetadata:\n  name: x\nspec:\n  backend: vllm\n  profilingConfig:\n    profilerImage: img\n");
+        var (exit, output) = Run("profile", "--dgdr", dgdr, "--output-dir", dir);
+        Assert.Equal(1, exit);
+        Assert.Contains("spec.model is required", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir));
+    }
+}
