@@ -40,6 +40,13 @@ public sealed class EngineModel
         return new EngineModel(config, ops, estimator);
     }
 
+    /// <summary>
+    /// Requests of <paramref name="isl"/> + <paramref name="osl"/> tokens the engine runs at once: what the KV cache holds,
+    /// capped by the framework's batch limit on every attention rank.
+    /// </summary>
+    public long MaxConcurrentRequests(int isl, int osl) =>
+        Math.Min(Memory.MaxRequests(isl, osl), (long)Config.Backend.MaxBatchPerRank * AttentionDp);
+
     /// <summary>Milliseconds of one step on one attention rank (kernels plus the framework's per-step overhead).</summary>
     public double StepMs(in StepShape perRank) =>
         (StepLatency.Seconds(_ops.Ops, perRank, Estimator) * 1000.0) + Config.Backend.StepOverheadMs;

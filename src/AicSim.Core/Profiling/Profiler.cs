@@ -101,13 +101,13 @@ public static class Profiler
         return new PrefillPoint(engine.Config.Parallel, ttft, throughput);
     }
 
-    /// <summary>ITL at request counts from attention-DP up to what the KV cache holds, in multiples of attention-DP.</summary>
+    /// <summary>ITL at request counts from attention-DP up to what the engine holds at once (KV cache, batch limit), in multiples of attention-DP.</summary>
     public static IReadOnlyList<DecodePoint> DecodeSweep(EngineModel engine, int isl, int osl, int granularity)
     {
         ArgumentNullException.ThrowIfNull(engine);
         double context = isl + (osl / 2.0);
         var points = new List<DecodePoint>();
-        foreach (int requests in RequestCounts(engine.Memory.MaxRequests(isl, osl), engine.AttentionDp, granularity))
+        foreach (int requests in RequestCounts(engine.MaxConcurrentRequests(isl, osl), engine.AttentionDp, granularity))
         {
             double itl = engine.DecodeItlMs(requests, context);
             points.Add(new DecodePoint(engine.Config.Parallel, requests, itl, requests * 1000.0 / itl / engine.Config.Gpus));

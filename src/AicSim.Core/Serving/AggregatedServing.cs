@@ -24,13 +24,13 @@ public static class AggregatedServing
         var notes = new List<string>();
         int dp = engine.AttentionDp;
 
-        // Requests beyond what the KV cache holds wait for a slot; they still count toward concurrency.
-        long capacity = engine.Memory.MaxRequests(workload.Isl, workload.Osl);
+        // Requests beyond what the KV cache and the batch limit hold wait for a slot; they still count toward concurrency.
+        long capacity = engine.MaxConcurrentRequests(workload.Isl, workload.Osl);
         double inFlight = concurrency;
         if (capacity < concurrency)
         {
             inFlight = Math.Max(1, capacity);
-            notes.Add($"KV cache holds {capacity} requests of {workload.Isl}+{workload.Osl} tokens; the other {concurrency - inFlight} queue.");
+            notes.Add($"the engine runs {capacity} requests of {workload.Isl}+{workload.Osl} tokens at once (KV cache and batch limit); the other {concurrency - inFlight} queue.");
         }
 
         double perRank = Math.Max(1.0, inFlight / dp);

@@ -16,6 +16,7 @@ namespace AicSim.Core.Specs;
 /// <param name="FrameworkMemoryBytes">Memory the framework keeps outside weights and KV (CUDA context, workspaces).</param>
 /// <param name="KvCacheFraction">Share of the memory left after weights that becomes KV cache.</param>
 /// <param name="ArrivalSynchronisation">Share of concurrent requests whose prompts arrive in one burst (0 = spread, 1 = lock-step).</param>
+/// <param name="MaxBatchPerRank">Most sequences one attention rank schedules per step (TensorRT-LLM max_batch_size 2048; vLLM and SGLang max_num_seqs / max_running_requests of about 1024 on Hopper-class GPUs).</param>
 public sealed record BackendProfile(
     Backend Backend,
     double RequestOverheadMs,
@@ -23,14 +24,15 @@ public sealed record BackendProfile(
     int MaxNumTokens,
     double FrameworkMemoryBytes,
     double KvCacheFraction,
-    double ArrivalSynchronisation = 0.5)
+    double ArrivalSynchronisation = 0.5,
+    int MaxBatchPerRank = 1024)
 {
     private const double GiB = 1024.0 * 1024 * 1024;
 
     /// <summary>Built-in defaults for a backend.</summary>
     public static BackendProfile For(Backend backend) => backend switch
     {
-        Backend.TrtLlm => new(backend, RequestOverheadMs: 40, StepOverheadMs: 0.4, MaxNumTokens: 8192, 3.5 * GiB, 0.9),
+        Backend.TrtLlm => new(backend, RequestOverheadMs: 40, StepOverheadMs: 0.4, MaxNumTokens: 8192, 3.5 * GiB, 0.9, MaxBatchPerRank: 2048),
         Backend.Vllm => new(backend, RequestOverheadMs: 50, StepOverheadMs: 0.8, MaxNumTokens: 8192, 3.5 * GiB, 0.9),
         Backend.Sglang => new(backend, RequestOverheadMs: 50, StepOverheadMs: 0.6, MaxNumTokens: 8192, 3.5 * GiB, 0.9),
         _ => throw new ArgumentOutOfRangeException(nameof(backend)),

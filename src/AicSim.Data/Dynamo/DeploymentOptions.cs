@@ -20,6 +20,9 @@ public sealed record DeploymentOptions
     /// <summary>Planner arguments without their "planner-" prefix, e.g. ("adjustment-interval", "60").</summary>
     public IReadOnlyList<(string Name, string Value)> PlannerArgs { get; init; } = [];
 
-    /// <summary>Labels to add to metadata (the DGDR's name and namespace).</summary>
+    /// <summary>Labels to add to metadata (the DGDR's name and namespace, deploymentOverrides.labels).</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Annotations to add to metadata (deploymentOverrides.annotations).</summary>
+    public IReadOnlyDictionary<string, string> Annotations { get; init; } = new Dictionary<string, string>();
 }

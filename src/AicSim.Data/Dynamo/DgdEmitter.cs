@@ -112,16 +112,8 @@ public static class DgdEmitter
             metadata["namespace"] = options.Namespace;
         }
 
-        if (options.Labels.Count > 0)
-        {
-            var labels = metadata["labels"] as JsonObject ?? new JsonObject();
-            foreach (var (k, v) in options.Labels)
-            {
-                labels[k] = v;
-            }
-
-            metadata["labels"] = labels;
-        }
+        AddAll(metadata, "labels", options.Labels);
+        AddAll(metadata, "annotations", options.Annotations);
 
         if (!services.ContainsKey("Frontend"))
         {
@@ -129,6 +121,22 @@ public static class DgdEmitter
         }
 
         return dgd;
+    }
+
+    private static void AddAll(JsonObject metadata, string field, IReadOnlyDictionary<string, string> values)
+    {
+        if (values.Count == 0)
+        {
+            return;
+        }
+
+        var map = metadata[field] as JsonObject ?? new JsonObject();
+        foreach (var (k, v) in values)
+        {
+            map[k] = v;
+        }
+
+        metadata[field] = map;
     }
 
     private static (KeyValuePair<string, JsonObject> Prefill, KeyValuePair<string, JsonObject> Decode) Workers(JsonObject services)

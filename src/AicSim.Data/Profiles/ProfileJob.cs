@@ -162,6 +162,11 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
         var mocker = DgdEmitter.EmitMocker(baseConfig, plan, deployment);
         var configMap = PlannerProfileData.ConfigMap(result.PrefillInterpolation, result.DecodeInterpolation, deployment.Namespace);
         var summary = ProfileSummary.Build(result, warnings);
+        if (options.AicBackendVersion is not null)
+        {
+            summary["inputs"]!["backend_version"] = options.AicBackendVersion;
+        }
+
         var docs = new ProfileOutputWriter.Documents(baseConfig, dgd, mocker, configMap, summary);
         var extra = dgdr is null ? new Dictionary<string, string>() : DgdrOutputs(dgdr, result, dgdr.UseMocker ? mocker : dgd, configMap);
         Log(log, result.SlaMet ? "SLA met." : "SLA NOT met: the closest configuration was written so you can look.");
@@ -253,6 +258,7 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
             ModelCache = cache,
             PlannerArgs = o.PlannerArgs,
             Labels = labels,
+            Annotations = dgdr?.DgdAnnotations ?? new Dictionary<string, string>(),
         };
     }
 
