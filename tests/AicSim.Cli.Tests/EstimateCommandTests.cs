@@ -1,19 +1,12 @@
 using System.Text.Json;
 using AicSim.Tests;
-using Spectre.Console.Testing;
 
 namespace AicSim.Cli.Tests;
 
 /// <summary>The CLI run in-process against a capturing console.</summary>
 public sealed class EstimateCommandTests
 {
-    private static (int Exit, string Output) Run(params string[] args)
-    {
-        var console = new TestConsole();
-        console.Profile.Width = 200;
-        int exit = AicSimApp.Run(args, console);
-        return (exit, console.Output);
-    }
+    private static (int Exit, string Output) Run(params string[] args) => Cli.Run(args);
 
     [Fact]
     public void Estimate_runs_on_built_in_defaults()

@@ -4,20 +4,13 @@ using AicSim.Data.Dynamo;
 using AicSim.Data.Numpy;
 using AicSim.Data.Profiles;
 using AicSim.Tests;
-using Spectre.Console.Testing;
 
 namespace AicSim.Cli.Tests;
 
 /// <summary>`aicsim profile` end to end, in-process, into temporary folders.</summary>
 public sealed class ProfileCommandTests
 {
-    private static (int Exit, string Output) Run(params string[] args)
-    {
-        var console = new TestConsole();
-        console.Profile.Width = 200;
-        int exit = AicSimApp.Run(args, console);
-        return (exit, console.Output);
-    }
+    private static (int Exit, string Output) Run(params string[] args) => Cli.Run(args);
 
     private static string TempDir() => Path.Combine(Directory.CreateTempSubdirectory().FullName, "out");
 
