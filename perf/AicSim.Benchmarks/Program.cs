@@ -1,3 +1,9 @@
 using BenchmarkDotNet.Running;
 
+if (args.Length == 2 && args[0] == "gemm-study")
+{
+    AicSim.Benchmarks.GemmStudy.Run(args[1]);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(AicSim.Benchmarks.EstimateBenchmarks).Assembly).Run(args);

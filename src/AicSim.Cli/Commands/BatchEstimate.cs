@@ -3,6 +3,7 @@ using AicSim.Core.Accuracy;
 using AicSim.Core.Errors;
 using AicSim.Core.Estimate;
 using AicSim.Data.Calibration;
+using AicSim.Data.KernelData;
 using Spectre.Console;
 
 namespace AicSim.Cli.Commands;
@@ -13,9 +14,11 @@ namespace AicSim.Cli.Commands;
 /// </summary>
 internal static class BatchEstimate
 {
-    public static int Run(IAnsiConsole console, SiliconRowMapper mapper, string input, string output, CancellationToken cancel)
+    public static int Run(IAnsiConsole console, SiliconRowMapper mapper, EstimateSettings settings, CancellationToken cancel)
     {
-        var rows = SiliconCsv.Read(input);
+        string output = settings.Output!;
+        var rows = SiliconCsv.Read(settings.Input!);
+        Prediction Predict(SiliconRow row) => BatchEstimate.Predict(mapper, row, settings);
         var predictions = new Prediction[rows.Count];
         if (console.Profile.Capabilities.Interactive)
         {
@@ -25,7 +28,7 @@ internal static class BatchEstimate
                 for (int i = 0; i < rows.Count; i++)
                 {
                     cancel.ThrowIfCancellationRequested();
-                    predictions[i] = Predict(mapper, rows[i]);
+                    predictions[i] = Predict(rows[i]);
                     task.Increment(1);
                 }
             });
@@ -35,7 +38,7 @@ internal static class BatchEstimate
             for (int i = 0; i < rows.Count; i++)
             {
                 cancel.ThrowIfCancellationRequested();
-                predictions[i] = Predict(mapper, rows[i]);
+                predictions[i] = Predict(rows[i]);
             }
         }
 
@@ -45,12 +48,13 @@ internal static class BatchEstimate
     }
 
     /// <summary>One row's prediction; problems become a status and a reason.</summary>
-    public static Prediction Predict(SiliconRowMapper mapper, SiliconRow row)
+    public static Prediction Predict(SiliconRowMapper mapper, SiliconRow row, EstimateSettings settings)
     {
         try
         {
             var request = mapper.Map(row);
-            var result = Estimator.Run(request);
+            var (estimator, _) = PerfSource.Create(settings.PerfSource, settings.PerfDb, settings.BackendVersion ?? NullIfEmpty(row.BackendVersion), request.System, request.Backend.Backend);
+            var result = Estimator.Run(request, estimator);
             string notes = string.Join("; ", result.Notes.Select(n => n.TrimEnd('.')));
             return result.Fits
                 ? new Prediction(row.Id, result.Serving.TtftMs, result.Serving.TpotMs, "ok", notes)
@@ -69,6 +73,8 @@ internal static class BatchEstimate
             return new Prediction(row.Id, null, null, "error", $"internal error ({e.GetType().Name}: {e.Message}); please report it with this row.");
         }
     }
+
+    private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
 
     private static void RenderSummary(IAnsiConsole console, IReadOnlyList<SiliconRow> rows, Prediction[] predictions, string output)
     {

@@ -4,6 +4,7 @@ using AicSim.Core.Estimate;
 using AicSim.Core.Serving;
 using AicSim.Core.Specs;
 using AicSim.Data.Calibration;
+using AicSim.Data.KernelData;
 using AicSim.Data.Models;
 using AicSim.Data.Systems;
 using Spectre.Console;
@@ -21,19 +22,20 @@ public sealed class EstimateCommand(IAnsiConsole console) : Command<EstimateSett
         var systems = SystemCatalog.Load();
         if (settings.Input is not null)
         {
-            return BatchEstimate.Run(console, new SiliconRowMapper(models, systems), settings.Input, settings.Output!, cancellationToken);
+            return BatchEstimate.Run(console, new SiliconRowMapper(models, systems), settings, cancellationToken);
         }
 
         var request = BuildRequest(settings, models, systems);
-        var result = Estimator.Run(request);
+        var (estimator, source) = PerfSource.Create(settings.PerfSource, settings.PerfDb, settings.BackendVersion, request.System, request.Backend.Backend);
+        var result = Estimator.Run(request, estimator);
         if (settings.Json)
         {
             console.Profile.Width = int.MaxValue;
-            console.WriteLine(EstimateJson.Serialize(result));
+            console.WriteLine(EstimateJson.Serialize(result, source));
         }
         else
         {
-            EstimateTable.Render(console, result);
+            EstimateTable.Render(console, result, source);
         }
 
         return result.Fits ? AicSimApp.ExitOk : AicSimApp.ExitDoesNotFit;

@@ -131,6 +131,19 @@ public sealed class EstimateSettings : CommandSettings
     [DefaultValue(1)]
     public int DecodeWorkers { get; init; } = 1;
 
+    [CommandOption("--perf-source <SOURCE>")]
+    [Description("roofline, tables (measured kernels, roofline where they do not reach) or auto (tables where present).")]
+    [DefaultValue("auto")]
+    public string PerfSource { get; init; } = "auto";
+
+    [CommandOption("--perf-db <DIR>")]
+    [Description("aiconfigurator's measured kernel database (its systems/data folder, or one system's folder).")]
+    public string? PerfDb { get; init; }
+
+    [CommandOption("--backend-version <VERSION>")]
+    [Description("Backend version whose tables to use; the nearest measured version is taken (default: newest).")]
+    public string? BackendVersion { get; init; }
+
     [CommandOption("--json")]
     [Description("Print the result as JSON instead of a table.")]
     public bool Json { get; init; }

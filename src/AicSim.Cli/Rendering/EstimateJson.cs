@@ -15,7 +15,7 @@ internal static class EstimateJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static string Serialize(EstimateResult result)
+    public static string Serialize(EstimateResult result, string source)
     {
         var r = result.Request;
         var s = result.Serving;
@@ -47,6 +47,8 @@ internal static class EstimateJson
                 e.Memory.MaxKvTokens,
                 e.Memory.Fits,
             }),
+            PerfSource = source,
+            OpSources = SourceCounts.ByStep(result),
             Notes = result.Notes.ToArray(),
         };
         return JsonSerializer.Serialize(doc, Options);

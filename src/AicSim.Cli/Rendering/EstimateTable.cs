@@ -10,7 +10,7 @@ internal static class EstimateTable
 {
     private const double GiB = 1024.0 * 1024 * 1024;
 
-    public static void Render(IAnsiConsole console, EstimateResult result)
+    public static void Render(IAnsiConsole console, EstimateResult result, string source)
     {
         var r = result.Request;
         var s = result.Serving;
@@ -30,6 +30,7 @@ internal static class EstimateTable
         }
 
         console.Write(mem);
+        console.MarkupLine($"latencies from: {Markup.Escape(source)}; ops by source: {Markup.Escape(SourceCounts.Describe(result))}");
         foreach (var note in result.Notes)
         {
             console.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");

@@ -98,6 +98,32 @@ public sealed class EngineModel
         return StepMs(StepShape.Decode(Math.Max(1.0, batch / AttentionDp), context));
     }
 
+    /// <summary>How many ops of a step each source priced (roofline, table, table edge): the estimate's provenance.</summary>
+    public IReadOnlyDictionary<Tables.OpSource, int> Sources(in StepShape perRank)
+    {
+        var counts = new Dictionary<Tables.OpSource, int>();
+        var ops = _ops.Ops;
+        for (int i = 0; i < ops.Length; i++)
+        {
+            if (IsActive(ops[i], perRank))
+            {
+                var s = Estimator.SourceOf(ops[i], perRank);
+                counts[s] = counts.GetValueOrDefault(s) + 1;
+            }
+        }
+
+        return counts;
+    }
+
+    // An op outside the step's scope (prefill-only ops in a decode step) takes no time and is not counted.
+    private static bool IsActive(in Op op, in StepShape shape) =>
+        op.Kind switch
+        {
+            OpKind.ContextAttention => shape.PrefillSequences > 0,
+            OpKind.GenerationAttention => shape.DecodeSequences > 0,
+            _ => Estimation.Roofline.ScopeTokens(op.Scope, shape) > 0,
+        };
+
     /// <summary>Latency of each op in a step, for breakdowns.</summary>
     public IReadOnlyList<(string Name, OpGroup Group, double Ms)> Breakdown(in StepShape perRank)
     {

@@ -5,6 +5,9 @@ namespace AicSim.Core.Estimate;
 /// <summary>The answer to an <see cref="EstimateRequest"/>.</summary>
 public sealed record EstimateResult(EstimateRequest Request, ServingEstimate Serving, IReadOnlyList<EngineSummary> Engines)
 {
+    /// <summary>The estimator that priced the ops (roofline, or tables with roofline fallback).</summary>
+    public Estimation.IOpEstimator? Estimator { get; init; }
+
     /// <summary>Whether every engine fits in GPU memory with room for KV cache.</summary>
     public bool Fits => Engines.All(e => e.Memory.Fits);
 

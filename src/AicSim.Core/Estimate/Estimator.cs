@@ -18,7 +18,7 @@ public static class Estimator
         {
             var engine = Engine(request.Parallel);
             var serving = AggregatedServing.Estimate(engine, request.Workload, request.Concurrency);
-            return new EstimateResult(request, serving, [Summary("agg", engine)]);
+            return new EstimateResult(request, serving, [Summary("agg", engine)]) { Estimator = engine.Estimator };
         }
 
         var decodeParallel = request.DecodeParallel ?? throw new ArgumentException("A disaggregated request needs DecodeParallel.", nameof(request));
@@ -26,7 +26,7 @@ public static class Estimator
         var prefill = Engine(request.Parallel);
         var decode = Engine(decodeParallel);
         var disagg = DisaggregatedServing.Estimate(prefill, decode, deployment, request.Workload);
-        return new EstimateResult(request, disagg, [Summary("prefill", prefill), Summary("decode", decode)]);
+        return new EstimateResult(request, disagg, [Summary("prefill", prefill), Summary("decode", decode)]) { Estimator = decode.Estimator };
     }
 
     private static EngineSummary Summary(string role, EngineModel engine) =>

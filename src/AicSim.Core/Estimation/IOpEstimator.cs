@@ -13,4 +13,7 @@ public interface IOpEstimator
 
     /// <summary>Seconds spent on all repetitions of the op in a step on one GPU.</summary>
     double OpSeconds(in Op op, in StepShape shape);
+
+    /// <summary>Where the latency of an op comes from (measured table, table edge, or roofline).</summary>
+    Tables.OpSource SourceOf(in Op op, in StepShape shape) => Tables.OpSource.Roofline;
 }

@@ -53,4 +53,23 @@ public struct Op
 
     public double BytesPerToken;
     public double OverNetwork;
+
+    // Identity for measured kernel tables (not used by the roofline).
+
+    /// <summary>The quantisation the op's weights are stored in.</summary>
+    public QuantMode Quant;
+
+    public OpRole Role;
+
+    /// <summary>GPUs taking part in a collective.</summary>
+    public double Ranks;
+
+    /// <summary>Elements one token contributes to a collective's message (before the algorithm's factor).</summary>
+    public double ElementsPerToken;
+
+    public double KvHeads;
+    public double TopK;
+    public double Experts;
+    public double MoeTp;
+    public double MoeEp;
 }

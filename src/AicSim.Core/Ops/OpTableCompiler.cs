@@ -73,7 +73,7 @@ public static class OpTableCompiler
             Add("final norm + logits", Gemm(OpGroup.EmbeddingAndLogits, TokenScope.Sequences, 1, m.VocabSize / (double)Tp, H, QuantMode.Bf16));
             if (Tp > 1)
             {
-                Add("logits all-gather", Comm(OpGroup.EmbeddingAndLogits, TokenScope.Sequences, 1, Tp, m.VocabSize / (double)Tp * 4.0 * (Tp - 1)));
+                Add("logits all-gather", Comm(OpGroup.EmbeddingAndLogits, TokenScope.Sequences, 1, Tp, m.VocabSize / (double)Tp * 4.0 * (Tp - 1)) with { Role = OpRole.AllGather, ElementsPerToken = m.VocabSize / (double)Tp * 2 });
             }
 
             if (par.Pp > 1)
@@ -82,7 +82,7 @@ public static class OpTableCompiler
                 bool network = par.Tp * par.AttentionDp * 2 > system.NvlinkDomainGpus;
                 var op = Comm(OpGroup.Communication, TokenScope.AllTokens, par.Pp - 1, 2, H * 2.0);
                 op.OverNetwork = network ? 1 : 0;
-                Add("pipeline send", op);
+                Add("pipeline send", op with { Role = OpRole.PointToPoint, ElementsPerToken = H });
             }
         }
 
@@ -99,14 +99,14 @@ public static class OpTableCompiler
             double kvBytes = QuantModes.BytesPerElement(quant.KvCache);
             if (full > 0)
             {
-                Add("context attention", Attention(OpKind.ContextAttention, full, heads, d, d, kvElems, kvBytes, 0));
-                Add("generation attention", Attention(OpKind.GenerationAttention, full, heads, d, d, kvElems, kvBytes, 0));
+                Add("context attention", Attention(OpKind.ContextAttention, full, heads, d, d, kvElems, kvBytes, 0) with { KvHeads = kvHeads });
+                Add("generation attention", Attention(OpKind.GenerationAttention, full, heads, d, d, kvElems, kvBytes, 0) with { KvHeads = kvHeads });
             }
 
             if (windowed > 0)
             {
-                Add("context attention (sliding window)", Attention(OpKind.ContextAttention, windowed, heads, d, d, kvElems, kvBytes, m.SlidingWindow));
-                Add("generation attention (sliding window)", Attention(OpKind.GenerationAttention, windowed, heads, d, d, kvElems, kvBytes, m.SlidingWindow));
+                Add("context attention (sliding window)", Attention(OpKind.ContextAttention, windowed, heads, d, d, kvElems, kvBytes, m.SlidingWindow) with { KvHeads = kvHeads });
+                Add("generation attention (sliding window)", Attention(OpKind.GenerationAttention, windowed, heads, d, d, kvElems, kvBytes, m.SlidingWindow) with { KvHeads = kvHeads });
             }
 
             Add("o proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, heads * d, quant.Gemm));
@@ -126,15 +126,17 @@ public static class OpTableCompiler
 
             // Prefill decompresses the latent into per-head k and v, then runs ordinary attention.
             Add("kv up proj (prefill)", Gemm(OpGroup.Attention, TokenScope.PrefillTokens, layers, heads * (m.QkNopeHeadDim + m.VHeadDim), m.KvLoraRank, quant.Gemm));
-            Add("context attention (MLA)", Attention(OpKind.ContextAttention, layers, heads, qk, m.VHeadDim, latent, kvBytes, window));
+            Add("context attention (MLA)", Attention(OpKind.ContextAttention, layers, heads, qk, m.VHeadDim, latent, kvBytes, window) with { Role = OpRole.MlaAttention });
 
             // Decode absorbs kv_b into the query and output (two batched GEMMs over heads) and attends over the latent.
             var absorbQ = Gemm(OpGroup.Attention, TokenScope.DecodeTokens, layers, heads * m.KvLoraRank, m.QkNopeHeadDim, QuantMode.Bf16);
             absorbQ.SharesWeights = 1;
+            absorbQ.Role = OpRole.MlaBmmPre;
             Add("absorbed q bmm (decode)", absorbQ);
-            Add("generation attention (MLA)", Attention(OpKind.GenerationAttention, layers, heads, latent, m.KvLoraRank, latent, kvBytes, window));
+            Add("generation attention (MLA)", Attention(OpKind.GenerationAttention, layers, heads, latent, m.KvLoraRank, latent, kvBytes, window) with { Role = OpRole.MlaAttention });
             var absorbO = Gemm(OpGroup.Attention, TokenScope.DecodeTokens, layers, heads * m.VHeadDim, m.KvLoraRank, QuantMode.Bf16);
             absorbO.SharesWeights = 1;
+            absorbO.Role = OpRole.MlaBmmPost;
             Add("absorbed v bmm (decode)", absorbO);
 
             Add("o proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, heads * m.VHeadDim, quant.Gemm));
@@ -173,6 +175,11 @@ public static class OpTableCompiler
                 PairsPerToken = gathered * k / par.MoeEp,
                 TokensGathered = gathered,
                 LogInactiveProbability = Math.Log(1.0 - (k / experts)),
+                Quant = quant.Moe,
+                TopK = k,
+                Experts = experts,
+                MoeTp = par.MoeTp,
+                MoeEp = par.MoeEp,
             };
             Add("routed experts", moe);
             Add("moe activation", ElementWise(OpGroup.Moe, layers, k * gathered / par.MoeEp * 3.0 * m.MoeIntermediateSize / par.MoeTp * 2.0));
@@ -188,8 +195,8 @@ public static class OpTableCompiler
                 double factor = (gpus - 1.0) / gpus;
                 double dispatch = k * H * QuantModes.ActivationBytes(QuantModes.ComputeOn(quant.Moe, system)) * factor;
                 double combine = k * H * 2.0 * factor;
-                Add("moe dispatch all-to-all", CommOn(layers, gpus, dispatch));
-                Add("moe combine all-to-all", CommOn(layers, gpus, combine));
+                Add("moe dispatch all-to-all", CommOn(layers, gpus, dispatch) with { Role = OpRole.AllToAll, ElementsPerToken = k * H });
+                Add("moe combine all-to-all", CommOn(layers, gpus, combine) with { Role = OpRole.AllToAll, ElementsPerToken = k * H });
             }
             else
             {
@@ -205,7 +212,7 @@ public static class OpTableCompiler
             }
 
             double bytes = H * 2.0 * 2.0 * (ranks - 1) / ranks;
-            Add(name, CommOn(count, ranks, bytes));
+            Add(name, CommOn(count, ranks, bytes) with { Role = OpRole.AllReduce, ElementsPerToken = H });
         }
 
         private Op CommOn(double count, int ranks, double bytesPerToken) =>
@@ -214,6 +221,7 @@ public static class OpTableCompiler
         private Op Comm(OpGroup group, TokenScope scope, double count, int ranks, double bytesPerToken) => new()
         {
             Kind = OpKind.Communication,
+            Ranks = ranks,
             Scope = scope,
             Group = group,
             Count = count,
@@ -235,6 +243,7 @@ public static class OpTableCompiler
                 K = k,
                 WeightBytesPerElement = QuantModes.BytesPerElement(mode),
                 ActivationBytesPerElement = QuantModes.ActivationBytes(compute),
+                Quant = mode,
             };
         }
 
@@ -260,6 +269,7 @@ public static class OpTableCompiler
             KvElementsPerToken = kvElements,
             KvBytesPerElement = kvBytes,
             Window = window,
+            Quant = kvBytes < 2 ? QuantMode.Fp8 : QuantMode.Bf16,
         };
 
         private void Add(string name, Op op)
