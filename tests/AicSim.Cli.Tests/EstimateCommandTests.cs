@@ -161,3 +161,34 @@ public sealed class EstimateCommandTests
         Assert.Contains("gb200", Run("systems").Output, StringComparison.Ordinal);
     }
 }
+
+public sealed class PerfSourceCommandTests
+{
+    [Fact]
+    public void Tables_without_any_tables_is_an_error_with_the_fix()
+    {
+        var (exit, output) = Cli.Run("estimate", "--perf-source", "tables", "--system", "a100_sxm", "--model", "meta-llama/Llama-3.1-8B");
+        Assert.Equal(1, exit);
+        Assert.Contains("no measured kernel tables for a100_sxm/trtllm", output, StringComparison.Ordinal);
+        Assert.Contains("--perf-db", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_perf_source_is_named()
+    {
+        var (exit, output) = Cli.Run("estimate", "--perf-source", "table");
+        Assert.Equal(1, exit);
+        Assert.Contains("Did you mean 'tables'", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_the_perf_db_the_estimate_says_which_ops_used_tables()
+    {
+        var (exit, output) = Cli.Run("estimate", "--perf-db", AicSim.Tests.SharedData.Path("aic-perf-db"), "--tp", "2", "--batch-size", "16", "--json");
+        Assert.Equal(0, exit);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        Assert.StartsWith("measured tables", doc.RootElement.GetProperty("perf_source").GetString(), StringComparison.Ordinal);
+        Assert.True(doc.RootElement.GetProperty("op_sources").GetProperty("decode").GetProperty("table").GetInt32() >= 4);
+        Assert.True(doc.RootElement.GetProperty("op_sources").GetProperty("decode").GetProperty("roofline").GetInt32() >= 1);
+    }
+}

@@ -132,6 +132,8 @@ public sealed class ProfileCommand(IAnsiConsole console) : Command<ProfileSettin
             GemmQuant = s.GemmQuant,
             MoeQuant = s.MoeQuant,
             KvQuant = s.KvQuant,
+            PerfSource = s.PerfSource,
+            PerfDb = s.PerfDb,
             PlannerArgs = planner,
         };
     }

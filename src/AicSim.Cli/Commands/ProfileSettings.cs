@@ -96,12 +96,20 @@ public sealed class ProfileSettings : CommandSettings
     [CommandOption("--kv-quant <MODE>")]
     public string? KvQuant { get; init; }
 
+    [CommandOption("--perf-source <SOURCE>")]
+    [Description("roofline, tables or auto (measured kernel tables where present). [auto]")]
+    public string? PerfSource { get; init; }
+
+    [CommandOption("--perf-db <DIR>")]
+    [Description("aiconfigurator's measured kernel database; the version nearest --aic-backend-version is used.")]
+    public string? PerfDb { get; init; }
+
     [CommandOption("--use-ai-configurator")]
     [Description("Accepted for profile_sla parity: aicsim profile always runs offline.")]
     public bool UseAiConfigurator { get; init; }
 
     [CommandOption("--aic-backend-version <VERSION>")]
-    [Description("Accepted for parity; recorded in the summary.")]
+    [Description("Backend version whose measured tables to use (nearest available); recorded in the summary.")]
     public string? AicBackendVersion { get; init; }
 
     [CommandOption("--profile-config <FILE>")]

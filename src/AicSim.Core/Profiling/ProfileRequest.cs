@@ -39,6 +39,9 @@ public sealed record ProfileRequest
 
     public int DecodeGranularity { get; init; } = 6;
 
+    /// <summary>How ops are priced (null: the roofline).</summary>
+    public Estimation.IOpEstimator? Estimator { get; init; }
+
     public int NodeGpus => GpusPerNode ?? System.GpusPerNode;
 
     public int ContextLimit => MaxContextLength ?? Model.MaxContextLength;

@@ -56,7 +56,7 @@ public static class Profiler
 
         int total = (2 * plan.Candidates.Count) + 2;
         int done = 0;
-        var engines = plan.Candidates.Select(c => EngineModel.Create(new EngineConfig(request.Model, request.System, c, request.Quant, request.Backend))).ToList();
+        var engines = plan.Candidates.Select(c => EngineModel.Create(new EngineConfig(request.Model, request.System, c, request.Quant, request.Backend), request.Estimator)).ToList();
 
         var prefill = new List<PrefillPoint>();
         foreach (var engine in engines)

@@ -90,8 +90,10 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
         }
 
         var d = model.DefaultQuant;
+        var (estimator, _) = KernelData.PerfSource.Create(o.PerfSource ?? "auto", o.PerfDb, o.AicBackendVersion, system, backend.Value);
         return new ProfileRequest
         {
+            Estimator = estimator,
             Model = model,
             System = system,
             Backend = BackendProfile.For(backend.Value),
@@ -116,6 +118,7 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
         var log = new List<string>();
         var warnings = new List<string>(dgdr?.Warnings ?? []);
         var request = Resolve(options);
+        string source = KernelData.PerfSource.Create(options.PerfSource ?? "auto", options.PerfDb, options.AicBackendVersion, request.System, request.Backend.Backend).Description;
         var deployment = Deployment(options, dgdr);
         var baseConfig = options.Config is null
             ? BaseConfigs.Disagg(request.Backend.Backend, request.Model.Id)
@@ -123,6 +126,7 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
 
         Log(log, $"aicsim profile: {request.Model.Id} on {request.System.Name} with {Backends.Name(request.Backend.Backend)} ({request.Quant})");
         Log(log, string.Create(CultureInfo.InvariantCulture, $"SLA: ISL {request.Isl}, OSL {request.Osl}, TTFT ≤ {request.TtftMs} ms, ITL ≤ {request.ItlMs} ms"));
+        Log(log, $"latencies from: {source}");
         foreach (var w in warnings)
         {
             Log(log, "warning: " + w);
@@ -166,6 +170,8 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
         {
             summary["inputs"]!["backend_version"] = options.AicBackendVersion;
         }
+
+        summary["inputs"]!["perf_source"] = source;
 
         var docs = new ProfileOutputWriter.Documents(baseConfig, dgd, mocker, configMap, summary);
         var extra = dgdr is null ? new Dictionary<string, string>() : DgdrOutputs(dgdr, result, dgdr.UseMocker ? mocker : dgd, configMap);

@@ -56,6 +56,11 @@ public sealed record ProfileOptions
 
     public string? KvQuant { get; init; }
 
+    /// <summary>roofline | tables | auto.</summary>
+    public string? PerfSource { get; init; }
+
+    public string? PerfDb { get; init; }
+
     /// <summary>planner_* options without the prefix, in the order given.</summary>
     public IReadOnlyList<(string Name, string Value)> PlannerArgs { get; init; } = [];
 
@@ -91,6 +96,8 @@ public sealed record ProfileOptions
             GemmQuant = over.GemmQuant ?? GemmQuant,
             MoeQuant = over.MoeQuant ?? MoeQuant,
             KvQuant = over.KvQuant ?? KvQuant,
+            PerfSource = over.PerfSource ?? PerfSource,
+            PerfDb = over.PerfDb ?? PerfDb,
             PlannerArgs = planner,
         };
     }

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Measure kernel latencies on the local NVIDIA GPU and write AicSim's kernel-table CSV format.
+
+Usage (on a GPU host with PyTorch):
+    python3 collector/collect.py --out systems-data/h200_sxm/trtllm --budget-s 270
+
+Measures, within the time budget (default 270 s, under the 5 minutes the issue allows):
+  * GEMM (torch.matmul -> cuBLAS) in bf16, and fp8 e4m3 with per-tensor scales (torch._scaled_mm) where the GPU has it,
+    over m in {1, 2, 4, ..., 8192} and the (n, k) shapes of the bundled models (models-data/*.yaml) at TP 1, 2, 4, 8;
+  * context attention (F.scaled_dot_product_attention, causal, flash backend) over batch x sequence x head layouts;
+  * generation attention (one query against a KV cache, GQA) over batch x KV length x head layouts;
+  * memory bandwidth (device-to-device copies of growing size).
+Latencies are medians of CUDA-event timings after warm-up, in milliseconds. Files written: gemm.csv,
+context_attention.csv, generation_attention.csv, memory.csv and provenance.yaml (GPU, torch/CUDA versions, date).
+The measured library is PyTorch's (cuBLAS, flash attention), not a serving framework's kernels: the provenance says so.
+"""
+import argparse
+import datetime
+import glob
+import os
+import time
+
+import torch
+import torch.nn.functional as F
+
+M_GRID = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192]
+
+
+def read_models(models_dir):
+    """The flat 'key: value' lines of AicSim's models-data files (no YAML library needed)."""
+    models = []
+    for path in sorted(glob.glob(os.path.join(models_dir, "*.yaml"))):
+        if os.path.basename(path).startswith("_"):
+            continue
+        fields = {}
+        with open(path) as f:
+            for line in f:
+                if ":" in line and not line.startswith("#") and not line.startswith(" "):
+                    key, _, value = line.partition(":")
+                    fields[key.strip()] = value.strip()
+        if "hidden_size" in fields and "num_attention_heads" in fields:
+            models.append(fields)
+    return models
+
+
+def gemm_shapes(models):
+    """(n, k) per GPU of the dense projections of each model at TP 1, 2, 4, 8 (as AicSim's op tables build them)."""
+    shapes = set()
+    for m in models:
+        h = int(m["hidden_size"]); n = int(m["num_attention_heads"]); kv = int(m.get("num_key_value_heads", n))
+        d = int(m.get("head_dim", h // n)); inter = int(m.get("intermediate_size", 0) or 0)
+        for tp in (1, 2, 4, 8):
+            if n % tp:
+                continue
+            heads = n // tp; kvh = -(-kv // tp)
+            shapes.add(((heads + 2 * kvh) * d, h))
+            shapes.add((h, heads * d))
+            if inter and inter % tp == 0:
+                shapes.add((2 * inter // tp, h))
+                shapes.add((h, inter // tp))
+    return sorted(shapes)
+
+
+def time_ms(fn, warmup=3, iters=10):
+    for _ in range(warmup):
+        fn()
+    torch.cuda.synchronize()
+    times = []
+    for _ in range(iters):
+        start = torch.cuda.Event(enable_timing=True); end = torch.cuda.Event(enable_timing=True)
+        start.record(); fn(); end.record()
+        torch.cuda.synchronize()
+        times.append(start.elapsed_time(end))
+    times.sort()
+    return times[len(times) // 2]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", required=True, help="folder to write the CSV tables into, e.g. systems-data/h200_sxm/trtllm")
+    ap.add_argument("--models", default=os.path.join(os.path.dirname(__file__), "..", "models-data"))
+    ap.add_argument("--budget-s", type=float, default=270.0)
+    args = ap.parse_args()
+    if not torch.cuda.is_available():
+        raise SystemExit("error: no CUDA GPU visible to PyTorch; run this on the GPU host whose tables you want.")
+
+    deadline = time.time() + args.budget_s
+    os.makedirs(args.out, exist_ok=True)
+    dev = torch.device("cuda")
+    props = torch.cuda.get_device_properties(dev)
+    has_fp8 = props.major >= 9 and hasattr(torch, "_scaled_mm")
+
+    def left(share):
+        return time.time() < deadline - args.budget_s * (1 - share)
+
+    rows = []
+    shapes = gemm_shapes(read_models(args.models))
+    for (n, k) in shapes:
+        if not left(0.55):
+            break
+        w = torch.randn(k, n, device=dev, dtype=torch.bfloat16)
+        for m in M_GRID:
+            a = torch.randn(m, k, device=dev, dtype=torch.bfloat16)
+            rows.append(("bfloat16", m, n, k, time_ms(lambda: torch.matmul(a, w))))
+            if has_fp8:
+                a8 = a.to(torch.float8_e4m3fn); w8 = w.t().contiguous().to(torch.float8_e4m3fn).t()
+                one = torch.ones((), device=dev)
+                try:
+                    rows.append(("fp8", m, n, k, time_ms(lambda: torch._scaled_mm(a8, w8, scale_a=one, scale_b=one, out_dtype=torch.bfloat16))))
+                except RuntimeError:
+                    pass  # shapes the fp8 kernel rejects (m not a multiple of 16 on some versions) stay on the roofline
+    with open(os.path.join(args.out, "gemm.csv"), "w") as f:
+        f.write("dtype,m,n,k,latency_ms\n")
+        f.writelines(f"{d},{m},{n},{k},{ms:.6f}\n" for d, m, n, k, ms in rows)
+
+    layouts = [(64, 8, 128), (32, 8, 128), (16, 8, 128), (8, 8, 128), (8, 1, 128), (4, 1, 128), (16, 2, 128), (64, 8, 64)]
+    ctx = []
+    for heads, kv_heads, dim in layouts:
+        for batch in (1, 2, 4, 8):
+            for isl in (128, 512, 1024, 2048, 4096, 8192):
+                if not left(0.8) or batch * isl > 32768:
+                    continue
+                q = torch.randn(batch, heads, isl, dim, device=dev, dtype=torch.bfloat16)
+                kk = torch.randn(batch, kv_heads, isl, dim, device=dev, dtype=torch.bfloat16)
+                ctx.append((batch, isl, heads, kv_heads, dim, time_ms(lambda: F.scaled_dot_product_attention(q, kk, kk, is_causal=True, enable_gqa=True))))
+    with open(os.path.join(args.out, "context_attention.csv"), "w") as f:
+        f.write("batch,isl,heads,kv_heads,head_dim,kv_dtype,window,latency_ms\n")
+        f.writelines(f"{b},{s},{h},{kv},{d},bfloat16,0,{ms:.6f}\n" for b, s, h, kv, d, ms in ctx)
+
+    gen = []
+    for heads, kv_heads, dim in layouts:
+        for batch in (1, 8, 32, 64, 128, 256):
+            for kv_len in (256, 1024, 4096, 16384):
+                if not left(0.95) or batch * kv_len > 1 << 21:
+                    continue
+                q = torch.randn(batch, heads, 1, dim, device=dev, dtype=torch.bfloat16)
+                kk = torch.randn(batch, kv_heads, kv_len, dim, device=dev, dtype=torch.bfloat16)
+                gen.append((batch, kv_len, heads, kv_heads, dim, time_ms(lambda: F.scaled_dot_product_attention(q, kk, kk, enable_gqa=True))))
+    with open(os.path.join(args.out, "generation_attention.csv"), "w") as f:
+        f.write("batch,kv_len,heads,kv_heads,head_dim,kv_dtype,window,latency_ms\n")
+        f.writelines(f"{b},{c},{h},{kv},{d},bfloat16,0,{ms:.6f}\n" for b, c, h, kv, d, ms in gen)
+
+    mem = []
+    for size in (1 << 20, 1 << 24, 1 << 27, 1 << 30, 1 << 32):
+        if size * 2 > props.total_memory * 0.8:
+            break
+        src = torch.empty(size, dtype=torch.uint8, device=dev); dst = torch.empty_like(src)
+        mem.append((2 * size, time_ms(lambda: dst.copy_(src))))  # bytes read + written
+        del src, dst
+    with open(os.path.join(args.out, "memory.csv"), "w") as f:
+        f.write("bytes,latency_ms\n")
+        f.writelines(f"{b},{ms:.6f}\n" for b, ms in mem)
+
+    with open(os.path.join(args.out, "provenance.yaml"), "w") as f:
+        f.write(f"gpu: {props.name}\n")
+        f.write(f"library: pytorch {torch.__version__} (cuBLAS matmul, scaled_mm, scaled_dot_product_attention)\n")
+        f.write(f"cuda: '{torch.version.cuda}'\n")
+        f.write(f"version: 'torch-{torch.__version__}'\n")
+        f.write(f"date: '{datetime.date.today().isoformat()}'\n")
+        f.write("tool: collector/collect.py\n")
+    print(f"wrote {len(rows)} GEMM, {len(ctx)} context, {len(gen)} generation and {len(mem)} memory points to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
