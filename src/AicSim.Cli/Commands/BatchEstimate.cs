@@ -1,9 +1,6 @@
 using System.Globalization;
 using AicSim.Core.Accuracy;
-using AicSim.Core.Errors;
-using AicSim.Core.Estimate;
 using AicSim.Data.Calibration;
-using AicSim.Data.KernelData;
 using Spectre.Console;
 
 namespace AicSim.Cli.Commands;
@@ -14,11 +11,11 @@ namespace AicSim.Cli.Commands;
 /// </summary>
 internal static class BatchEstimate
 {
-    public static int Run(IAnsiConsole console, SiliconRowMapper mapper, EstimateSettings settings, CancellationToken cancel)
+    public static int Run(IAnsiConsole console, RowPredictor predictor, EstimateSettings settings, CancellationToken cancel)
     {
         string output = settings.Output!;
         var rows = SiliconCsv.Read(settings.Input!);
-        Prediction Predict(SiliconRow row) => BatchEstimate.Predict(mapper, row, settings);
+        Prediction Predict(SiliconRow row) => predictor.Predict(row).Prediction;
         var predictions = new Prediction[rows.Count];
         if (console.Profile.Capabilities.Interactive)
         {
@@ -46,35 +43,6 @@ internal static class BatchEstimate
         RenderSummary(console, rows, predictions, output);
         return AicSimApp.ExitOk;
     }
-
-    /// <summary>One row's prediction; problems become a status and a reason.</summary>
-    public static Prediction Predict(SiliconRowMapper mapper, SiliconRow row, EstimateSettings settings)
-    {
-        try
-        {
-            var request = mapper.Map(row);
-            var (estimator, _) = PerfSource.Create(settings.PerfSource, settings.PerfDb, settings.BackendVersion ?? NullIfEmpty(row.BackendVersion), request.System, request.Backend.Backend);
-            var result = Estimator.Run(request, estimator);
-            string notes = string.Join("; ", result.Notes.Select(n => n.TrimEnd('.')));
-            return result.Fits
-                ? new Prediction(row.Id, result.Serving.TtftMs, result.Serving.TpotMs, "ok", notes)
-                : new Prediction(row.Id, null, null, "error", notes);
-        }
-        catch (UnsupportedException e)
-        {
-            return new Prediction(row.Id, null, null, "unsupported", e.Message);
-        }
-        catch (AicSimException e)
-        {
-            return new Prediction(row.Id, null, null, "error", e.Message);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException)
-        {
-            return new Prediction(row.Id, null, null, "error", $"internal error ({e.GetType().Name}: {e.Message}); please report it with this row.");
-        }
-    }
-
-    private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
 
     private static void RenderSummary(IAnsiConsole console, IReadOnlyList<SiliconRow> rows, Prediction[] predictions, string output)
     {

@@ -20,13 +20,15 @@ public sealed class EstimateCommand(IAnsiConsole console) : Command<EstimateSett
         ArgumentNullException.ThrowIfNull(settings);
         var models = ModelCatalog.Load();
         var systems = SystemCatalog.Load();
+        var calibration = CalibrationFile.Resolve(settings.Calibration);
         if (settings.Input is not null)
         {
-            return BatchEstimate.Run(console, new SiliconRowMapper(models, systems), settings, cancellationToken);
+            var predictor = new RowPredictor(new SiliconRowMapper(models, systems), calibration, settings.PerfSource, settings.PerfDb, settings.BackendVersion);
+            return BatchEstimate.Run(console, predictor, settings, cancellationToken);
         }
 
-        var request = BuildRequest(settings, models, systems);
-        var (estimator, source) = PerfSource.Create(settings.PerfSource, settings.PerfDb, settings.BackendVersion, request.System, request.Backend.Backend);
+        var (request, roofline) = calibration.Apply(BuildRequest(settings, models, systems));
+        var (estimator, source) = PerfSource.Create(settings.PerfSource, settings.PerfDb, settings.BackendVersion, request.System, request.Backend.Backend, roofline.Efficiency);
         var result = Estimator.Run(request, estimator);
         if (settings.Json)
         {
@@ -36,6 +38,10 @@ public sealed class EstimateCommand(IAnsiConsole console) : Command<EstimateSett
         else
         {
             EstimateTable.Render(console, result, source);
+            if (settings.Breakdown)
+            {
+                EstimateTable.RenderBreakdown(console, result);
+            }
         }
 
         return result.Fits ? AicSimApp.ExitOk : AicSimApp.ExitDoesNotFit;

@@ -144,6 +144,14 @@ public sealed class EstimateSettings : CommandSettings
     [Description("Backend version whose tables to use; the nearest measured version is taken (default: newest).")]
     public string? BackendVersion { get; init; }
 
+    [CommandOption("--calibration <FILE>")]
+    [Description("Fitted constants to use: a calibration file, or 'none' for the built-in defaults. [systems-data/calibration/default.yaml when present]")]
+    public string? Calibration { get; init; }
+
+    [CommandOption("--breakdown")]
+    [Description("Also print the time of each op in one decode step and one prefill chunk.")]
+    public bool Breakdown { get; init; }
+
     [CommandOption("--json")]
     [Description("Print the result as JSON instead of a table.")]
     public bool Json { get; init; }

@@ -134,6 +134,7 @@ public sealed class ProfileCommand(IAnsiConsole console) : Command<ProfileSettin
             KvQuant = s.KvQuant,
             PerfSource = s.PerfSource,
             PerfDb = s.PerfDb,
+            Calibration = s.Calibration,
             PlannerArgs = planner,
         };
     }

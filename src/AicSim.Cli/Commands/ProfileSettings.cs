@@ -104,6 +104,10 @@ public sealed class ProfileSettings : CommandSettings
     [Description("aiconfigurator's measured kernel database; the version nearest --aic-backend-version is used.")]
     public string? PerfDb { get; init; }
 
+    [CommandOption("--calibration <FILE>")]
+    [Description("Fitted constants: a calibration file or 'none'. [systems-data/calibration/default.yaml when present]")]
+    public string? Calibration { get; init; }
+
     [CommandOption("--use-ai-configurator")]
     [Description("Accepted for profile_sla parity: aicsim profile always runs offline.")]
     public bool UseAiConfigurator { get; init; }

@@ -37,5 +37,27 @@ internal static class EstimateTable
         }
     }
 
+    /// <summary>Per-op milliseconds of one decode step (at the request's batch) and one prefill chunk, on one rank.</summary>
+    public static void RenderBreakdown(IAnsiConsole console, EstimateResult result)
+    {
+        var r = result.Request;
+        var decodeParallel = r.Mode == ServingMode.Aggregated ? r.Parallel : r.DecodeParallel!;
+        var decode = Core.Engine.EngineModel.Create(new Core.Engine.EngineConfig(r.Model, r.System, decodeParallel, r.Quant, r.Backend), result.Estimator);
+        var prefill = Core.Engine.EngineModel.Create(new Core.Engine.EngineConfig(r.Model, r.System, r.Parallel, r.Quant, r.Backend), result.Estimator);
+        int batch = r.Mode == ServingMode.Aggregated ? Math.Max(1, r.Concurrency / decode.AttentionDp) : r.Deployment!.DecodeBatch;
+        var decodeShape = Core.Ops.StepShape.Decode(batch, r.Workload.MeanDecodeContext);
+        var prefillShape = Core.Ops.StepShape.Prefill(1, Math.Min(r.Workload.Isl, r.Backend.MaxNumTokens));
+        var table = new Table().AddColumns("op", "group", $"decode step, batch {batch} (ms)", $"prefill chunk of {prefillShape.PrefillTokensPerSequence:F0} (ms)");
+        var d = decode.Breakdown(decodeShape);
+        var p = prefill.Breakdown(prefillShape).ToDictionary(x => x.Name, x => x.Ms);
+        foreach (var (name, group, ms) in d)
+        {
+            table.AddRow(Markup.Escape(name), group.ToString(), F(ms, 3), F(p.GetValueOrDefault(name), 3));
+        }
+
+        table.AddRow("framework step overhead", "-", F(r.Backend.StepOverheadMs, 3), F(r.Backend.StepOverheadMs, 3));
+        console.Write(table);
+    }
+
     private static string F(double value, int decimals) => value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 }

@@ -12,12 +12,23 @@ public sealed class EngineModel
 {
     private readonly OpTable _ops;
 
-    private EngineModel(EngineConfig config, OpTable ops, IOpEstimator estimator)
+    private EngineModel(EngineConfig config, OpTable ops, IOpEstimator estimator, MemoryFit? memory = null)
     {
         Config = config;
         _ops = ops;
         Estimator = estimator;
-        Memory = MemoryModel.Compute(config, ops);
+        Memory = memory ?? MemoryModel.Compute(config, ops);
+    }
+
+    /// <summary>
+    /// The same compiled engine priced differently: another estimator and the framework's timing constants (overheads,
+    /// arrival synchronisation). Reuses the op table and the memory fit, which those do not change — what calibration needs.
+    /// </summary>
+    public EngineModel With(IOpEstimator estimator, BackendProfile backend)
+    {
+        ArgumentNullException.ThrowIfNull(estimator);
+        ArgumentNullException.ThrowIfNull(backend);
+        return new EngineModel(Config with { Backend = backend }, _ops, estimator, Memory);
     }
 
     public EngineConfig Config { get; }
@@ -46,6 +57,13 @@ public sealed class EngineModel
     /// </summary>
     public long MaxConcurrentRequests(int isl, int osl) =>
         Math.Min(Memory.MaxRequests(isl, osl), (long)Config.Backend.MaxBatchPerRank * AttentionDp);
+
+    /// <summary>
+    /// Requests that stay resident at once under continuous batching with a paged KV cache: each holds on average
+    /// isl + osl/2 tokens over its life (its cache grows as it decodes), capped by the batch limit.
+    /// </summary>
+    public long MaxResidentRequests(int isl, int osl) =>
+        Math.Min((long)(Memory.MaxKvTokens / Math.Max(1.0, isl + (osl / 2.0))), (long)Config.Backend.MaxBatchPerRank * AttentionDp);
 
     /// <summary>Milliseconds of one step on one attention rank (kernels plus the framework's per-step overhead).</summary>
     public double StepMs(in StepShape perRank) =>

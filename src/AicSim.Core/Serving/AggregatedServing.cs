@@ -24,8 +24,8 @@ public static class AggregatedServing
         var notes = new List<string>();
         int dp = engine.AttentionDp;
 
-        // Requests beyond what the KV cache and the batch limit hold wait for a slot; they still count toward concurrency.
-        long capacity = engine.MaxConcurrentRequests(workload.Isl, workload.Osl);
+        // Requests beyond what the paged KV cache and the batch limit hold wait for a slot; they still count toward concurrency.
+        long capacity = engine.MaxResidentRequests(workload.Isl, workload.Osl);
         double inFlight = concurrency;
         if (capacity < concurrency)
         {

@@ -16,6 +16,7 @@ namespace AicSim.Core.Specs;
 /// <param name="FrameworkMemoryBytes">Memory the framework keeps outside weights and KV (CUDA context, workspaces).</param>
 /// <param name="KvCacheFraction">Share of the memory left after weights that becomes KV cache.</param>
 /// <param name="ArrivalSynchronisation">Share of concurrent requests whose prompts arrive in one burst (0 = spread, 1 = lock-step).</param>
+/// <param name="DisaggTtftOverheadMs">Added to a disaggregated request's TTFT: routing to a prefill worker and handing the KV cache to a decode worker.</param>
 /// <param name="MaxBatchPerRank">Most sequences one attention rank schedules per step (TensorRT-LLM max_batch_size 2048; vLLM and SGLang max_num_seqs / max_running_requests of about 1024 on Hopper-class GPUs).</param>
 public sealed record BackendProfile(
     Backend Backend,
@@ -25,7 +26,8 @@ public sealed record BackendProfile(
     double FrameworkMemoryBytes,
     double KvCacheFraction,
     double ArrivalSynchronisation = 0.5,
-    int MaxBatchPerRank = 1024)
+    int MaxBatchPerRank = 1024,
+    double DisaggTtftOverheadMs = 50)
 {
     private const double GiB = 1024.0 * 1024 * 1024;
 

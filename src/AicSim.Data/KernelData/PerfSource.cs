@@ -18,8 +18,9 @@ public static class PerfSource
     private static readonly ConcurrentDictionary<(string, string, string, string), KernelTables?> Cache = new();
 
     /// <summary>The estimator for a system and backend, and a line saying what it uses.</summary>
-    public static (IOpEstimator Estimator, string Description) Create(string mode, string? perfDb, string? backendVersion, SystemSpec system, Backend backend)
+    public static (IOpEstimator Estimator, string Description) Create(string mode, string? perfDb, string? backendVersion, SystemSpec system, Backend backend, EfficiencyParams? efficiency = null)
     {
+        var eff = efficiency ?? EfficiencyParams.Default;
         ArgumentNullException.ThrowIfNull(mode);
         ArgumentNullException.ThrowIfNull(system);
         if (!Modes.Contains(mode))
@@ -27,7 +28,7 @@ public static class PerfSource
             throw new AicSimException($"--perf-source '{mode}': use roofline, tables or auto.{NameSuggester.Hint(mode, Modes)}");
         }
 
-        var roofline = new RooflineEstimator(HardwareParams.From(system), EfficiencyParams.Default);
+        var roofline = new RooflineEstimator(HardwareParams.From(system), eff);
         if (mode == "roofline")
         {
             return (roofline, "roofline");
@@ -47,7 +48,7 @@ public static class PerfSource
         }
 
         string where = tables.Provenance.TryGetValue("versions", out var v) ? $" ({v})" : tables.Provenance.TryGetValue("version", out var v2) ? $" ({v2})" : string.Empty;
-        return (new TableEstimator(tables, HardwareParams.From(system), EfficiencyParams.Default), $"measured tables{where}, roofline elsewhere");
+        return (new TableEstimator(tables, HardwareParams.From(system), eff), $"measured tables{where}, roofline elsewhere");
     }
 
     private static KernelTables? Load(string? perfDb, string? version, SystemSpec system, string backend)

@@ -90,13 +90,14 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
         }
 
         var d = model.DefaultQuant;
-        var (estimator, _) = KernelData.PerfSource.Create(o.PerfSource ?? "auto", o.PerfDb, o.AicBackendVersion, system, backend.Value);
+        var group = Calibration.CalibrationFile.Resolve(o.Calibration).Find(system.Name, Backends.Name(backend.Value));
+        var (estimator, _) = KernelData.PerfSource.Create(o.PerfSource ?? "auto", o.PerfDb, o.AicBackendVersion, system, backend.Value, Core.Calibration.CalibrationSet.Efficiency(group));
         return new ProfileRequest
         {
             Estimator = estimator,
             Model = model,
             System = system,
-            Backend = BackendProfile.For(backend.Value),
+            Backend = Core.Calibration.CalibrationSet.Profile(BackendProfile.For(backend.Value), group),
             Quant = new QuantConfig(gemm ?? d.Gemm, moe ?? d.Moe, kv ?? d.KvCache),
             Isl = o.Isl!.Value,
             Osl = o.Osl!.Value,

@@ -61,6 +61,9 @@ public sealed record ProfileOptions
 
     public string? PerfDb { get; init; }
 
+    /// <summary>A calibration file, "none", or null for the bundled one.</summary>
+    public string? Calibration { get; init; }
+
     /// <summary>planner_* options without the prefix, in the order given.</summary>
     public IReadOnlyList<(string Name, string Value)> PlannerArgs { get; init; } = [];
 
@@ -98,6 +101,7 @@ public sealed record ProfileOptions
             KvQuant = over.KvQuant ?? KvQuant,
             PerfSource = over.PerfSource ?? PerfSource,
             PerfDb = over.PerfDb ?? PerfDb,
+            Calibration = over.Calibration ?? Calibration,
             PlannerArgs = planner,
         };
     }

@@ -1,0 +1,39 @@
+using System.Globalization;
+using AicSim.Core.Calibration;
+using AicSim.Data.Calibration;
+using AicSim.Data.Models;
+using AicSim.Data.Systems;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace AicSim.Cli.Commands;
+
+/// <summary><c>aicsim calibrate</c>: fit each (system, backend)'s constants to measurements and write a calibration file.</summary>
+public sealed class CalibrateCommand(IAnsiConsole console) : Command<ValidateSettings>
+{
+    public override int Execute(CommandContext context, ValidateSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var rows = SiliconCsv.Read(settings.Silicon!);
+        var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(), SystemCatalog.Load()), CalibrationSet.None, "roofline");
+        var samples = Validation.Samples(Validation.Predict(predictor, rows));
+        console.MarkupLine($"Fitting on {samples.Count} complete rows of {rows.Count} (systems {string.Join(", ", Validation.TargetSystems)}).");
+        var set = Calibrator.Fit(samples, CalibrationFile.Fingerprint(settings.Silicon!), settings.MaxEvaluations);
+        string path = settings.Out ?? CalibrationFile.DefaultPath;
+        CalibrationFile.Save(path, set);
+
+        var table = new Table().AddColumns("system", "backend", "rows", "memory eff.", "GEMM eff.", "request overhead ms", "step overhead ms", "arrival sync.", "disagg overhead ms");
+        foreach (var g in set.Groups)
+        {
+            table.AddRow(g.System, g.Backend, I(g.Rows), D(g.MemoryEfficiency), D(g.GemmEfficiency), D(g.RequestOverheadMs), D(g.StepOverheadMs), D(g.ArrivalSynchronisation), D(g.DisaggTtftOverheadMs));
+        }
+
+        console.Write(table);
+        console.MarkupLine($"Wrote [bold]{Markup.Escape(path)}[/]. Groups with fewer than {Calibrator.MinRows} rows keep the defaults.");
+        return AicSimApp.ExitOk;
+    }
+
+    private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+
+    private static string D(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,40 @@
+using AicSim.Cli.Rendering;
+using AicSim.Core.Calibration;
+using AicSim.Data.Calibration;
+using AicSim.Data.Models;
+using AicSim.Data.Systems;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace AicSim.Cli.Commands;
+
+/// <summary><c>aicsim validate</c>: predict measured rows and report coverage and error, plainly or cross-validated.</summary>
+public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSettings>
+{
+    public override int Execute(CommandContext context, ValidateSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var rows = SiliconCsv.Read(settings.Silicon!);
+        var calibration = settings.Folds > 0 ? CalibrationSet.None : CalibrationFile.Resolve(settings.Calibration);
+        var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(), SystemCatalog.Load()), calibration, settings.PerfSource, settings.PerfDb);
+        var outcomes = settings.Folds > 0
+            ? Validation.CrossValidate(predictor, rows, settings.Folds, settings.MaxEvaluations, new Progress(console))
+            : Validation.Predict(predictor, rows);
+
+        string how = settings.Folds > 0 ? $"{settings.Folds}-fold cross-validation grouped by configuration" : $"calibration: {calibration.FittedOn}";
+        AccuracyTable.Render(console, $"All {rows.Count} rows ({how})", Validation.Report(outcomes, targetOnly: false));
+        AccuracyTable.Render(console, $"Target rows: complete configurations on {string.Join(", ", Validation.TargetSystems)}", Validation.Report(outcomes, targetOnly: true));
+        if (settings.Output is not null)
+        {
+            Validation.WriteRows(settings.Output, outcomes);
+            console.MarkupLine($"Per-row results: [bold]{Markup.Escape(settings.Output)}[/]");
+        }
+
+        return AicSimApp.ExitOk;
+    }
+
+    private sealed class Progress(IAnsiConsole console) : IProgress<string>
+    {
+        public void Report(string value) => console.MarkupLine(Markup.Escape(value));
+    }
+}

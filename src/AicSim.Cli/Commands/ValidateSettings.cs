@@ -1,0 +1,48 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace AicSim.Cli.Commands;
+
+/// <summary>Flags of <c>aicsim validate</c> and <c>aicsim calibrate</c>.</summary>
+public sealed class ValidateSettings : CommandSettings
+{
+    [CommandOption("--silicon <CSV>")]
+    [Description("Measurements in the layout of silicon_calibration.csv.")]
+    public string? Silicon { get; init; }
+
+    [CommandOption("--output <CSV>")]
+    [Description("validate: per-row results (prediction, measurement, error, source).")]
+    public string? Output { get; init; }
+
+    [CommandOption("--out <YAML>")]
+    [Description("calibrate: where to write the fitted constants. [systems-data/calibration/default.yaml]")]
+    public string? Out { get; init; }
+
+    [CommandOption("--folds <K>")]
+    [Description("validate: K-fold cross-validation grouped by configuration (each fold predicted by constants fitted on the others). 0 = off.")]
+    [DefaultValue(0)]
+    public int Folds { get; init; }
+
+    [CommandOption("--max-evaluations <N>")]
+    [Description("Model evaluations per fitted group (Nelder–Mead).")]
+    [DefaultValue(400)]
+    public int MaxEvaluations { get; init; } = 400;
+
+    [CommandOption("--perf-source <SOURCE>")]
+    [DefaultValue("auto")]
+    public string PerfSource { get; init; } = "auto";
+
+    [CommandOption("--perf-db <DIR>")]
+    public string? PerfDb { get; init; }
+
+    [CommandOption("--calibration <FILE>")]
+    [Description("validate: constants to use (a file or 'none'). [systems-data/calibration/default.yaml when present]")]
+    public string? Calibration { get; init; }
+
+    public override ValidationResult Validate() =>
+        Silicon is null ? ValidationResult.Error("--silicon is required: a CSV in the layout of silicon_calibration.csv.")
+        : Folds is < 0 or 1 ? ValidationResult.Error($"--folds {Folds}: use 0 (no cross-validation) or 2 or more.")
+        : MaxEvaluations < 10 ? ValidationResult.Error("--max-evaluations must be 10 or more.")
+        : ValidationResult.Success();
+}

@@ -1,0 +1,25 @@
+namespace AicSim.Core.Calibration;
+
+/// <summary>
+/// The fitted constants of one (system, backend): how close its kernels come to the roofline and what its framework
+/// adds. Six numbers, each with a physical meaning and bounds, so a fit cannot memorise rows.
+/// </summary>
+/// <param name="System">System name.</param>
+/// <param name="Backend">Backend name.</param>
+/// <param name="Rows">Measurements the group was fitted on.</param>
+/// <param name="MemoryEfficiency">Share of HBM bandwidth streaming kernels reach (0.3–0.98).</param>
+/// <param name="GemmEfficiency">Share of tensor-core peak large GEMMs reach (0.3–0.98).</param>
+/// <param name="RequestOverheadMs">Serving overhead added to every TTFT (≥ 0).</param>
+/// <param name="StepOverheadMs">Scheduler and sampling time added to every forward step (≥ 0).</param>
+/// <param name="ArrivalSynchronisation">Share of concurrent prompts arriving in one burst (0–1).</param>
+/// <param name="DisaggTtftOverheadMs">Routing and KV hand-off added to a disaggregated TTFT (≥ 0).</param>
+public sealed record CalibrationGroup(
+    string System,
+    string Backend,
+    int Rows,
+    double MemoryEfficiency,
+    double GemmEfficiency,
+    double RequestOverheadMs,
+    double StepOverheadMs,
+    double ArrivalSynchronisation,
+    double DisaggTtftOverheadMs);

@@ -1,0 +1,55 @@
+using AicSim.Core.Estimate;
+using AicSim.Core.Estimation;
+using AicSim.Core.Specs;
+
+namespace AicSim.Core.Calibration;
+
+/// <summary>A versioned set of fitted groups, and how an estimate uses them.</summary>
+/// <param name="Version">Format version of the file.</param>
+/// <param name="FittedOn">What it was fitted on (file name and content hash), for reproducibility.</param>
+/// <param name="Groups">One entry per (system, backend) with enough measurements.</param>
+public sealed record CalibrationSet(int Version, string FittedOn, IReadOnlyList<CalibrationGroup> Groups)
+{
+    public const int CurrentVersion = 1;
+
+    /// <summary>No fitted constants: every estimate uses the built-in defaults.</summary>
+    public static CalibrationSet None { get; } = new(CurrentVersion, "none", []);
+
+    public CalibrationGroup? Find(string system, string backend) =>
+        Groups.FirstOrDefault(g => g.System == system && g.Backend == backend);
+
+    /// <summary>The request with the group's framework constants, and the roofline estimator with its efficiencies.</summary>
+    public (EstimateRequest Request, RooflineEstimator Estimator) Apply(EstimateRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var g = Find(request.System.Name, Backends.Name(request.Backend.Backend));
+        var eff = Efficiency(g);
+        return (request with { Backend = Profile(request.Backend, g) }, new RooflineEstimator(HardwareParams.From(request.System), eff));
+    }
+
+    /// <summary>The default efficiencies with a group's fitted ones.</summary>
+    public static EfficiencyParams Efficiency(CalibrationGroup? g)
+    {
+        var eff = EfficiencyParams.Default;
+        if (g is not null)
+        {
+            eff.MemoryEfficiency = g.MemoryEfficiency;
+            eff.GemmEfficiency = g.GemmEfficiency;
+        }
+
+        return eff;
+    }
+
+    /// <summary>A backend profile with a group's fitted framework constants.</summary>
+    public static BackendProfile Profile(BackendProfile baseProfile, CalibrationGroup? g)
+    {
+        ArgumentNullException.ThrowIfNull(baseProfile);
+        return g is null ? baseProfile : baseProfile with
+        {
+            RequestOverheadMs = g.RequestOverheadMs,
+            StepOverheadMs = g.StepOverheadMs,
+            ArrivalSynchronisation = g.ArrivalSynchronisation,
+            DisaggTtftOverheadMs = g.DisaggTtftOverheadMs,
+        };
+    }
+}

@@ -1,0 +1,139 @@
+using AicSim.Core.Engine;
+using AicSim.Core.Estimate;
+using AicSim.Core.Estimation;
+using AicSim.Core.Serving;
+using AicSim.Core.Specs;
+
+namespace AicSim.Core.Calibration;
+
+/// <summary>
+/// Fits each (system, backend)'s six constants by least squares on log error, Σ ln²(predicted/measured) over TTFT and
+/// TPOT, with a weak prior that keeps each constant near its default where the data says little. Groups with fewer than
+/// <see cref="MinRows"/> measurements keep the defaults. Deterministic: same samples, same result.
+/// </summary>
+public static class Calibrator
+{
+    public const int MinRows = 20;
+
+    /// <summary>
+    /// Default weight of the prior, per parameter, in units of one sample's squared log error. Chosen by 5-fold grouped
+    /// cross-validation on the calibration file: 0.5 generalised better than 0.02 (TPOT MAPE 23.9 % vs 25.0 %).
+    /// </summary>
+    public const double DefaultPriorWeight = 0.5;
+
+    public static CalibrationSet Fit(IReadOnlyList<CalibrationSample> samples, string fittedOn, int maxEvaluations = 400, double priorWeight = DefaultPriorWeight)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        var groups = new List<CalibrationGroup>();
+        foreach (var group in samples
+            .GroupBy(s => (System: s.Request.System.Name, Backend: Backends.Name(s.Request.Backend.Backend)))
+            .OrderBy(g => g.Key.System, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Backend, StringComparer.Ordinal))
+        {
+            var rows = group.ToList();
+            if (rows.Count < MinRows)
+            {
+                continue;
+            }
+
+            var prepared = rows.Select(Prepare).Where(p => p is not null).Select(p => p!).ToList();
+            if (prepared.Count < MinRows)
+            {
+                continue;
+            }
+
+            var defaults = rows[0].Request.Backend;
+            double[] start = Encode(EfficiencyParams.Default, defaults);
+            double Loss(double[] u)
+            {
+                var (eff, profileOf) = Decode(u);
+                double loss = 0;
+                foreach (var p in prepared)
+                {
+                    var s = p.Predict(eff, profileOf(p.Sample.Request.Backend));
+                    double a = Math.Log(s.TtftMs / p.Sample.MeasuredTtftMs);
+                    double b = Math.Log(s.TpotMs / p.Sample.MeasuredTpotMs);
+                    loss += (a * a) + (b * b);
+                }
+
+                for (int i = 0; i < u.Length; i++)
+                {
+                    loss += priorWeight * (u[i] - start[i]) * (u[i] - start[i]);
+                }
+
+                return loss;
+            }
+
+            var (best, _) = NelderMead.Minimise(Loss, start, 0.5, maxEvaluations);
+            var (e, profile) = Decode(best);
+            var fitted = profile(defaults);
+            groups.Add(new CalibrationGroup(
+                group.Key.System, group.Key.Backend, prepared.Count,
+                Math.Round(e.MemoryEfficiency, 4), Math.Round(e.GemmEfficiency, 4),
+                Math.Round(fitted.RequestOverheadMs, 3), Math.Round(fitted.StepOverheadMs, 4),
+                Math.Round(fitted.ArrivalSynchronisation, 4), Math.Round(fitted.DisaggTtftOverheadMs, 3)));
+        }
+
+        return new CalibrationSet(CalibrationSet.CurrentVersion, fittedOn, groups);
+    }
+
+    // Unbounded parameters u map to bounded physical constants: efficiencies 0.3 + 0.68·σ(u), overheads e^u, synchronisation σ(u).
+    private static double[] Encode(EfficiencyParams eff, BackendProfile b) =>
+    [
+        Logit((eff.MemoryEfficiency - 0.3) / 0.68),
+        Logit((eff.GemmEfficiency - 0.3) / 0.68),
+        Math.Log(Math.Max(1e-3, b.RequestOverheadMs)),
+        Math.Log(Math.Max(1e-3, b.StepOverheadMs)),
+        Logit(Math.Clamp(b.ArrivalSynchronisation, 0.01, 0.99)),
+        Math.Log(Math.Max(1.0, b.DisaggTtftOverheadMs)),
+    ];
+
+    private static (EfficiencyParams Eff, Func<BackendProfile, BackendProfile> Profile) Decode(double[] u)
+    {
+        var eff = EfficiencyParams.Default;
+        eff.MemoryEfficiency = 0.3 + (0.68 * Sigmoid(u[0]));
+        eff.GemmEfficiency = 0.3 + (0.68 * Sigmoid(u[1]));
+        return (eff, b => b with
+        {
+            RequestOverheadMs = Math.Exp(u[2]),
+            StepOverheadMs = Math.Exp(u[3]),
+            ArrivalSynchronisation = Sigmoid(u[4]),
+            DisaggTtftOverheadMs = Math.Exp(u[5]),
+        });
+    }
+
+    private static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
+
+    private static double Logit(double p) => Math.Log(p / (1 - p));
+
+    /// <summary>Compiles a sample's engines once, so each trial of the fit only re-prices them.</summary>
+    private static Prepared? Prepare(CalibrationSample sample)
+    {
+        try
+        {
+            var r = sample.Request;
+            var first = EngineModel.Create(new EngineConfig(r.Model, r.System, r.Parallel, r.Quant, r.Backend));
+            var second = r.Mode == ServingMode.Disaggregated
+                ? EngineModel.Create(new EngineConfig(r.Model, r.System, r.DecodeParallel!, r.Quant, r.Backend))
+                : null;
+            return first.Memory.Fits && (second?.Memory.Fits ?? true) ? new Prepared(sample, first, second) : null;
+        }
+        catch (Errors.AicSimException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record Prepared(CalibrationSample Sample, EngineModel First, EngineModel? Second)
+    {
+        public ServingEstimate Predict(EfficiencyParams eff, BackendProfile profile)
+        {
+            var r = Sample.Request;
+            var estimator = new RooflineEstimator(HardwareParams.From(r.System), eff);
+            var a = First.With(estimator, profile);
+            return Second is null
+                ? AggregatedServing.Estimate(a, r.Workload, r.Concurrency)
+                : DisaggregatedServing.Estimate(a, Second.With(estimator, profile), r.Deployment!, r.Workload);
+        }
+    }
+}

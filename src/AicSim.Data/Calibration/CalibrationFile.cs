@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using AicSim.Core.Calibration;
+using AicSim.Core.Errors;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace AicSim.Data.Calibration;
+
+/// <summary>
+/// Calibration files (systems-data/calibration/default.yaml by default): versioned, written by `aicsim calibrate`, loaded by every
+/// estimate unless --calibration none. Numbers are written with their fitted rounding so a re-fit on the same input
+/// reproduces the file byte for byte.
+/// </summary>
+public static class CalibrationFile
+{
+    public static string DefaultPath => Path.Combine(DataPaths.SystemsDirectory, "calibration", "default.yaml");
+
+    /// <summary>The bundled calibration, or none when there is no file.</summary>
+    public static CalibrationSet LoadDefault() => File.Exists(DefaultPath) ? Load(DefaultPath) : CalibrationSet.None;
+
+    /// <summary>"none" → no calibration; null → the bundled one; else the file.</summary>
+    public static CalibrationSet Resolve(string? option) =>
+        option is null ? LoadDefault() : option == "none" ? CalibrationSet.None : Load(option);
+
+    public static CalibrationSet Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new AicSimException($"--calibration: no file at '{path}' (use 'none' for the built-in defaults).");
+        }
+
+        var dto = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build().Deserialize<FileDto>(File.ReadAllText(path))
+            ?? throw new AicSimException($"{path}: empty calibration file.");
+        if (dto.Version != CalibrationSet.CurrentVersion)
+        {
+            throw new AicSimException($"{path}: calibration version {dto.Version}; this aicsim reads version {CalibrationSet.CurrentVersion}. Re-run aicsim calibrate.");
+        }
+
+        return new CalibrationSet(dto.Version, dto.FittedOn ?? string.Empty, (dto.Groups ?? []).Select(g => new CalibrationGroup(
+            g.System ?? string.Empty, g.Backend ?? string.Empty, g.Rows, g.MemoryEfficiency, g.GemmEfficiency, g.RequestOverheadMs,
+            g.StepOverheadMs, g.ArrivalSynchronisation, g.DisaggTtftOverheadMs)).ToList());
+    }
+
+    public static void Save(string path, CalibrationSet set)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(set);
+        var w = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
+        w.WriteLine("# AicSim calibration: per (system, backend) constants fitted by `aicsim calibrate` (least squares on log error).");
+        w.WriteLine("# Re-run: aicsim calibrate --silicon ../shared/data/silicon_calibration.csv --out systems-data/calibration/default.yaml");
+        w.WriteLine($"version: {set.Version}");
+        w.WriteLine($"fitted_on: '{set.FittedOn}'");
+        w.WriteLine("groups:");
+        foreach (var g in set.Groups)
+        {
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  - {{system: {g.System}, backend: {g.Backend}, rows: {g.Rows}, memory_efficiency: {g.MemoryEfficiency}, gemm_efficiency: {g.GemmEfficiency}, request_overhead_ms: {g.RequestOverheadMs}, step_overhead_ms: {g.StepOverheadMs}, arrival_synchronisation: {g.ArrivalSynchronisation}, disagg_ttft_overhead_ms: {g.DisaggTtftOverheadMs}}}"));
+        }
+
+        string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(path, w.ToString());
+    }
+
+    /// <summary>"name sha256:…" of a file, to record what a calibration was fitted on.</summary>
+    public static string Fingerprint(string path)
+    {
+        using var s = File.OpenRead(path);
+        return $"{Path.GetFileName(path)} sha256:{Convert.ToHexStringLower(SHA256.HashData(s))[..16]}";
+    }
+
+    private sealed class FileDto
+    {
+        public int Version { get; set; }
+
+        public string? FittedOn { get; set; }
+
+        public List<GroupDto>? Groups { get; set; }
+    }
+
+    private sealed class GroupDto
+    {
+        public string? System { get; set; }
+
+        public string? Backend { get; set; }
+
+        public int Rows { get; set; }
+
+        public double MemoryEfficiency { get; set; }
+
+        public double GemmEfficiency { get; set; }
+
+        public double RequestOverheadMs { get; set; }
+
+        public double StepOverheadMs { get; set; }
+
+        public double ArrivalSynchronisation { get; set; }
+
+        public double DisaggTtftOverheadMs { get; set; }
+    }
+}

@@ -1,0 +1,57 @@
+using AicSim.Core.Calibration;
+using AicSim.Core.Errors;
+using AicSim.Core.Estimate;
+using AicSim.Data.KernelData;
+
+namespace AicSim.Data.Calibration;
+
+/// <summary>One row's outcome: the request it was read as (when it could be), its prediction, and whether its configuration is complete.</summary>
+/// <param name="Row">The input row.</param>
+/// <param name="Request">The configuration (null when the row could not be read as one).</param>
+/// <param name="Prediction">ok | unsupported | error, with numbers for ok.</param>
+/// <param name="Complete">Whether the row gives its whole configuration (no batch sizes or worker counts assumed).</param>
+/// <param name="Sources">Which estimator priced it.</param>
+public sealed record RowOutcome(SiliconRow Row, EstimateRequest? Request, Prediction Prediction, bool Complete, string Sources);
+
+/// <summary>
+/// Predicts rows in the silicon_calibration.csv layout with a calibration and a perf source; shared by batch estimate,
+/// validate and calibrate so all three read rows the same way. A row never throws: problems become its status.
+/// </summary>
+public sealed class RowPredictor(SiliconRowMapper mapper, CalibrationSet calibration, string perfSource = "auto", string? perfDb = null, string? backendVersion = null)
+{
+    public CalibrationSet Calibration => calibration;
+
+    public RowOutcome Predict(SiliconRow row) => Predict(row, calibration);
+
+    public RowOutcome Predict(SiliconRow row, CalibrationSet with)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(with);
+        EstimateRequest? request = null;
+        try
+        {
+            request = mapper.Map(row);
+            bool complete = !request.Readings.Any(r => r.StartsWith("assumed", StringComparison.Ordinal));
+            var (calibrated, roofline) = with.Apply(request);
+            var (estimator, source) = PerfSource.Create(perfSource, perfDb, backendVersion ?? (row.BackendVersion.Length == 0 ? null : row.BackendVersion), calibrated.System, calibrated.Backend.Backend, roofline.Efficiency);
+            var result = Estimator.Run(calibrated, estimator);
+            string notes = string.Join("; ", result.Notes.Select(n => n.TrimEnd('.')));
+            var prediction = result.Fits
+                ? new Prediction(row.Id, result.Serving.TtftMs, result.Serving.TpotMs, "ok", notes)
+                : new Prediction(row.Id, null, null, "error", notes);
+            return new RowOutcome(row, calibrated, prediction, complete, source);
+        }
+        catch (UnsupportedException e)
+        {
+            return new RowOutcome(row, request, new Prediction(row.Id, null, null, "unsupported", e.Message), false, string.Empty);
+        }
+        catch (AicSimException e)
+        {
+            return new RowOutcome(row, request, new Prediction(row.Id, null, null, "error", e.Message), false, string.Empty);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException)
+        {
+            return new RowOutcome(row, request, new Prediction(row.Id, null, null, "error", $"internal error ({e.GetType().Name}: {e.Message}); please report it with this row."), false, string.Empty);
+        }
+    }
+}

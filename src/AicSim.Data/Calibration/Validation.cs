@@ -1,0 +1,130 @@
+using System.Globalization;
+using AicSim.Core.Accuracy;
+using AicSim.Core.Calibration;
+using AicSim.Core.Estimate;
+using CsvHelper;
+
+namespace AicSim.Data.Calibration;
+
+/// <summary>
+/// Predicting measured rows and scoring them: plain (one calibration for all rows) or cross-validated, where each fold's
+/// rows are predicted by a calibration fitted on the other folds. Folds are grouped by configuration (model, system,
+/// backend, mode and mapping), so rows of one configuration never sit on both sides.
+/// </summary>
+public static class Validation
+{
+    /// <summary>Systems the accuracy targets are scored on.</summary>
+    public static IReadOnlyList<string> TargetSystems { get; } = ["h100_sxm", "h200_sxm", "b200_sxm", "gb200"];
+
+    public static IReadOnlyList<RowOutcome> Predict(RowPredictor predictor, IReadOnlyList<SiliconRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(predictor);
+        ArgumentNullException.ThrowIfNull(rows);
+        return rows.Select(predictor.Predict).ToList();
+    }
+
+    /// <summary>K-fold grouped cross-validation: fit on K−1 folds' complete rows, predict the K-th.</summary>
+    public static IReadOnlyList<RowOutcome> CrossValidate(RowPredictor predictor, IReadOnlyList<SiliconRow> rows, int folds, int maxEvaluations, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(predictor);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
+        var uncalibrated = rows.Select(r => predictor.Predict(r, CalibrationSet.None)).ToList();
+        var fold = uncalibrated.Select(o => (int)(Fnv1a(GroupKey(o)) % (uint)folds)).ToArray();
+        var result = new RowOutcome[rows.Count];
+        for (int k = 0; k < folds; k++)
+        {
+            var training = Samples(uncalibrated.Where((_, i) => fold[i] != k));
+            var calibration = Calibrator.Fit(training, $"fold {k + 1} of {folds}", maxEvaluations);
+            for (int i = 0; i < rows.Count; i++)
+            {
+                if (fold[i] == k)
+                {
+                    result[i] = predictor.Predict(rows[i], calibration);
+                }
+            }
+
+            progress?.Report($"fold {k + 1}/{folds}: fitted {calibration.Groups.Count} groups on {training.Count} rows");
+        }
+
+        return result;
+    }
+
+    /// <summary>The calibration samples of outcomes: complete, predicted rows on the target systems, with both measurements.</summary>
+    public static List<CalibrationSample> Samples(IEnumerable<RowOutcome> outcomes) =>
+        outcomes
+            .Where(o => o.Complete && o.Request is not null && o.Prediction.Status == "ok" && TargetSystems.Contains(o.Row.System)
+                && o.Row.MeasuredTtftMs is > 0 && o.Row.MeasuredTpotMs is > 0)
+            .Select(o => new CalibrationSample(Uncalibrated(o.Request!), o.Row.MeasuredTtftMs!.Value, o.Row.MeasuredTpotMs!.Value))
+            .ToList();
+
+    /// <summary>Scored rows for a report; <paramref name="targetOnly"/> keeps complete rows of the target systems.</summary>
+    public static AccuracyReport Report(IReadOnlyList<RowOutcome> outcomes, bool targetOnly)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var scored = outcomes
+            .Where(o => o.Row.MeasuredTtftMs is > 0 && o.Row.MeasuredTpotMs is > 0)
+            .Where(o => !targetOnly || (TargetSystems.Contains(o.Row.System) && IsCompleteRow(o.Row)))
+            .Select(o => new ScoredRow(o.Row.System, o.Row.Backend, o.Row.Mode, o.Row.Model, o.Prediction.TtftMs, o.Row.MeasuredTtftMs!.Value, o.Prediction.TpotMs, o.Row.MeasuredTpotMs!.Value))
+            .ToList();
+        return AccuracyReport.Of(scored);
+    }
+
+    /// <summary>Whether a row gives its whole configuration: agg batch and parallel sizes; disagg batch sizes and worker counts.</summary>
+    public static bool IsCompleteRow(SiliconRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row.Mode == "agg"
+            ? row.BatchSize is > 0 && row.Agg.Tp is > 0
+            : row.PrefillBatchSize is > 0 && row.DecodeBatchSize is > 0 && row.PrefillWorkers is > 0 && row.DecodeWorkers is > 0 && row.Prefill.Tp is > 0 && row.Decode.Tp is > 0;
+    }
+
+    /// <summary>Per-row results: prediction, measurement, error, source.</summary>
+    public static void WriteRows(string path, IReadOnlyList<RowOutcome> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(outcomes);
+        string temp = path + ".tmp";
+        using (var csv = CsvWriter.Create(File.Create(temp), new CsvWriterOptions { NewLine = "\n" }))
+        {
+            csv.WriteHeader(["id", "system", "backend", "mode", "model", "complete", "status", "predicted_ttft_ms", "measured_ttft_ms", "ttft_error_pct", "predicted_tpot_ms", "measured_tpot_ms", "tpot_error_pct", "source", "message"]);
+            foreach (var o in outcomes)
+            {
+                var r = o.Row;
+                var p = o.Prediction;
+                csv.WriteRecord(
+                [
+                    r.Id, r.System, r.Backend, r.Mode, r.Model, IsCompleteRow(r) ? "true" : "false", p.Status,
+                    F(p.TtftMs), F(r.MeasuredTtftMs), Pct(p.TtftMs, r.MeasuredTtftMs),
+                    F(p.TpotMs), F(r.MeasuredTpotMs), Pct(p.TpotMs, r.MeasuredTpotMs),
+                    o.Sources, p.Message,
+                ]);
+            }
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static EstimateRequest Uncalibrated(EstimateRequest r) => r with { Backend = Core.Specs.BackendProfile.For(r.Backend.Backend) };
+
+    private static string GroupKey(RowOutcome o) => o.Request is { } q
+        ? $"{q.Model.Id}|{q.System.Name}|{q.Backend.Backend}|{q.Mode}|{q.Parallel.Name}|{q.DecodeParallel?.Name}"
+        : $"{o.Row.Model}|{o.Row.System}|{o.Row.Backend}|{o.Row.Mode}|{o.Row.Agg}|{o.Row.Prefill}|{o.Row.Decode}";
+
+    // FNV-1a: a fold assignment that is the same on every machine and every run (string.GetHashCode is randomised).
+    private static uint Fnv1a(string s)
+    {
+        uint h = 2166136261;
+        foreach (char c in s)
+        {
+            h = (h ^ c) * 16777619;
+        }
+
+        return h;
+    }
+
+    private static string F(double? v) => v?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty;
+
+    private static string Pct(double? predicted, double? measured) =>
+        predicted is double p && measured is > 0 ? (100 * (p - measured.Value) / measured.Value).ToString("F2", CultureInfo.InvariantCulture) : string.Empty;
+}

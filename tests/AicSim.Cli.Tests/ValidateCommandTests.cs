@@ -1,0 +1,80 @@
+using AicSim.Data.Calibration;
+using AicSim.Tests;
+
+namespace AicSim.Cli.Tests;
+
+/// <summary>validate and calibrate on a slice of the calibration file (read from ../shared/data, written to a temp folder).</summary>
+public sealed class ValidateCommandTests
+{
+    private static string Slice(int rows)
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "slice.csv");
+        File.WriteAllLines(path, File.ReadLines(SharedData.CalibrationCsv).Take(rows + 1));
+        return path;
+    }
+
+    [Fact]
+    public void Validate_reports_coverage_and_error_and_writes_per_row_results()
+    {
+        string slice = Slice(400);
+        string output = Path.Combine(Path.GetDirectoryName(slice)!, "rows.csv");
+        var (exit, text) = Cli.Run("validate", "--silicon", slice, "--output", output);
+        Assert.Equal(0, exit);
+        Assert.Contains("All 400 rows", text, StringComparison.Ordinal);
+        Assert.Contains("TTFT MAPE", text, StringComparison.Ordinal);
+        Assert.Contains("system: b300_sxm", text, StringComparison.Ordinal);
+        var lines = File.ReadAllLines(output);
+        Assert.Equal(401, lines.Length);
+        Assert.StartsWith("id,system,backend,mode,model,complete,status,predicted_ttft_ms,measured_ttft_ms,ttft_error_pct", lines[0], StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.Contains(",unsupported,", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Cross_validation_fits_every_fold()
+    {
+        var (exit, text) = Cli.Run("validate", "--silicon", Slice(600), "--folds", "2", "--max-evaluations", "40");
+        Assert.Equal(0, exit);
+        Assert.Contains("fold 2/2", text, StringComparison.Ordinal);
+        Assert.Contains("2-fold cross-validation", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Calibrate_is_reproducible()
+    {
+        // Same input, same output: the file is written byte for byte the same twice.
+        string slice = Slice(800);
+        string dir = Path.GetDirectoryName(slice)!;
+        Assert.Equal(0, Cli.Run("calibrate", "--silicon", slice, "--out", Path.Combine(dir, "a.yaml"), "--max-evaluations", "60").Exit);
+        Assert.Equal(0, Cli.Run("calibrate", "--silicon", slice, "--out", Path.Combine(dir, "b.yaml"), "--max-evaluations", "60").Exit);
+        Assert.Equal(File.ReadAllText(Path.Combine(dir, "a.yaml")), File.ReadAllText(Path.Combine(dir, "b.yaml")));
+        var set = CalibrationFile.Load(Path.Combine(dir, "a.yaml"));
+        Assert.NotEmpty(set.Groups);
+        Assert.All(set.Groups, g => Assert.InRange(g.MemoryEfficiency, 0.3, 0.98));
+    }
+
+    [Fact]
+    public void The_bundled_calibration_loads_and_names_what_it_was_fitted_on()
+    {
+        var set = CalibrationFile.LoadDefault();
+        Assert.StartsWith("silicon_calibration.csv sha256:", set.FittedOn, StringComparison.Ordinal);
+        Assert.Contains(set.Groups, g => g.System == "h100_sxm" && g.Backend == "trtllm");
+    }
+
+    [Fact]
+    public void A_calibration_of_another_version_is_refused()
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "old.yaml");
+        File.WriteAllText(path, "version: 0\nfitted_on: x\ngroups: []\n");
+        var (exit, text) = Cli.Run("estimate", "--calibration", path);
+        Assert.Equal(1, exit);
+        Assert.Contains("calibration version 0", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_needs_the_silicon_file()
+    {
+        var (exit, text) = Cli.Run("validate");
+        Assert.Equal(1, exit);
+        Assert.Contains("--silicon is required", text, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,123 @@
+using AicSim.Core.Accuracy;
+using AicSim.Core.Calibration;
+using AicSim.Core.Engine;
+using AicSim.Core.Estimate;
+using AicSim.Core.Estimation;
+using AicSim.Core.Serving;
+using AicSim.Core.Specs;
+using AicSim.Tests;
+
+namespace AicSim.Core.Tests;
+
+public sealed class CalibrationTests
+{
+    [Fact]
+    public void Nelder_mead_finds_the_minimum_of_a_quadratic()
+    {
+        // Oracle: (x − 3)² + 2(y + 1)² + 5 has its minimum 5 at (3, −1).
+        var (x, value) = NelderMead.Minimise(v => Math.Pow(v[0] - 3, 2) + (2 * Math.Pow(v[1] + 1, 2)) + 5, [0.0, 0.0], 1.0, 2000, 1e-12);
+        Assert.Equal(3, x[0], 3);
+        Assert.Equal(-1, x[1], 3);
+        Assert.Equal(5, value, 6);
+    }
+
+    private static IReadOnlyList<CalibrationSample> Synthetic(double overheadMs, double memoryEfficiency)
+    {
+        // Measurements made by the model itself with known constants: the fit must find them again.
+        var truthProfile = BackendProfile.For(Backend.Vllm) with { RequestOverheadMs = overheadMs };
+        var eff = EfficiencyParams.Default;
+        eff.MemoryEfficiency = memoryEfficiency;
+        var samples = new List<CalibrationSample>();
+        foreach (int tp in new[] { 1, 2, 4 })
+        {
+            foreach (int c in new[] { 1, 4, 16, 64 })
+            {
+                foreach (int isl in new[] { 512, 2048 })
+                {
+                    var request = new EstimateRequest
+                    {
+                        Model = Fixtures.Llama31_8B, System = Fixtures.H200, Backend = BackendProfile.For(Backend.Vllm), Quant = QuantConfig.Bf16,
+                        Workload = new Workload(isl, 256), Mode = ServingMode.Aggregated, Parallel = ParallelConfig.TensorParallel(tp), Concurrency = c,
+                    };
+                    var engine = EngineModel.Create(new EngineConfig(request.Model, request.System, request.Parallel, request.Quant, truthProfile), new RooflineEstimator(HardwareParams.From(Fixtures.H200), eff));
+                    var s = AggregatedServing.Estimate(engine, request.Workload, c);
+                    samples.Add(new CalibrationSample(request, s.TtftMs, s.TpotMs));
+                }
+            }
+        }
+
+        return samples;
+    }
+
+    [Fact]
+    public void The_fit_recovers_known_constants_from_model_made_measurements()
+    {
+        var samples = Synthetic(overheadMs: 150, memoryEfficiency: 0.65);
+        var set = Calibrator.Fit(samples, "synthetic", maxEvaluations: 1500, priorWeight: 0.001);
+        var g = Assert.Single(set.Groups);
+        Assert.Equal(("h200_sxm", "vllm", 24), (g.System, g.Backend, g.Rows));
+        Approx.AssertClose(150, g.RequestOverheadMs, 0.10);
+
+        // Memory efficiency and step overhead trade off in TPOT, so the fit is judged on what it predicts:
+        // every synthetic measurement within 5 %, far from the defaults' error (efficiency 0.8 vs the truth's 0.65).
+        foreach (var sample in samples)
+        {
+            var (request, estimator) = set.Apply(sample.Request);
+            var result = Estimator.Run(request, estimator).Serving;
+            Approx.AssertClose(sample.MeasuredTpotMs, result.TpotMs, 0.05);
+            Approx.AssertClose(sample.MeasuredTtftMs, result.TtftMs, 0.05);
+        }
+    }
+
+    [Fact]
+    public void The_fit_is_reproducible()
+    {
+        var samples = Synthetic(80, 0.75);
+        Assert.Equal(Calibrator.Fit(samples, "a", 300).Groups, Calibrator.Fit(samples, "a", 300).Groups);
+    }
+
+    [Fact]
+    public void Small_groups_keep_the_defaults()
+    {
+        var samples = Synthetic(80, 0.75).Take(Calibrator.MinRows - 1).ToList();
+        Assert.Empty(Calibrator.Fit(samples, "few", 100).Groups);
+    }
+
+    [Fact]
+    public void A_calibration_applies_its_groups_constants()
+    {
+        var group = new CalibrationGroup("h200_sxm", "vllm", 100, 0.7, 0.6, 123, 1.5, 0.25, 300);
+        var set = new CalibrationSet(1, "test", [group]);
+        var request = new EstimateRequest
+        {
+            Model = Fixtures.Llama31_8B, System = Fixtures.H200, Backend = BackendProfile.For(Backend.Vllm), Quant = QuantConfig.Bf16,
+            Workload = new Workload(100, 10), Mode = ServingMode.Aggregated, Parallel = ParallelConfig.TensorParallel(1),
+        };
+        var (applied, estimator) = set.Apply(request);
+        Assert.Equal(123, applied.Backend.RequestOverheadMs);
+        Assert.Equal(300, applied.Backend.DisaggTtftOverheadMs);
+        Assert.Equal(0.7, estimator.Efficiency.MemoryEfficiency);
+        var (untouched, _) = set.Apply(request with { System = Fixtures.H100 });
+        Assert.Equal(BackendProfile.For(Backend.Vllm), untouched.Backend);
+    }
+
+    [Fact]
+    public void Accuracy_reports_group_by_system_backend_mode_and_model()
+    {
+        // Hand-made rows: two predicted on h100 (errors 10 % and 30 % TTFT), one not predicted on h200.
+        var rows = new[]
+        {
+            new ScoredRow("h100_sxm", "vllm", "agg", "m", 110, 100, 10, 10),
+            new ScoredRow("h100_sxm", "vllm", "agg", "m", 70, 100, 12, 10),
+            new ScoredRow("h200_sxm", "vllm", "agg", "m", null, 100, null, 10),
+        };
+        var report = AccuracyReport.Of(rows);
+        Assert.Equal(3, report.Rows);
+        Assert.Equal(2, report.PredictedRows);
+        Approx.AssertClose(20, report.Ttft.MeanApePercent, 1e-12);
+        Approx.AssertClose(10, report.Tpot.MeanApePercent, 1e-12);
+        var h200 = Assert.Single(report.Groups, g => g.Dimension == "system" && g.Value == "h200_sxm");
+        Assert.Equal(0, h200.PredictedRows);
+        Assert.Contains(report.Groups, g => g.Dimension == "system/backend/mode" && g.Value == "h100_sxm/vllm/agg" && g.Rows == 2);
+    }
+}
