@@ -3,6 +3,7 @@ using AicSim.Core.Errors;
 using AicSim.Core.Estimate;
 using AicSim.Core.Serving;
 using AicSim.Core.Specs;
+using AicSim.Data;
 using AicSim.Data.Calibration;
 using AicSim.Data.KernelData;
 using AicSim.Data.Models;
@@ -50,40 +51,9 @@ public sealed class EstimateCommand(IAnsiConsole console) : Command<EstimateSett
     internal static EstimateRequest BuildRequest(EstimateSettings s, ModelCatalog models, SystemCatalog systems)
     {
         var problems = new List<string>();
-        bool Parse<T>(Func<T> parse, out T value)
-        {
-            try
-            {
-                value = parse();
-                return true;
-            }
-            catch (AicSimException e)
-            {
-                problems.AddRange(e.Problems);
-                value = default!;
-                return false;
-            }
-        }
-
-        // Parse everything first so the user sees every problem at once.
-        bool ok = Parse(() => models.Resolve(s.Model), out var model);
-        ok &= Parse(() => systems.Get(s.System), out var system);
-        ok &= Parse(() => Backends.Parse(s.Backend), out var backend);
-        ok &= Parse(() => s.GemmQuant is null ? (QuantMode?)null : QuantModes.Parse(s.GemmQuant, "--gemm-quant"), out var gemm);
-        ok &= Parse(() => s.MoeQuant is null ? (QuantMode?)null : QuantModes.Parse(s.MoeQuant, "--moe-quant"), out var moe);
-        ok &= Parse(() => s.KvQuant is null ? (QuantMode?)null : QuantModes.Parse(s.KvQuant, "--kv-quant"), out var kv);
-        if (kv is not (null or QuantMode.Bf16 or QuantMode.Fp8))
-        {
-            problems.Add($"--kv-quant {s.KvQuant}: the KV cache is bf16 or fp8.");
-        }
-
-        if (!ok || problems.Count > 0)
-        {
-            throw new AicSimException(problems);
-        }
-
-        var d = model.DefaultQuant;
-        var quant = new QuantConfig(gemm ?? d.Gemm, moe ?? d.Moe, kv ?? d.KvCache);
+        var specs = SpecResolver.Resolve(models, systems, s.Model, s.System, s.Backend, s.GemmQuant, s.MoeQuant, s.KvQuant, problems)
+            ?? throw new AicSimException(problems);
+        var (model, system, backend, quant) = specs;
         var agg = new EstimateRequest
         {
             Model = model,

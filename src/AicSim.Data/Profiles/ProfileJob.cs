@@ -39,29 +39,14 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
         IReadOnlyDictionary<string, string> ExtraFiles);
 
     /// <summary>Turns options (defaults already merged) into a profiler request; reports every bad option at once.</summary>
-    public ProfileRequest Resolve(ProfileOptions o)
+    public ProfileRequest Resolve(ProfileOptions o) => Resolve(o, out _);
+
+    /// <summary>As <see cref="Resolve(ProfileOptions)"/>, also saying where the latencies come from.</summary>
+    public ProfileRequest Resolve(ProfileOptions o, out string sourceDescription)
     {
         ArgumentNullException.ThrowIfNull(o);
         var problems = new List<string>();
-        T? Try<T>(Func<T> f)
-        {
-            try
-            {
-                return f();
-            }
-            catch (AicSimException e)
-            {
-                problems.AddRange(e.Problems);
-                return default;
-            }
-        }
-
-        var model = Try(() => models.Resolve(o.Model ?? throw new AicSimException("--model is required.")));
-        var system = Try(() => systems.Get(o.System ?? throw new AicSimException("--system is required.")));
-        var backend = Try(() => (Backend?)Backends.Parse(o.Backend ?? "trtllm"));
-        var gemm = o.GemmQuant is null ? null : Try(() => (QuantMode?)QuantModes.Parse(o.GemmQuant, "--gemm-quant"));
-        var moe = o.MoeQuant is null ? null : Try(() => (QuantMode?)QuantModes.Parse(o.MoeQuant, "--moe-quant"));
-        var kv = o.KvQuant is null ? null : Try(() => (QuantMode?)QuantModes.Parse(o.KvQuant, "--kv-quant"));
+        var specs = SpecResolver.Resolve(models, systems, o.Model, o.System, o.Backend ?? "trtllm", o.GemmQuant, o.MoeQuant, o.KvQuant, problems);
         Need(o.Isl, "--isl (sla.isl)", problems);
         Need(o.Osl, "--osl (sla.osl)", problems);
         if (o.Ttft is not > 0)
@@ -84,21 +69,22 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
             problems.Add($"--num-gpus-per-node {o.GpusPerNode} must be 1 or more.");
         }
 
-        if (problems.Count > 0 || model is null || system is null || backend is null)
+        if (problems.Count > 0 || specs is null)
         {
             throw new AicSimException(problems);
         }
 
-        var d = model.DefaultQuant;
-        var group = Calibration.CalibrationFile.Resolve(o.Calibration).Find(system.Name, Backends.Name(backend.Value));
-        var (estimator, _) = KernelData.PerfSource.Create(o.PerfSource ?? "auto", o.PerfDb, o.AicBackendVersion, system, backend.Value, Core.Calibration.CalibrationSet.Efficiency(group));
+        var (model, system, backend, quant) = specs;
+        var group = Calibration.CalibrationFile.Resolve(o.Calibration).Find(system.Name, Backends.Name(backend));
+        var (estimator, source) = KernelData.PerfSource.Create(o.PerfSource ?? "auto", o.PerfDb, o.AicBackendVersion, system, backend, Core.Calibration.CalibrationSet.Efficiency(group));
+        sourceDescription = source;
         return new ProfileRequest
         {
             Estimator = estimator,
             Model = model,
             System = system,
-            Backend = Core.Calibration.CalibrationSet.Profile(BackendProfile.For(backend.Value), group),
-            Quant = new QuantConfig(gemm ?? d.Gemm, moe ?? d.Moe, kv ?? d.KvCache),
+            Backend = Core.Calibration.CalibrationSet.Profile(BackendProfile.For(backend), group),
+            Quant = quant,
             Isl = o.Isl!.Value,
             Osl = o.Osl!.Value,
             TtftMs = o.Ttft!.Value,
@@ -118,8 +104,7 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
         ArgumentNullException.ThrowIfNull(options);
         var log = new List<string>();
         var warnings = new List<string>(dgdr?.Warnings ?? []);
-        var request = Resolve(options);
-        string source = KernelData.PerfSource.Create(options.PerfSource ?? "auto", options.PerfDb, options.AicBackendVersion, request.System, request.Backend.Backend).Description;
+        var request = Resolve(options, out string source);
         var deployment = Deployment(options, dgdr);
         var baseConfig = options.Config is null
             ? BaseConfigs.Disagg(request.Backend.Backend, request.Model.Id)
