@@ -91,6 +91,37 @@ internal static class Fixtures
     };
 
     /// <summary>NVIDIA H100 SXM datasheet: 80 GB (GiB) HBM3 at 3.35 TB/s, 989 / 1979 dense TFLOP/s bf16 / fp8, NVLink 450 GB/s per direction.</summary>
+    /// <summary>
+    /// Qwen/Qwen3.5-397B-A17B config.json (text_config): 60 layers of which 45 Gated DeltaNet (16 key heads, 64 value
+    /// heads, 128×128, conv 4) and 15 gated full attention (32 heads, 2 KV heads, head dim 256); 512 experts, top-10,
+    /// width 1024, shared expert 1024; hidden 4096, vocab 248320.
+    /// </summary>
+    public static ModelSpec Qwen35_397B { get; } = new()
+    {
+        Id = "Qwen/Qwen3.5-397B-A17B",
+        Architecture = "Qwen3_5MoeForConditionalGeneration",
+        Family = ArchitectureFamily.GqaMoe,
+        NumLayers = 60,
+        HiddenSize = 4096,
+        NumAttentionHeads = 32,
+        NumKeyValueHeads = 2,
+        HeadDim = 256,
+        IntermediateSize = 0,
+        VocabSize = 248320,
+        MaxContextLength = 262144,
+        NumExperts = 512,
+        ExpertsPerToken = 10,
+        MoeIntermediateSize = 1024,
+        SharedExpertIntermediateSize = 1024,
+        LinearAttentionLayers = 45,
+        LinearKeyHeads = 16,
+        LinearValueHeads = 64,
+        LinearKeyHeadDim = 128,
+        LinearValueHeadDim = 128,
+        LinearConvKernel = 4,
+        AttentionOutputGate = true,
+    };
+
     public static SystemSpec H100 { get; } = new()
     {
         Name = "h100_sxm",

@@ -61,6 +61,39 @@ public sealed class MemoryModelTests
     }
 
     [Fact]
+    public void Qwen3_5_397b_has_397_billion_parameters()
+    {
+        // Oracle: the Qwen3.5-397B-A17B model card, 397 B total parameters (the vision tower, under 1 B, is not modelled).
+        var engine = Engine(Fixtures.Qwen35_397B, ParallelConfig.TensorParallel(1), QuantConfig.Bf16, Fixtures.B200);
+        Approx.AssertClose(397e9, engine.Memory.WeightBytes / 2, 0.01);
+    }
+
+    [Fact]
+    public void Qwen3_5_kv_cache_covers_only_its_15_full_attention_layers()
+    {
+        // Hand calculation at TP8: 2 (K, V) × ceil(2/8) = 1 KV head × 256 dims × 15 layers × 2 bytes = 15,360 bytes.
+        Assert.Equal(15_360, MemoryModel.KvBytesPerToken(Fixtures.Qwen35_397B, ParallelConfig.TensorParallel(8), QuantMode.Bf16));
+    }
+
+    [Fact]
+    public void Qwen3_5_holds_a_fixed_recurrent_state_per_sequence()
+    {
+        // Hand calculation at TP8, per linear layer: 64/8 value heads × 128 × 128 × 4 bytes (fp32) = 524,288, plus the
+        // convolution window (2·16·128 + 64·128)/8 = 1,536 channels × 3 × 2 bytes = 9,216; × 45 layers = 24,007,680 bytes.
+        Assert.Equal(24_007_680, MemoryModel.StateBytesPerSequence(Fixtures.Qwen35_397B, ParallelConfig.TensorParallel(8)));
+        Assert.Equal(0, MemoryModel.StateBytesPerSequence(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(8)));
+    }
+
+    [Fact]
+    public void The_recurrent_state_counts_against_the_requests_the_cache_holds()
+    {
+        // Each request costs its tokens plus its state in token-equivalents: 24,007,680 / 15,360 = 1,563 tokens.
+        var fit = Engine(Fixtures.Qwen35_397B, ParallelConfig.TensorParallel(8), QuantConfig.Bf16, Fixtures.B200).Memory;
+        Approx.AssertClose(1563, fit.StateTokensPerSequence, 1e-6);
+        Assert.Equal((long)Math.Floor(fit.MaxKvTokens / (1000.0 + 1563)), fit.RequestsHeld(1000));
+    }
+
+    [Fact]
     public void Per_gpu_weight_falls_with_tp()
     {
         double tp1 = Engine(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(1)).Memory.WeightBytes;

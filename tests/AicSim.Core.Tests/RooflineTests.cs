@@ -42,6 +42,28 @@ public sealed class RooflineTests
     }
 
     [Fact]
+    public void Linear_attention_decode_reads_and_writes_each_sequence_state()
+    {
+        // Hand calculation: 10 sequences × (2 × 8 heads × 128 × 128 × 4 bytes state + 8 heads × 2 bytes × (2·128 + 2·128)
+        // for q, k, v, o) = 10 × (1,048,576 + 8,192) = 10,567,680 bytes at 3.35 TB/s × 0.8, plus 3 µs.
+        var op = new Op { Kind = OpKind.LinearAttention, Scope = TokenScope.AllTokens, Count = 1, Heads = 8, QkDim = 128, VDim = 128, KvBytesPerElement = 4 };
+        double t = Roofline.OpSeconds(op, StepShape.Decode(10, 5000), H100, Eff);
+        Approx.AssertClose((10_567_680 / (3.35e12 * 0.8)) + 3e-6, t, 1e-9);
+    }
+
+    [Fact]
+    public void Linear_attention_prefill_streams_tokens_and_writes_one_state_per_chunk()
+    {
+        // Hand calculation, one 4096-token prompt, 8 value heads of 128×128: q, k, v in and o out in bf16 =
+        // 4096 × 8 × 2 × 512 = 33,554,432 bytes; 64 chunk states + the state read and written once = 66 × 524,288 =
+        // 34,603,008 bytes; 68,157,440 bytes at 3.35 TB/s × 0.8 = 25.4 µs. The 3.2 Gflop (4096 × 8 × (4·128² + 2·64·256))
+        // take 6.1 µs at 989 TFLOP/s × 0.6 × 4096/4608, so the kernel is memory-bound; plus 3 µs.
+        var op = new Op { Kind = OpKind.LinearAttention, Scope = TokenScope.AllTokens, Count = 1, Heads = 8, QkDim = 128, VDim = 128, KvBytesPerElement = 4 };
+        double t = Roofline.OpSeconds(op, StepShape.Prefill(1, 4096), H100, Eff);
+        Approx.AssertClose((68_157_440 / (3.35e12 * 0.8)) + 3e-6, t, 1e-9);
+    }
+
+    [Fact]
     public void Count_repeats_an_op()
     {
         var op = Gemm(4096, 4096);

@@ -30,6 +30,10 @@ public sealed class ModelCatalogTests
         { "moonshotai/Kimi-K2.5", "moonshotai--Kimi-K2.5" },
         { "nvidia/DeepSeek-V3.1-NVFP4", "nvidia--DeepSeek-V3.1-NVFP4" },
         { "zai-org/GLM-5", "zai-org--GLM-5" },
+        { "Qwen/Qwen3.5-397B-A17B", "Qwen--Qwen3.5-397B-A17B" },
+        { "Qwen/Qwen3.5-122B-A10B", "Qwen--Qwen3.5-122B-A10B" },
+        { "Qwen/Qwen3.5-35B-A3B", "Qwen--Qwen3.5-35B-A3B" },
+        { "Qwen/Qwen3.5-27B", "Qwen--Qwen3.5-27B" },
     };
 
     [Theory]
@@ -89,6 +93,18 @@ public sealed class ModelCatalogTests
     }
 
     [Fact]
+    public void Qwen3_5_counts_its_gated_deltanet_layers_from_layer_types()
+    {
+        // Oracle: config.json's layer_types lists 45 "linear_attention" and 15 "full_attention" layers (full_attention_interval 4).
+        var m = Catalog.Resolve("Qwen/Qwen3.5-397B-A17B");
+        Assert.Equal(45, m.LinearAttentionLayers);
+        Assert.Equal(15, m.FullAttentionLayers);
+        Assert.Equal(64, m.LinearValueHeads);
+        Assert.True(m.AttentionOutputGate);
+        Assert.Equal(1024, m.SharedExpertIntermediateSize);
+    }
+
+    [Fact]
     public void Gpt_oss_has_sliding_window_layers_and_mxfp4_experts()
     {
         var m = Catalog.Resolve("openai/gpt-oss-120b");
@@ -100,16 +116,16 @@ public sealed class ModelCatalogTests
     [Fact]
     public void An_unsupported_architecture_is_named_with_what_is_supported()
     {
-        var e = Assert.Throws<UnsupportedException>(() => HfConfigParser.ParseFile(SharedData.HfConfig("Qwen--Qwen3.5-397B-A17B")));
-        Assert.Contains("Qwen3_5MoeForConditionalGeneration", e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<UnsupportedException>(() => HfConfigParser.ParseFile(SharedData.HfConfig("nvidia--NVIDIA-Nemotron-3.5-Lightning-30B-A3B-NVFP4")));
+        Assert.Contains("NemotronHForCausalLM", e.Message, StringComparison.Ordinal);
         Assert.Contains("DeepseekV3ForCausalLM", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_known_but_unsupported_id_says_why()
     {
-        var e = Assert.Throws<UnsupportedException>(() => Catalog.Resolve("Qwen/Qwen3.5-397B-A17B"));
-        Assert.Contains("Gated DeltaNet", e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<UnsupportedException>(() => Catalog.Resolve("nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-FP8"));
+        Assert.Contains("Mamba-2", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class EngineModel
     /// isl + osl/2 tokens over its life (its cache grows as it decodes), capped by the batch limit.
     /// </summary>
     public long MaxResidentRequests(int isl, int osl) =>
-        Math.Min((long)(Memory.MaxKvTokens / Math.Max(1.0, isl + (osl / 2.0))), (long)Config.Backend.MaxBatchPerRank * AttentionDp);
+        Math.Min(Memory.RequestsHeld(isl + (osl / 2.0)), (long)Config.Backend.MaxBatchPerRank * AttentionDp);
 
     /// <summary>Milliseconds of one step on one attention rank (kernels plus the framework's per-step overhead).</summary>
     public double StepMs(in StepShape perRank) =>

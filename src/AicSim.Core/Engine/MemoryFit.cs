@@ -19,11 +19,21 @@ public sealed record MemoryFit(
     double KvBytesPerToken,
     long MaxKvTokens)
 {
+    /// <summary>Fixed per-sequence memory on one GPU (linear-attention state), paid from the same budget as the KV cache.</summary>
+    public double StateBytesPerSequence { get; init; }
+
+    /// <summary>A sequence's fixed state expressed in KV tokens, so a request costs its tokens plus this.</summary>
+    public double StateTokensPerSequence => KvBytesPerToken > 0 ? StateBytesPerSequence / KvBytesPerToken : 0;
+
     public double UsedBeforeKvBytes => WeightBytes + ActivationBytes + FrameworkBytes + CommunicationBufferBytes;
 
     /// <summary>Whether weights and workspace fit with room for at least one full request of KV.</summary>
     public bool Fits => KvBudgetBytes > 0 && MaxKvTokens > 0;
 
     /// <summary>Requests of <paramref name="isl"/> + <paramref name="osl"/> tokens the KV cache holds at once.</summary>
-    public long MaxRequests(int isl, int osl) => MaxKvTokens / Math.Max(1, isl + osl);
+    public long MaxRequests(int isl, int osl) => RequestsHeld(isl + osl);
+
+    /// <summary>Requests the cache holds when each keeps <paramref name="tokensPerRequest"/> tokens (plus its fixed state).</summary>
+    public long RequestsHeld(double tokensPerRequest) =>
+        (long)Math.Floor(MaxKvTokens / Math.Max(1.0, tokensPerRequest + StateTokensPerSequence));
 }

@@ -31,7 +31,10 @@ public static class MemoryModel
         double budget = Math.Max(0, left * engine.Backend.KvCacheFraction);
         double perToken = KvBytesPerToken(m, par, engine.Quant.KvCache);
         long tokens = (long)Math.Floor(budget / perToken) * par.AttentionDp;
-        return new MemoryFit(capacity, weights, activations, engine.Backend.FrameworkMemoryBytes, comm, budget, perToken, tokens);
+        return new MemoryFit(capacity, weights, activations, engine.Backend.FrameworkMemoryBytes, comm, budget, perToken, tokens)
+        {
+            StateBytesPerSequence = StateBytesPerSequence(m, par),
+        };
     }
 
     /// <summary>
@@ -43,7 +46,7 @@ public static class MemoryModel
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(par);
         double bytes = QuantModes.BytesPerElement(kvQuant);
-        double layers = model.NumLayers / (double)par.Pp;
+        double layers = model.FullAttentionLayers / (double)par.Pp;
         if (model.Family == ArchitectureFamily.MlaMoe)
         {
             return (model.KvLoraRank + model.QkRopeHeadDim) * layers * bytes;
@@ -51,5 +54,26 @@ public static class MemoryModel
 
         double kvHeads = Math.Ceiling(model.NumKeyValueHeads / (double)par.Tp);
         return 2.0 * kvHeads * model.HeadDim * layers * bytes;
+    }
+
+    /// <summary>
+    /// Fixed memory one sequence holds on one GPU whatever its length: the linear-attention layers' recurrent state
+    /// (value heads/tp × d_k × d_v in fp32) and convolution window ((w − 1) inputs of q, k, v in bf16). 0 for transformers.
+    /// </summary>
+    public static double StateBytesPerSequence(ModelSpec model, ParallelConfig par)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(par);
+        if (!model.IsHybrid)
+        {
+            return 0;
+        }
+
+        double layers = model.LinearAttentionLayers / (double)par.Pp;
+        double heads = model.LinearValueHeads / (double)par.Tp;
+        double recurrent = heads * model.LinearKeyHeadDim * model.LinearValueHeadDim * OpTableCompiler.LinearStateBytesPerElement;
+        double channels = ((2.0 * model.LinearKeyHeads * model.LinearKeyHeadDim) + (model.LinearValueHeads * (double)model.LinearValueHeadDim)) / par.Tp;
+        double conv = channels * Math.Max(0, model.LinearConvKernel - 1) * 2.0;
+        return layers * (recurrent + conv);
     }
 }

@@ -28,6 +28,9 @@ public static class Roofline
             case OpKind.GenerationAttention:
                 one = GenerationAttentionSeconds(op, shape, hw, eff);
                 break;
+            case OpKind.LinearAttention:
+                one = LinearAttentionSeconds(op, shape, hw, eff);
+                break;
             case OpKind.ElementWise:
                 one = m <= 0 ? 0 : (m * op.BytesPerToken / (hw.MemoryBandwidthBytesPerSec * eff.MemoryEfficiency)) + eff.KernelOverheadSec;
                 break;
@@ -141,6 +144,42 @@ public static class Roofline
         double compute = flops / (hw.PeakBf16FlopsPerSec * eff.DecodeAttentionEfficiency);
         double memory = bytes / (hw.MemoryBandwidthBytesPerSec * eff.MemoryEfficiency);
         return Math.Max(compute, memory) + eff.KernelOverheadSec;
+    }
+
+    /// <summary>Tokens per chunk of the chunked delta-rule prefill kernels (flash-linear-attention's default).</summary>
+    public const double LinearAttentionChunk = 64;
+
+    /// <summary>
+    /// Gated DeltaNet. Prefill, chunked: per token and value head 4·d_k·d_v flops for the state terms and
+    /// 2·C·(d_k + d_v) inside its chunk of C; q, k, v in and o out in bf16, and one d_k×d_v state per chunk written.
+    /// Decode: each sequence reads and writes its d_k×d_v state per head (memory-bound; 6·d_k·d_v flops).
+    /// </summary>
+    public static double LinearAttentionSeconds(in Op op, in StepShape s, in HardwareParams hw, in EfficiencyParams eff)
+    {
+        double dk = op.QkDim;
+        double dv = op.VDim;
+        double state = op.Heads * dk * dv * op.KvBytesPerElement;
+        double total = 0;
+        double tokens = s.PrefillSequences * s.PrefillTokensPerSequence;
+        if (tokens > 0)
+        {
+            double flops = tokens * op.Heads * ((4.0 * dk * dv) + (2.0 * LinearAttentionChunk * (dk + dv)));
+            double chunks = s.PrefillSequences * Math.Ceiling(s.PrefillTokensPerSequence / LinearAttentionChunk);
+            double bytes = (tokens * op.Heads * 2.0 * ((2.0 * dk) + (2.0 * dv))) + (chunks * state) + (s.PrefillSequences * 2.0 * state);
+            double len = s.PrefillTokensPerSequence;
+            double computeEff = eff.AttentionEfficiency * len / (len + eff.AttentionHalfEfficiencyTokens);
+            total += Math.Max(flops / (hw.PeakBf16FlopsPerSec * computeEff), bytes / (hw.MemoryBandwidthBytesPerSec * eff.MemoryEfficiency)) + eff.KernelOverheadSec;
+        }
+
+        double b = s.DecodeSequences;
+        if (b > 0)
+        {
+            double flops = 6.0 * b * op.Heads * dk * dv;
+            double bytes = b * ((2.0 * state) + (op.Heads * 2.0 * ((2.0 * dk) + (2.0 * dv))));
+            total += Math.Max(flops / (hw.PeakBf16FlopsPerSec * eff.DecodeAttentionEfficiency), bytes / (hw.MemoryBandwidthBytesPerSec * eff.MemoryEfficiency)) + eff.KernelOverheadSec;
+        }
+
+        return total;
     }
 
     /// <summary>Bandwidth term on NVLink or the network, plus the link's latency.</summary>

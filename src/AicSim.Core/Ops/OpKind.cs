@@ -20,4 +20,10 @@ public enum OpKind
 
     /// <summary>A collective (all-reduce, all-gather, reduce-scatter, all-to-all) or a point-to-point send.</summary>
     Communication = 5,
+
+    /// <summary>
+    /// A linear-attention recurrence (Gated DeltaNet): chunked over the prefill tokens; one state read and write per
+    /// decoding sequence. Heads = value heads, QkDim = d_k, VDim = d_v, KvBytesPerElement = bytes of a state element.
+    /// </summary>
+    LinearAttention = 6,
 }

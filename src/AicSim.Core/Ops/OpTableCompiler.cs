@@ -14,6 +14,9 @@ namespace AicSim.Core.Ops;
 /// </remarks>
 public static class OpTableCompiler
 {
+    /// <summary>Recurrent state of linear attention is kept in fp32 (Qwen3.5's mamba_ssm_dtype; vLLM and SGLang do so).</summary>
+    public const double LinearStateBytesPerElement = 4.0;
+
     public static OpTable Compile(ModelSpec model, ParallelConfig par, QuantConfig quant, SystemSpec system)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -54,7 +57,11 @@ public static class OpTableCompiler
             }
             else
             {
-                AddGqaAttention(layers);
+                AddGqaAttention(m.FullAttentionLayers);
+                if (m.IsHybrid)
+                {
+                    AddLinearAttention(m.LinearAttentionLayers);
+                }
             }
 
             AddAllReduce("attention all-reduce", layers, Tp);
@@ -91,7 +98,10 @@ public static class OpTableCompiler
             double heads = m.NumAttentionHeads / (double)Tp;
             double kvHeads = Math.Ceiling(m.NumKeyValueHeads / (double)Tp);
             double d = m.HeadDim;
-            Add("qkv proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, (heads + (2 * kvHeads)) * d, H, quant.Gemm));
+
+            // An output gate doubles the query projection (query and gate come out of one GEMM).
+            double qHeads = m.AttentionOutputGate ? 2 * heads : heads;
+            Add("qkv proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, (qHeads + (2 * kvHeads)) * d, H, quant.Gemm));
 
             double windowed = m.SlidingWindow > 0 ? m.SlidingWindowLayers : 0;
             double full = layers - windowed;
@@ -110,6 +120,37 @@ public static class OpTableCompiler
             }
 
             Add("o proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, heads * d, quant.Gemm));
+        }
+
+        /// <summary>
+        /// Gated DeltaNet layers (Qwen3.5): one input GEMM makes q, k (key heads), v and the output gate z (value heads) and
+        /// the per-head decay and beta; a short causal convolution and a gated norm around the recurrence; an output GEMM.
+        /// Heads split over tensor ranks like attention heads.
+        /// </summary>
+        private void AddLinearAttention(double layers)
+        {
+            double keyWidth = m.LinearKeyHeads * (double)m.LinearKeyHeadDim / Tp;
+            double valueWidth = m.LinearValueHeads * (double)m.LinearValueHeadDim / Tp;
+            double valueHeads = m.LinearValueHeads / (double)Tp;
+            Add("linear attention in proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, (2 * keyWidth) + (2 * valueWidth) + (2 * valueHeads), H, quant.Gemm));
+
+            // Convolution over q, k, v (read and write in bf16) and the gated RMSNorm on the output (o, z in; o out).
+            double convChannels = (2 * keyWidth) + valueWidth;
+            Add("linear attention conv + gated norm", ElementWise(OpGroup.Attention, layers, (convChannels * 2.0 * 2.0) + (valueWidth * 2.0 * 3.0)));
+            Add("linear attention recurrence", new Op
+            {
+                Kind = OpKind.LinearAttention,
+                Scope = TokenScope.AllTokens,
+                Group = OpGroup.Attention,
+                Compute = ComputeType.Bf16,
+                Count = layers,
+                Heads = valueHeads,
+                QkDim = m.LinearKeyHeadDim,
+                VDim = m.LinearValueHeadDim,
+                KvBytesPerElement = LinearStateBytesPerElement,
+                Quant = QuantMode.Bf16,
+            });
+            Add("linear attention out proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, valueWidth, quant.Gemm));
         }
 
         private void AddMlaAttention(double layers)

@@ -68,6 +68,28 @@ public sealed record ModelSpec
     /// <summary>Tokens each query attends to under DeepSeek sparse attention (index_topk; 0 = dense attention).</summary>
     public int SparseAttentionTopK { get; init; }
 
+    /// <summary>
+    /// Layers whose attention is a linear recurrence (Gated DeltaNet in Qwen3.5/Qwen3-Next) instead of softmax attention:
+    /// they keep a fixed-size state per sequence and no KV cache. 0 for ordinary transformers.
+    /// </summary>
+    public int LinearAttentionLayers { get; init; }
+
+    /// <summary>Key (and query) heads of a linear-attention layer.</summary>
+    public int LinearKeyHeads { get; init; }
+
+    /// <summary>Value heads of a linear-attention layer; each holds a d_k × d_v state.</summary>
+    public int LinearValueHeads { get; init; }
+
+    public int LinearKeyHeadDim { get; init; }
+
+    public int LinearValueHeadDim { get; init; }
+
+    /// <summary>Width of the causal depthwise convolution before the recurrence (its last w − 1 inputs are state too).</summary>
+    public int LinearConvKernel { get; init; }
+
+    /// <summary>Whether softmax attention multiplies its output by a sigmoid gate from the query projection (Qwen3.5's attn_output_gate).</summary>
+    public bool AttentionOutputGate { get; init; }
+
     /// <summary>The checkpoint's own quantisation, used when the user names none.</summary>
     public QuantConfig DefaultQuant { get; init; } = QuantConfig.Bf16;
 
@@ -76,6 +98,11 @@ public sealed record ModelSpec
     public int MoeLayers => IsMoe ? NumLayers - FirstDenseLayers : 0;
 
     public int DenseFfnLayers => NumLayers - MoeLayers;
+
+    /// <summary>Layers with softmax attention and a KV cache.</summary>
+    public int FullAttentionLayers => NumLayers - LinearAttentionLayers;
+
+    public bool IsHybrid => LinearAttentionLayers > 0;
 
     /// <summary>The short name users type: the part after the organisation.</summary>
     public string ShortName => Id.Contains('/', StringComparison.Ordinal) ? Id[(Id.LastIndexOf('/') + 1)..] : Id;

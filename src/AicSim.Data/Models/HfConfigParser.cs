@@ -18,6 +18,9 @@ public static partial class HfConfigParser
         ["Qwen2ForCausalLM"] = ArchitectureFamily.DenseGqa,
         ["Qwen3ForCausalLM"] = ArchitectureFamily.DenseGqa,
         ["Qwen3MoeForCausalLM"] = ArchitectureFamily.GqaMoe,
+        ["Qwen3NextForCausalLM"] = ArchitectureFamily.GqaMoe,
+        ["Qwen3_5MoeForConditionalGeneration"] = ArchitectureFamily.GqaMoe,
+        ["Qwen3_5ForConditionalGeneration"] = ArchitectureFamily.DenseGqa,
         ["MixtralForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["GptOssForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["MiniMaxM2ForCausalLM"] = ArchitectureFamily.GqaMoe,
@@ -39,7 +42,8 @@ public static partial class HfConfigParser
 
         throw new UnsupportedException(
             $"{model}: architecture '{architecture}' is not supported. AicSim models dense GQA (LlamaForCausalLM, MistralForCausalLM, " +
-            "Qwen2ForCausalLM, Qwen3ForCausalLM), GQA+MoE (Qwen3MoeForCausalLM, MixtralForCausalLM, GptOssForCausalLM, MiniMaxM2ForCausalLM) " +
+            "Qwen2ForCausalLM, Qwen3ForCausalLM, Qwen3_5ForConditionalGeneration), GQA+MoE (Qwen3MoeForCausalLM, MixtralForCausalLM, GptOssForCausalLM, " +
+            "MiniMaxM2ForCausalLM, Qwen3NextForCausalLM, Qwen3_5MoeForConditionalGeneration; Qwen3.5's Gated DeltaNet layers included) " +
             "and MLA+MoE (DeepseekV3ForCausalLM, DeepseekV32ForCausalLM, GlmMoeDsaForCausalLM, and wrappers such as Kimi-K2.5 whose text model is one of these).");
     }
 
@@ -103,11 +107,19 @@ public static partial class HfConfigParser
         int intermediate = Int(text, "intermediate_size") ?? 0;
         int firstDense = Int(text, "first_k_dense_replace") ?? 0;
         int moeWidth = experts > 0 ? Int(text, "moe_intermediate_size") ?? intermediate : 0;
-        int shared = ((Int(text, "n_shared_experts") ?? 0) * (Int(text, "moe_intermediate_size") ?? 0)) + (Int(text, "shared_intermediate_size") ?? 0);
+        int shared = ((Int(text, "n_shared_experts") ?? 0) * (Int(text, "moe_intermediate_size") ?? 0))
+            + (Int(text, "shared_intermediate_size") ?? 0) + (Int(text, "shared_expert_intermediate_size") ?? 0);
         int slidingLayers = 0;
+        int linearLayers = 0;
         if (text.TryGetProperty("layer_types", out var types) && types.ValueKind == JsonValueKind.Array)
         {
             slidingLayers = types.EnumerateArray().Count(t => t.GetString() == "sliding_attention");
+            linearLayers = types.EnumerateArray().Count(t => t.GetString() == "linear_attention");
+        }
+        else if (Int(text, "full_attention_interval") is int interval && interval > 1 && text.TryGetProperty("linear_num_value_heads", out _))
+        {
+            // Qwen3-Next: every interval-th layer is full attention, the rest linear.
+            linearLayers = layers - (layers / interval);
         }
 
         return new ModelSpec
@@ -137,6 +149,13 @@ public static partial class HfConfigParser
             QkRopeHeadDim = Int(text, "qk_rope_head_dim") ?? 0,
             VHeadDim = Int(text, "v_head_dim") ?? 0,
             SparseAttentionTopK = Int(text, "index_topk") ?? 0,
+            LinearAttentionLayers = linearLayers,
+            LinearKeyHeads = linearLayers > 0 ? Int(text, "linear_num_key_heads") ?? 0 : 0,
+            LinearValueHeads = linearLayers > 0 ? Int(text, "linear_num_value_heads") ?? 0 : 0,
+            LinearKeyHeadDim = linearLayers > 0 ? Int(text, "linear_key_head_dim") ?? 0 : 0,
+            LinearValueHeadDim = linearLayers > 0 ? Int(text, "linear_value_head_dim") ?? 0 : 0,
+            LinearConvKernel = linearLayers > 0 ? Int(text, "linear_conv_kernel_dim") ?? 0 : 0,
+            AttentionOutputGate = Bool(text, "attn_output_gate") ?? false,
             DefaultQuant = Quantisation(text, config, hfQuant),
         };
     }

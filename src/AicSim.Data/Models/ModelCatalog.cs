@@ -213,6 +213,20 @@ public sealed class ModelCatalog
 
         public int SparseAttentionTopK { get; set; }
 
+        public int LinearAttentionLayers { get; set; }
+
+        public int LinearKeyHeads { get; set; }
+
+        public int LinearValueHeads { get; set; }
+
+        public int LinearKeyHeadDim { get; set; }
+
+        public int LinearValueHeadDim { get; set; }
+
+        public int LinearConvKernel { get; set; }
+
+        public bool AttentionOutputGate { get; set; }
+
         public QuantEntry? Quant { get; set; }
 
         public ModelSpec ToSpec(IReadOnlyDictionary<string, ModelSpec> known)
@@ -244,6 +258,22 @@ public sealed class ModelCatalog
             if (string.IsNullOrWhiteSpace(Architecture))
             {
                 missing.Add("architecture");
+            }
+
+            if (LinearAttentionLayers > 0)
+            {
+                foreach (var (field, value) in new[] { ("linear_key_heads", LinearKeyHeads), ("linear_value_heads", LinearValueHeads), ("linear_key_head_dim", LinearKeyHeadDim), ("linear_value_head_dim", LinearValueHeadDim) })
+                {
+                    if (value <= 0)
+                    {
+                        missing.Add($"{field} (needed with linear_attention_layers)");
+                    }
+                }
+
+                if (LinearAttentionLayers >= NumLayers)
+                {
+                    missing.Add($"linear_attention_layers below num_layers ({LinearAttentionLayers} ≥ {NumLayers})");
+                }
             }
 
             if (missing.Count > 0)
@@ -286,6 +316,13 @@ public sealed class ModelCatalog
                 QkRopeHeadDim = QkRopeHeadDim,
                 VHeadDim = VHeadDim,
                 SparseAttentionTopK = SparseAttentionTopK,
+                LinearAttentionLayers = LinearAttentionLayers,
+                LinearKeyHeads = LinearKeyHeads,
+                LinearValueHeads = LinearValueHeads,
+                LinearKeyHeadDim = LinearKeyHeadDim,
+                LinearValueHeadDim = LinearValueHeadDim,
+                LinearConvKernel = LinearConvKernel,
+                AttentionOutputGate = AttentionOutputGate,
                 DefaultQuant = Quant?.ToConfig(QuantConfig.Bf16) ?? QuantConfig.Bf16,
             };
         }
