@@ -94,6 +94,18 @@ public sealed class MemoryModelTests
     }
 
     [Fact]
+    public void Vllm_takes_its_kv_budget_from_a_share_of_the_whole_gpu()
+    {
+        // vLLM's gpu_memory_utilization (0.9) bounds everything it allocates, so KV = 0.9 × 141 GiB − weights − workspace;
+        // TensorRT-LLM's free_gpu_memory_fraction (0.9) applies to what is free after them: KV = 0.9 × (141 GiB − used).
+        var vllm = EngineModel.Create(new EngineConfig(Fixtures.Llama31_8B, Fixtures.H200, ParallelConfig.TensorParallel(1), QuantConfig.Bf16, BackendProfile.For(Backend.Vllm))).Memory;
+        var trt = Engine(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(1)).Memory;
+        double gpu = 141.0 * (1L << 30);
+        Approx.AssertClose((0.9 * gpu) - vllm.UsedBeforeKvBytes, vllm.KvBudgetBytes, 1e-12);
+        Approx.AssertClose(0.9 * (gpu - trt.UsedBeforeKvBytes), trt.KvBudgetBytes, 1e-12);
+    }
+
+    [Fact]
     public void Per_gpu_weight_falls_with_tp()
     {
         double tp1 = Engine(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(1)).Memory.WeightBytes;

@@ -77,6 +77,18 @@ public sealed class SiliconCsvTests
     }
 
     [Fact]
+    public void Fp8_rows_are_read_with_an_fp8_kv_cache_and_say_so()
+    {
+        var row = Parse(Header, "k,src,vllm,0.1,MiniMaxAI/MiniMax-M2.5,b200_sxm,fp8,agg,8192,1024,fp8,fp8,64,2,1,1,2,1,,,,,,,,,,,,,,,900,30")[0];
+        var request = Mapper.Map(row);
+        Assert.Equal(Core.Specs.QuantMode.Fp8, request.Quant.KvCache);
+        Assert.Contains(request.Readings, r => r.Contains("KV cache as fp8", StringComparison.Ordinal));
+
+        var bf16 = Parse(Header, "b,src,vllm,0.1,Qwen/Qwen3-32B,h200_sxm,bf16,agg,1024,1024,,,8,2,1,1,1,1,,,,,,,,,,,,,,,100,20")[0];
+        Assert.Equal(Core.Specs.QuantMode.Bf16, Mapper.Map(bf16).Quant.KvCache);
+    }
+
+    [Fact]
     public void Zero_parallel_fields_are_missing_not_divisors()
     {
         var row = Parse(Header, "z,src,vllm,0.1,Qwen/Qwen3-32B,h200_sxm,,agg,1024,1024,,,8,2,1,0,0,0,,,,,,,,,,,,,,,100,20")[0];

@@ -27,8 +27,10 @@ public static class MemoryModel
         // Workspace for the largest step: about 16 hidden-sized bf16 activations per token in flight.
         double activations = engine.Backend.MaxNumTokens * (double)m.HiddenSize * 2.0 * 16.0;
         double comm = par.Gpus > 1 ? CommunicationBufferBytes : 0;
-        double left = capacity - weights - activations - engine.Backend.FrameworkMemoryBytes - comm;
-        double budget = Math.Max(0, left * engine.Backend.KvCacheFraction);
+        double used = weights + activations + engine.Backend.FrameworkMemoryBytes + comm;
+        double budget = engine.Backend.KvFractionOfTotal
+            ? Math.Max(0, (capacity * engine.Backend.KvCacheFraction) - used)
+            : Math.Max(0, (capacity - used) * engine.Backend.KvCacheFraction);
         double perToken = KvBytesPerToken(m, par, engine.Quant.KvCache);
         long tokens = (long)Math.Floor(budget / perToken) * par.AttentionDp;
         return new MemoryFit(capacity, weights, activations, engine.Backend.FrameworkMemoryBytes, comm, budget, perToken, tokens)

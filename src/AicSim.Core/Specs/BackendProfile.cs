@@ -14,9 +14,12 @@ namespace AicSim.Core.Specs;
 /// <param name="StepOverheadMs">Added to every forward step: scheduler and sampling on the CPU.</param>
 /// <param name="MaxNumTokens">Tokens one forward step takes (prefill chunk size).</param>
 /// <param name="FrameworkMemoryBytes">Memory the framework keeps outside weights and KV (CUDA context, workspaces).</param>
-/// <param name="KvCacheFraction">Share of the memory left after weights that becomes KV cache.</param>
+/// <param name="KvCacheFraction">Share of the memory left after weights that becomes KV cache (TensorRT-LLM's
+/// free_gpu_memory_fraction, SGLang's pool); with <paramref name="KvFractionOfTotal"/>, the share of all GPU memory the
+/// framework may use, KV being what is left of it after weights and workspace (vLLM's gpu_memory_utilization).</param>
 /// <param name="ArrivalSynchronisation">Share of concurrent requests whose prompts arrive in one burst (0 = spread, 1 = lock-step).</param>
 /// <param name="DisaggTtftOverheadMs">Added to a disaggregated request's TTFT: routing to a prefill worker and handing the KV cache to a decode worker.</param>
+/// <param name="KvFractionOfTotal">Whether <paramref name="KvCacheFraction"/> applies to the whole GPU (vLLM) rather than to what weights leave.</param>
 /// <param name="MaxBatchPerRank">Most sequences one attention rank schedules per step (TensorRT-LLM max_batch_size 2048; vLLM and SGLang max_num_seqs / max_running_requests of about 1024 on Hopper-class GPUs).</param>
 public sealed record BackendProfile(
     Backend Backend,
@@ -27,7 +30,8 @@ public sealed record BackendProfile(
     double KvCacheFraction,
     double ArrivalSynchronisation = 0.5,
     int MaxBatchPerRank = 1024,
-    double DisaggTtftOverheadMs = 50)
+    double DisaggTtftOverheadMs = 50,
+    bool KvFractionOfTotal = false)
 {
     private const double GiB = 1024.0 * 1024 * 1024;
 
@@ -35,7 +39,7 @@ public sealed record BackendProfile(
     public static BackendProfile For(Backend backend) => backend switch
     {
         Backend.TrtLlm => new(backend, RequestOverheadMs: 40, StepOverheadMs: 0.4, MaxNumTokens: 8192, 3.5 * GiB, 0.9, MaxBatchPerRank: 2048),
-        Backend.Vllm => new(backend, RequestOverheadMs: 50, StepOverheadMs: 0.8, MaxNumTokens: 8192, 3.5 * GiB, 0.9),
+        Backend.Vllm => new(backend, RequestOverheadMs: 50, StepOverheadMs: 0.8, MaxNumTokens: 8192, 3.5 * GiB, 0.9, KvFractionOfTotal: true),
         Backend.Sglang => new(backend, RequestOverheadMs: 50, StepOverheadMs: 0.6, MaxNumTokens: 8192, 3.5 * GiB, 0.9),
         _ => throw new ArgumentOutOfRangeException(nameof(backend)),
     };
