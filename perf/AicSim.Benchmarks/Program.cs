@@ -1,5 +1,11 @@
 using BenchmarkDotNet.Running;
 
+if (args.Length == 2 && args[0] == "moe-study")
+{
+    AicSim.Benchmarks.MoeStudy.Run(args[1]);
+    return;
+}
+
 if (args.Length == 2 && args[0] == "gemm-study")
 {
     AicSim.Benchmarks.GemmStudy.Run(args[1]);

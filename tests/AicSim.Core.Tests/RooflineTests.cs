@@ -64,6 +64,23 @@ public sealed class RooflineTests
     }
 
     [Fact]
+    public void One_decode_token_reads_the_weights_of_the_experts_it_touches_and_pays_the_moe_block_latency()
+    {
+        // Hand calculation, DeepSeek-V3 experts under EP8 in fp8: 32 local experts, top-8 of 256. One token touches
+        // 32 × (1 − (1 − 8/256)) = 1 local expert: 6144 × 7168 weights (1 byte) + 7168 × (1 + 2) activation bytes =
+        // 44,061,696 bytes at 3.35 TB/s × 0.8 = 16.4 µs, plus the MoE block's fixed 25 µs (aiconfigurator's measured
+        // fused-MoE kernels at one token take 40 µs on H200 for this shape, `moe-study`).
+        var op = new Op
+        {
+            Kind = OpKind.MoeExperts, Scope = TokenScope.AllTokens, Compute = ComputeType.Fp8, Count = 1, N = 3 * 2048, K = 7168,
+            WeightBytesPerElement = 1, ActivationBytesPerElement = 1, LocalExperts = 32, PairsPerToken = 8.0 / 8, TokensGathered = 1,
+            LogInactiveProbability = Math.Log(1 - (8.0 / 256)),
+        };
+        double t = Roofline.OpSeconds(op, StepShape.Decode(1, 1000), H100, Eff);
+        Approx.AssertClose((44_061_696 / (3.35e12 * 0.8)) + 25e-6, t, 1e-9);
+    }
+
+    [Fact]
     public void Count_repeats_an_op()
     {
         var op = Gemm(4096, 4096);

@@ -10,7 +10,8 @@ namespace AicSim.Core.Estimation;
 /// Defaults: memory efficiency 0.8 and 3 µs per memory-bound kernel follow DOMAIN.md §6 (and aiconfigurator's
 /// mem_bw_empirical_scaling_factor / mem_empirical_constant_latency); GEMM efficiency 0.8 at large m matches the
 /// ~790 TFLOP/s of a 8192³ bf16 matmul on H200 (GPU.md) against a 989 TFLOP/s peak; flash-attention at 0.6 of
-/// peak for long sequences; NCCL/custom all-reduce ≈ 8 µs on NVLink, 20 µs across the network, P2P 10 µs.
+/// peak for long sequences; an MoE block's fixed 25 µs is what aiconfigurator's measured fused-MoE kernels take beyond
+/// the memory roofline at one to four tokens (h100/h200/b200, TensorRT-LLM and vLLM: 22–33 µs; `moe-study`); NCCL/custom all-reduce ≈ 8 µs on NVLink, 20 µs across the network, P2P 10 µs.
 /// </remarks>
 [StructLayout(LayoutKind.Sequential)]
 public struct EfficiencyParams
@@ -29,6 +30,12 @@ public struct EfficiencyParams
 
     /// <summary>Fixed cost of one kernel launch.</summary>
     public double KernelOverheadSec;
+
+    /// <summary>
+    /// Fixed latency of one MoE block on a GPU, however few its tokens: routing, sorting tokens by expert, permuting
+    /// and un-permuting, the grouped GEMMs' launch and tail (several kernels, measured as one).
+    /// </summary>
+    public double MoeOverheadSec;
 
     /// <summary>Flash-attention compute efficiency at long sequence.</summary>
     public double AttentionEfficiency;
@@ -53,6 +60,7 @@ public struct EfficiencyParams
         MoeEfficiency = 0.8,
         MemoryEfficiency = 0.8,
         KernelOverheadSec = 3e-6,
+        MoeOverheadSec = 25e-6,
         AttentionEfficiency = 0.6,
         AttentionHalfEfficiencyTokens = 512,
         DecodeAttentionEfficiency = 0.3,

@@ -69,7 +69,8 @@ public static class Roofline
 
     /// <summary>
     /// Grouped expert GEMM over the token-expert pairs this GPU owns. Weights are read only for the experts the batch
-    /// touches: E_local·(1 − (1 − k/E)^T) for T tokens routed uniformly at random.
+    /// touches: E_local·(1 − (1 − k/E)^T) for T tokens routed uniformly at random. The block's fixed latency is
+    /// <see cref="EfficiencyParams.MoeOverheadSec"/>, not one kernel launch.
     /// </summary>
     public static double MoeSeconds(in Op op, double localTokens, in HardwareParams hw, in EfficiencyParams eff)
     {
@@ -92,7 +93,7 @@ public static class Roofline
         double computeEff = eff.GemmEfficiency * eff.MoeEfficiency * tokensPerExpert / (tokensPerExpert + eff.GemmHalfEfficiencyTokens);
         double compute = flops / (hw.Peak(op.Compute) * computeEff);
         double memory = bytes / (hw.MemoryBandwidthBytesPerSec * eff.MemoryEfficiency);
-        return Math.Max(compute, memory) + eff.KernelOverheadSec;
+        return Math.Max(compute, memory) + eff.MoeOverheadSec;
     }
 
     /// <summary>
