@@ -77,4 +77,20 @@ public sealed class ServingTests
         Assert.True(starved.TtftMs > enough.TtftMs);
         Assert.Contains(starved.Notes, n => n.Contains("prefill workers cannot keep up", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Disaggregated_lock_step_arrivals_wait_for_half_the_burst_at_the_prefill_pool()
+    {
+        // Queueing by hand: 64 prompts arriving together at 2 prefill workers that each serve one per t_p leave in
+        // pairs; the k-th pair waits k·t_p, so the mean wait is (64 − 1)/2 · t_p/2 = 15.75 t_p — above the M/D/1 cap
+        // of 9.5 t_p (ρ ≤ 0.95) used for random arrivals.
+        var lockStep = Fixtures.TrtLlm with { ArrivalSynchronisation = 1.0 };
+        var engine = Llama(1);
+        var prefill = engine.With(engine.Estimator, lockStep);
+        var s = DisaggregatedServing.Estimate(prefill, engine, new DisaggregatedDeployment(2, 1, 1, 64), Chat);
+        double tp = prefill.PrefillMs(1000, 1);
+        double transfer = 1000 * prefill.Memory.KvBytesPerToken / Fixtures.H200.NetworkBandwidthBytesPerSec * 1000.0;
+        double ttft0 = lockStep.RequestOverheadMs + lockStep.DisaggTtftOverheadMs + tp + transfer;
+        Approx.AssertClose(ttft0 + (15.75 * tp), s.TtftMs, 1e-9);
+    }
 }

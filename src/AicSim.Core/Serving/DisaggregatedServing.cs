@@ -13,7 +13,8 @@ public sealed record DisaggregatedDeployment(int PrefillWorkers, int PrefillBatc
 /// <summary>Estimates a disaggregated deployment at the load its decode batches imply.</summary>
 /// <remarks>
 /// Concurrency = decode batch × decode workers × decode attention-DP (what the measurements show).
-/// TTFT = overhead + prefill + KV transfer + queueing at the prefill workers (M/D/1 wait ρ/(2(1−ρ))·t_p, ρ ≤ 0.95);
+/// TTFT = overhead + prefill + KV transfer + queueing at the prefill workers: the larger of an M/D/1 wait
+/// ρ/(2(1−ρ))·t_p (ρ ≤ 0.95) and half of a synchronised burst of 1 + s·(C − 1) prompts at the pool's service rate;
 /// when prefill capacity cannot keep up, the closed loop stretches so the cycle equals concurrency / prefill rate.
 /// TPOT = the decode engine's step at its batch and the mean context.
 /// </remarks>
@@ -49,7 +50,13 @@ public static class DisaggregatedServing
         double cycle = ttft0 + (workload.Osl * tpot);
         double arrival = concurrency / cycle;
         double rho = Math.Min(0.95, arrival / prefillRate);
-        double ttft = ttft0 + (rho / (2.0 * (1.0 - rho)) * prefillStepMs);
+        double randomWaitMs = rho / (2.0 * (1.0 - rho)) * prefillStepMs;
+
+        // Closed-loop clients with equal ISL/OSL arrive in waves (as in aggregated serving): a burst of b = 1 + s·(C − 1)
+        // prompts drains through the prefill pool at its service rate, the mean prompt waiting for half the burst.
+        double burst = 1 + (prefill.Config.Backend.ArrivalSynchronisation * (concurrency - 1));
+        double burstWaitMs = (burst - 1) / (2.0 * prefillRate);
+        double ttft = ttft0 + Math.Max(randomWaitMs, burstWaitMs);
         double saturatedCycle = concurrency / prefillRate;
         if (saturatedCycle > cycle)
         {
