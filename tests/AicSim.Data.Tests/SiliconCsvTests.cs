@@ -89,6 +89,20 @@ public sealed class SiliconCsvTests
     }
 
     [Fact]
+    public void Attention_dp_rows_count_batch_size_per_rank_when_the_source_says_so()
+    {
+        // The row's own fields are the oracle: id c256, DEP8, batch_size 32, silicon_concurrency=256 = 32 × 8.
+        var row = Parse(Header, "2026_03_25_deepseek_r1_b200_sxm_trtllm_fp4_agg_1024x1024_c256_tp8_0_ep8_0_1084,model=DeepSeek-R1; silicon_concurrency=256,trtllm,1.0,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,agg,1024,1024,nvfp4,nvfp4,32,1,1,8,1,8,,,,,,,,,,,,,,,791,23.9")[0];
+        var request = Mapper.Map(row);
+        Assert.Equal(256, request.Concurrency);
+        Assert.Contains(request.Readings, r => r.Contains("per attention-DP rank", StringComparison.Ordinal));
+
+        // Without attention DP, batch_size stays what one engine sees even when the source names more clients (replicas).
+        var replicas = Parse(Header, "q,silicon_concurrency=288,trtllm,1.0,Qwen/Qwen3-32B,gb200,,agg,2000,500,,,144,2,1,1,1,1,,,,,,,,,,,,,,,800,40")[0];
+        Assert.Equal(144, Mapper.Map(replicas).Concurrency);
+    }
+
+    [Fact]
     public void Zero_parallel_fields_are_missing_not_divisors()
     {
         var row = Parse(Header, "z,src,vllm,0.1,Qwen/Qwen3-32B,h200_sxm,,agg,1024,1024,,,8,2,1,0,0,0,,,,,,,,,,,,,,,100,20")[0];

@@ -20,8 +20,10 @@ namespace AicSim.Data.Calibration;
 /// <item>When tp = moe_tp × moe_ep with both above 1 (e.g. tp 64 with moe 8×8 on an 8-GPU system), the worker's GPU
 /// count N is the id's <c>tpN</c> (else moe_tp, when tp exceeds the NVLink domain): tp = N, experts split moe_ep ways.</item>
 /// <item>Otherwise, when the expert split disagrees with the attention GPUs, moe_ep is kept and moe_tp = GPUs / moe_ep.</item>
+/// <item>Agg concurrency is batch_size, except in attention-DP rows whose silicon_concurrency is batch_size × attention_dp:
+/// there batch_size is per rank and the concurrency is the clients'.</item>
 /// <item>gpt-oss rows labelled nvfp4 are MXFP4 checkpoints.</item>
-/// <item>Rows quantised to nvfp4 use an FP8 KV cache; others use the checkpoint's KV dtype.</item>
+/// <item>Quantised rows (fp8, nvfp4, mxfp4) use an FP8 KV cache; others use the checkpoint's KV dtype.</item>
 /// <item>Disaggregated rows without batch sizes: the client concurrency in silicon_data_source, one decode worker
 /// (batch = concurrency / attention-DP), one prefill worker at batch 1.</item>
 /// </list>
@@ -64,9 +66,23 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
 
         if (isAgg)
         {
-            return row.BatchSize is > 0
-                ? common with { Concurrency = row.BatchSize.Value }
-                : throw new UnsupportedException("agg row without batch_size (its concurrency).");
+            if (row.BatchSize is not > 0)
+            {
+                throw new UnsupportedException("agg row without batch_size (its concurrency).");
+            }
+
+            // batch_size is the concurrency, except in attention-DP rows, where it is per rank: their source names the
+            // client concurrency, batch_size × attention_dp (c256 with DEP8 has batch_size 32). Rows of other mappings whose
+            // source names more clients than batch_size ran several replicas; batch_size is what one engine sees.
+            int concurrency = row.BatchSize.Value;
+            int dp = row.Agg.AttentionDp is > 1 ? row.Agg.AttentionDp.Value : 1;
+            if (dp > 1 && Concurrency(row.Source) is int clients && clients == concurrency * dp)
+            {
+                readings.Add($"concurrency {clients} from silicon_concurrency (batch_size {concurrency} is per attention-DP rank)");
+                concurrency = clients;
+            }
+
+            return common with { Concurrency = concurrency };
         }
 
         var decode = Parallel(row.Decode, model, system, row.Id, "decode", readings);
