@@ -68,6 +68,16 @@ public sealed class SiliconCsvTests
     }
 
     [Fact]
+    public void The_dp_equals_moe_product_quirk_reads_a_dep_worker_from_the_id()
+    {
+        // Oracle: the id (c256, tp8_ep8) and silicon_concurrency=256 = batch_size 4 × attention_dp 64; an 8-GPU B200 runs DEP8.
+        var row = Parse(Header, "2026_04_06_deepseek_r1_b200_sxm_trtllm_fp4_agg_1024x8192_c256_tp8_ep8_980,model=DeepSeek-R1; silicon_concurrency=256,trtllm,1.0,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,agg,1024,8192,nvfp4,nvfp4,4,1,1,64,8,8,,,,,,,,,,,,,,,2409,13.0")[0];
+        var request = Mapper.Map(row);
+        Assert.Equal("DEP8", request.Parallel.Name);
+        Assert.Equal(256, request.Concurrency);
+    }
+
+    [Fact]
     public void Dep_rows_with_attention_dp_map_to_dep()
     {
         var row = Parse(Header, "x_tp8_0_ep8_0_1,src,trtllm,1.0,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,agg,1024,1024,nvfp4,nvfp4,64,1,1,8,1,8,,,,,,,,,,,,,,,100,20")[0];

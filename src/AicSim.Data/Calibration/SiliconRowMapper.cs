@@ -19,6 +19,7 @@ namespace AicSim.Data.Calibration;
 /// <item>0 or empty in a parallel field is missing (1), never a divisor.</item>
 /// <item>When tp = moe_tp × moe_ep with both above 1 (e.g. tp 64 with moe 8×8 on an 8-GPU system), the worker's GPU
 /// count N is the id's <c>tpN</c> (else moe_tp, when tp exceeds the NVLink domain): tp = N, experts split moe_ep ways.</item>
+/// <item>Likewise when attention_dp = moe_tp × moe_ep with tp 1: a DEP worker of the id's <c>tpN</c> GPUs.</item>
 /// <item>Otherwise, when the expert split disagrees with the attention GPUs, moe_ep is kept and moe_tp = GPUs / moe_ep.</item>
 /// <item>Agg concurrency is batch_size, except in attention-DP rows whose silicon_concurrency is batch_size × attention_dp:
 /// there batch_size is per rank and the concurrency is the clients'.</item>
@@ -160,6 +161,19 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
             {
                 readings.Add($"{role}: tp_size {tp} = moe_tp {moeTp} × moe_ep {moeEp}; read as a {n}-GPU worker (TEP: tp {n}, experts split {moeEp} ways)");
                 return new ParallelConfig(n, pp, 1, n / moeEp, moeEp);
+            }
+        }
+
+        // The same quirk under attention DP: attention_dp holds moe_tp × moe_ep (64 = 8 × 8 on an 8-GPU system); the id's
+        // tpN (else moe_tp) is the worker, a DEP engine with one attention rank per GPU.
+        if (dp == moeTp * moeEp && tp == 1 && moeTp > 1 && moeEp > 1)
+        {
+            var fromId = TpInId().Match(id);
+            int n = fromId.Success ? int.Parse(fromId.Groups[1].Value, CultureInfo.InvariantCulture) : moeTp;
+            if (n != dp && n % moeEp == 0)
+            {
+                readings.Add($"{role}: attention_dp {dp} = moe_tp {moeTp} × moe_ep {moeEp}; read as a {n}-GPU worker (DEP: attention DP {n}, experts split {moeEp} ways)");
+                return new ParallelConfig(1, pp, n, n / moeEp, moeEp);
             }
         }
 
