@@ -39,6 +39,35 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void Model_grouped_folds_hold_out_a_model_with_its_variants()
+    {
+        // DeepSeek-V3, DeepSeek-R1 and their NVFP4 checkpoints share one shape: holding out "the model" means all of them.
+        var rows = SiliconCsv.Read(SharedData.CalibrationCsv);
+        var predictor = new RowPredictor(new SiliconRowMapper(Data.Models.ModelCatalog.Load(), Data.Systems.SystemCatalog.Load()), Core.Calibration.CalibrationSet.None, "auto", null);
+        var outcomes = Validation.Predict(predictor, rows);
+        var folds = Validation.AssignFolds(outcomes, 5, Validation.FoldGrouping.Model);
+        var deepSeek = outcomes.Select((o, i) => (o, i))
+            .Where(x => x.o.Request?.Model.Architecture == "DeepseekV3ForCausalLM" && x.o.Request.Model.NumLayers == 61 && x.o.Request.Model.HiddenSize == 7168 && x.o.Request.Model.NumExperts == 256)
+            .Select(x => folds[x.i]).Distinct().ToList();
+        Assert.Single(deepSeek);
+
+        // Every fold holds rows that calibration would fit, so no fold is fitted on everything.
+        var fitted = outcomes.Select((o, i) => (o, i)).Where(x => x.o.Complete && x.o.Prediction.Status == "ok" && Validation.TargetSystems.Contains(x.o.Row.System));
+        Assert.Equal(5, fitted.Select(x => folds[x.i]).Distinct().Count());
+    }
+
+    [Fact]
+    public void Cross_validation_can_group_by_model()
+    {
+        var (exit, text) = Cli.Run("validate", "--silicon", Slice(600), "--folds", "2", "--group-by", "model", "--max-evaluations", "40");
+        Assert.Equal(0, exit);
+        Assert.Contains("grouped by model", text, StringComparison.Ordinal);
+        var (bad, message) = Cli.Run("validate", "--silicon", Slice(10), "--folds", "2", "--group-by", "vendor");
+        Assert.Equal(1, bad);
+        Assert.Contains("--group-by 'vendor'", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Calibrate_is_reproducible()
     {
         // Same input, same output: the file is written byte for byte the same twice.

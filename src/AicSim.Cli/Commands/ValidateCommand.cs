@@ -18,10 +18,10 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         var calibration = settings.Folds > 0 ? CalibrationSet.None : CalibrationFile.Resolve(settings.Calibration);
         var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(), SystemCatalog.Load()), calibration, settings.PerfSource, settings.PerfDb);
         var outcomes = settings.Folds > 0
-            ? Validation.CrossValidate(predictor, rows, settings.Folds, settings.MaxEvaluations, new Progress(console))
+            ? Validation.CrossValidate(predictor, rows, settings.Folds, settings.MaxEvaluations, new Progress(console), Grouping(settings.GroupBy))
             : Validation.Predict(predictor, rows);
 
-        string how = settings.Folds > 0 ? $"{settings.Folds}-fold cross-validation grouped by configuration" : $"calibration: {calibration.FittedOn}";
+        string how = settings.Folds > 0 ? $"{settings.Folds}-fold cross-validation grouped by {settings.GroupBy}" : $"calibration: {calibration.FittedOn}";
         AccuracyTable.Render(console, $"All {rows.Count} rows ({how})", Validation.Report(outcomes, targetOnly: false));
         AccuracyTable.Render(console, $"Target rows: complete configurations on {string.Join(", ", Validation.TargetSystems)}", Validation.Report(outcomes, targetOnly: true));
         if (settings.Output is not null)
@@ -32,6 +32,9 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
 
         return AicSimApp.ExitOk;
     }
+
+    private static Validation.FoldGrouping Grouping(string name) =>
+        name == "model" ? Validation.FoldGrouping.Model : Validation.FoldGrouping.Configuration;
 
     private sealed class Progress(IAnsiConsole console) : IProgress<string>
     {

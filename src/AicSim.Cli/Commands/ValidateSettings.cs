@@ -24,6 +24,11 @@ public sealed class ValidateSettings : CommandSettings
     [DefaultValue(0)]
     public int Folds { get; init; }
 
+    [CommandOption("--group-by <GROUPING>")]
+    [Description("validate --folds: what a fold keeps together: 'configuration' (model, system, backend, mode, mapping) or 'model' (a model and its quantised variants: tests transfer to unseen models). [configuration]")]
+    [DefaultValue("configuration")]
+    public string GroupBy { get; init; } = "configuration";
+
     [CommandOption("--max-evaluations <N>")]
     [Description("Model evaluations per fitted group (Nelder–Mead).")]
     [DefaultValue(400)]
@@ -43,6 +48,7 @@ public sealed class ValidateSettings : CommandSettings
     public override ValidationResult Validate() =>
         Silicon is null ? ValidationResult.Error("--silicon is required: a CSV in the layout of silicon_calibration.csv.")
         : Folds is < 0 or 1 ? ValidationResult.Error($"--folds {Folds}: use 0 (no cross-validation) or 2 or more.")
+        : GroupBy is not ("configuration" or "model") ? ValidationResult.Error($"--group-by '{GroupBy}': use 'configuration' or 'model'.")
         : MaxEvaluations < 10 ? ValidationResult.Error("--max-evaluations must be 10 or more.")
         : ValidationResult.Success();
 }

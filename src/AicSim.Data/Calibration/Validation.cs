@@ -9,10 +9,20 @@ namespace AicSim.Data.Calibration;
 /// <summary>
 /// Predicting measured rows and scoring them: plain (one calibration for all rows) or cross-validated, where each fold's
 /// rows are predicted by a calibration fitted on the other folds. Folds are grouped by configuration (model, system,
-/// backend, mode and mapping), so rows of one configuration never sit on both sides.
+/// backend, mode and mapping), so rows of one configuration never sit on both sides — or, more strictly, by model.
 /// </summary>
 public static class Validation
 {
+    /// <summary>What a cross-validation fold keeps together.</summary>
+    public enum FoldGrouping
+    {
+        /// <summary>Rows sharing model, system, backend, mode and mapping.</summary>
+        Configuration,
+
+        /// <summary>Every row of a model and its quantised variants (same shape: DeepSeek-V3, R1 and their NVFP4 checkpoints are one).</summary>
+        Model,
+    }
+
     /// <summary>Systems the accuracy targets are scored on.</summary>
     public static IReadOnlyList<string> TargetSystems { get; } = ["h100_sxm", "h200_sxm", "b200_sxm", "gb200"];
 
@@ -24,13 +34,13 @@ public static class Validation
     }
 
     /// <summary>K-fold grouped cross-validation: fit on K−1 folds' complete rows, predict the K-th.</summary>
-    public static IReadOnlyList<RowOutcome> CrossValidate(RowPredictor predictor, IReadOnlyList<SiliconRow> rows, int folds, int maxEvaluations, IProgress<string>? progress = null)
+    public static IReadOnlyList<RowOutcome> CrossValidate(RowPredictor predictor, IReadOnlyList<SiliconRow> rows, int folds, int maxEvaluations, IProgress<string>? progress = null, FoldGrouping grouping = FoldGrouping.Configuration)
     {
         ArgumentNullException.ThrowIfNull(predictor);
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
         var uncalibrated = rows.Select(r => predictor.Predict(r, CalibrationSet.None)).ToList();
-        var fold = uncalibrated.Select(o => (int)(Fnv1a(GroupKey(o)) % (uint)folds)).ToArray();
+        var fold = AssignFolds(uncalibrated, folds, grouping);
         var result = new RowOutcome[rows.Count];
         for (int k = 0; k < folds; k++)
         {
@@ -50,13 +60,32 @@ public static class Validation
         return result;
     }
 
+    /// <summary>
+    /// The fold of each outcome. The groups of fitted rows are dealt round-robin in a fixed pseudo-random order (FNV-1a of
+    /// their key), so every fold holds some and the folds are the same on every machine; other rows go by their key's hash.
+    /// </summary>
+    public static int[] AssignFolds(IReadOnlyList<RowOutcome> outcomes, int folds, FoldGrouping grouping)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
+        var keys = outcomes.Select(o => grouping == FoldGrouping.Model ? ModelKey(o) : GroupKey(o)).ToArray();
+        var foldOf = keys.Where((_, i) => IsSample(outcomes[i])).Distinct(StringComparer.Ordinal)
+            .OrderBy(Fnv1a).ThenBy(k => k, StringComparer.Ordinal)
+            .Select((key, i) => (key, i))
+            .ToDictionary(x => x.key, x => x.i % folds, StringComparer.Ordinal);
+        return keys.Select(k => foldOf.TryGetValue(k, out int f) ? f : (int)(Fnv1a(k) % (uint)folds)).ToArray();
+    }
+
     /// <summary>The calibration samples of outcomes: complete, predicted rows on the target systems, with both measurements.</summary>
     public static List<CalibrationSample> Samples(IEnumerable<RowOutcome> outcomes) =>
         outcomes
-            .Where(o => o.Complete && o.Request is not null && o.Prediction.Status == "ok" && TargetSystems.Contains(o.Row.System)
-                && o.Row.MeasuredTtftMs is > 0 && o.Row.MeasuredTpotMs is > 0)
+            .Where(IsSample)
             .Select(o => new CalibrationSample(Uncalibrated(o.Request!), o.Row.MeasuredTtftMs!.Value, o.Row.MeasuredTpotMs!.Value))
             .ToList();
+
+    private static bool IsSample(RowOutcome o) =>
+        o.Complete && o.Request is not null && o.Prediction.Status == "ok" && TargetSystems.Contains(o.Row.System)
+        && o.Row.MeasuredTtftMs is > 0 && o.Row.MeasuredTpotMs is > 0;
 
     /// <summary>Scored rows for a report; <paramref name="targetOnly"/> keeps complete rows of the target systems.</summary>
     public static AccuracyReport Report(IReadOnlyList<RowOutcome> outcomes, bool targetOnly)
@@ -110,6 +139,10 @@ public static class Validation
     private static string GroupKey(RowOutcome o) => o.Request is { } q
         ? $"{q.Model.Id}|{q.System.Name}|{q.Backend.Backend}|{q.Mode}|{q.Parallel.Name}|{q.DecodeParallel?.Name}"
         : $"{o.Row.Model}|{o.Row.System}|{o.Row.Backend}|{o.Row.Mode}|{o.Row.Agg}|{o.Row.Prefill}|{o.Row.Decode}";
+
+    private static string ModelKey(RowOutcome o) => o.Request is { Model: var m }
+        ? $"{m.Architecture}|{m.NumLayers}|{m.HiddenSize}|{m.NumExperts}"
+        : o.Row.Model;
 
     // FNV-1a: a fold assignment that is the same on every machine and every run (string.GetHashCode is randomised).
     private static uint Fnv1a(string s)
