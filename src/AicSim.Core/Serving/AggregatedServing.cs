@@ -8,7 +8,8 @@ namespace AicSim.Core.Serving;
 /// </summary>
 /// <remarks>
 /// TPOT: over one request's life of osl steps, each of the c requests per rank enters once, so c prefills are mixed
-/// into the decode steps: TPOT = t_decode(c) + c·Δt_prefill / osl, where Δt_prefill is what a prompt adds to a step.
+/// into the decode steps — except that of a synchronised burst a request sees only the prompts after its own (half):
+/// TPOT = t_decode(c) + c·(1 − s/2)·Δt_prefill / osl, where Δt_prefill is what a prompt adds to a step.
 /// TTFT: requests of a closed-loop benchmark tend to arrive together (same ISL/OSL, so they also finish together): a
 /// burst of b = 1 + s·(c − 1) prompts queue behind each other, chunked at max_num_tokens, so the mean wait is
 /// (b+1)/(2b) of prefilling all b. s, the arrival synchronisation of <see cref="Specs.BackendProfile"/>, is 1 for lock-step
@@ -53,9 +54,12 @@ public static class AggregatedServing
             prefillExtraMs += engine.StepMs(mixed) - decodeMs;
         }
 
-        double tpot = decodeMs + (perRank * prefillExtraMs / workload.Osl);
+        // Prompts that arrive spread out are all prefilled while a request decodes; of a synchronised burst, the request
+        // at position i waits for the i − 1 before it (its TTFT) and decodes through the rest: half, on average.
+        double sync = engine.Config.Backend.ArrivalSynchronisation;
+        double tpot = decodeMs + (perRank * (1.0 - (sync / 2.0)) * prefillExtraMs / workload.Osl);
 
-        int burst = 1 + (int)Math.Round(engine.Config.Backend.ArrivalSynchronisation * (Math.Ceiling(perRank) - 1));
+        int burst = 1 + (int)Math.Round(sync * (Math.Ceiling(perRank) - 1));
         double allPrefillsMs = engine.PrefillMs(workload.Isl, burst);
         double queueWaitFactor = (burst + 1.0) / (2.0 * burst);
         double ttft = engine.Config.Backend.RequestOverheadMs + (allPrefillsMs * queueWaitFactor);
