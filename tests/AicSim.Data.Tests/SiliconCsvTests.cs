@@ -77,6 +77,21 @@ public sealed class SiliconCsvTests
         Assert.Equal(256, request.Concurrency);
     }
 
+    [Theory]
+    [InlineData("fp8", "fp8", "fp8_block", 2048, 72, "TP8", 228)]
+    [InlineData("fp4", "nvfp4", "nvfp4", 564, 36, "TP4", 63)]
+    public void A_tp_size_no_engine_can_use_is_read_as_replicas(string precision, string gemm, string moe, int clients, int tp, string worker, int perWorker)
+    {
+        // 128 heads cannot split 72 or 36 ways. FP8 DeepSeek-R1 (673 GB) needs 8 GB200s to keep its weights in half their
+        // memory (8 × 185 GiB / 2 = 795 GB), NVFP4 (~390 GB) needs 4: 72/8 = 9 workers share 2048 clients, ⌈2048/9⌉ = 228;
+        // 36/4 = 9 share 564, ⌈564/9⌉ = 63.
+        var row = Parse(Header, $"r,src,sglang,1.0,deepseek-ai/DeepSeek-R1,gb200,{precision},agg,1024,1024,{gemm},{moe},{clients},{tp},1,1,{tp},1,,,,,,,,,,,,,,,3000,30")[0];
+        var request = Mapper.Map(row);
+        Assert.Equal(worker, request.Parallel.Name);
+        Assert.Equal(perWorker, request.Concurrency);
+        Assert.Contains(request.Readings, r => r.Contains("no single engine's TP", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Dep_rows_with_attention_dp_map_to_dep()
     {

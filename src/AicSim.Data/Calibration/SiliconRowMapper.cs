@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using AicSim.Core.Engine;
 using AicSim.Core.Errors;
 using AicSim.Core.Estimate;
 using AicSim.Core.Serving;
@@ -23,6 +24,8 @@ namespace AicSim.Data.Calibration;
 /// <item>Otherwise, when the expert split disagrees with the attention GPUs, moe_ep is kept and moe_tp = GPUs / moe_ep.</item>
 /// <item>Agg concurrency is batch_size, except in attention-DP rows whose silicon_concurrency is batch_size × attention_dp:
 /// there batch_size is per rank and the concurrency is the clients'.</item>
+/// <item>An agg tp_size that breaks the heads rule counts the GPUs of several workers: each the fewest GPUs (a power of
+/// two dividing tp_size) that hold the model, the clients shared evenly.</item>
 /// <item>gpt-oss rows labelled nvfp4 are MXFP4 checkpoints.</item>
 /// <item>Quantised rows (fp8, nvfp4, mxfp4) use an FP8 KV cache; others use the checkpoint's KV dtype.</item>
 /// <item>Disaggregated rows without batch sizes: the client concurrency in silicon_data_source, one decode worker
@@ -83,7 +86,7 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
                 concurrency = clients;
             }
 
-            return common with { Concurrency = concurrency };
+            return ReadAsReplicas(common with { Concurrency = concurrency }, readings);
         }
 
         var decode = Parallel(row.Decode, model, system, row.Id, "decode", readings);
@@ -127,6 +130,48 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
         }
 
         return new QuantConfig(gemm, moe, kv);
+    }
+
+    /// <summary>
+    /// An agg row whose tp_size no single engine can use (it breaks the heads rule: GB200 rows with tp 12 to 72 for
+    /// DeepSeek-R1's 128 heads) counts the GPUs of several identical workers. Each worker is read as the smallest
+    /// power-of-two engine, dividing tp_size, whose weights fill at most half its memory (a deployment for thousands of
+    /// clients keeps room for KV cache: NVFP4 DeepSeek-R1 on 4 GB200s, FP8 on 8), with the row's expert split and the
+    /// clients shared evenly. Checked against the measurements: TPOT then follows most rows within 10 % (README, accuracy).
+    /// </summary>
+    private static EstimateRequest ReadAsReplicas(EstimateRequest request, List<string> readings)
+    {
+        var par = request.Parallel;
+        if (par.AttentionDp > 1 || par.Pp > 1 || MappingRules.Problems(request.Model, par).Count == 0)
+        {
+            return request;
+        }
+
+        var one = new EngineConfig(request.Model, request.System, new ParallelConfig(1, 1, 1, 1, 1), request.Quant, request.Backend);
+        double weights = EngineModel.Create(one).Memory.WeightBytes;
+        int n = 1;
+        while (n < weights / (0.5 * request.System.MemoryBytes))
+        {
+            n *= 2;
+        }
+
+        for (; n < par.Tp; n *= 2)
+        {
+            int moeEp = Math.Min(par.MoeEp, n);
+            var worker = new ParallelConfig(n, 1, 1, n / moeEp, moeEp);
+            if (par.Tp % n != 0 || MappingRules.Problems(request.Model, worker).Count > 0)
+            {
+                continue;
+            }
+
+            int workers = par.Tp / n;
+            int perWorker = (int)Math.Ceiling(request.Concurrency / (double)workers);
+            readings.Add($"agg: tp_size {par.Tp} is no single engine's TP ({request.Model.NumAttentionHeads} heads); read as {workers} workers of {worker.Name} " +
+                $"(the smallest with its weights in half its memory), {perWorker} of the {request.Concurrency} clients each");
+            return request with { Parallel = worker, Concurrency = perWorker };
+        }
+
+        return request;
     }
 
     private static bool IsQuantised(QuantMode mode) => mode is QuantMode.Fp8 or QuantMode.Fp8Block or QuantMode.Nvfp4 or QuantMode.Mxfp4;
