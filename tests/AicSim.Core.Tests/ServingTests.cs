@@ -82,6 +82,13 @@ public sealed class ServingTests
         var starved = DisaggregatedServing.Estimate(engine, engine, new DisaggregatedDeployment(1, 1, 1, 256), longPrompts);
         Assert.True(starved.TtftMs > enough.TtftMs);
         Assert.Contains(starved.Notes, n => n.Contains("prefill workers cannot keep up", StringComparison.Ordinal));
+
+        // Little's law: one worker delivers a prompt per t_p, so about osl·TPOT/t_p requests decode at once, far fewer
+        // than 256, and the decode step is the one at that batch.
+        Assert.True(starved.TpotMs < enough.TpotMs, $"{starved.TpotMs} < {enough.TpotMs}");
+        double tp = engine.PrefillMs(8000, 1);
+        double inFlight = 500 * starved.TpotMs / tp;
+        Approx.AssertClose(engine.StepMs(StepShape.Decode(inFlight, longPrompts.MeanDecodeContext)), starved.TpotMs, 0.02);
     }
 
     [Fact]

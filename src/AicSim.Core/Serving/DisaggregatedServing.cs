@@ -15,7 +15,8 @@ public sealed record DisaggregatedDeployment(int PrefillWorkers, int PrefillBatc
 /// Concurrency = decode batch × decode workers × decode attention-DP (what the measurements show).
 /// TTFT = overhead + prefill + KV transfer + queueing at the prefill workers: the larger of an M/D/1 wait
 /// ρ/(2(1−ρ))·t_p (ρ ≤ 0.95) and half of a synchronised burst of 1 + s·(C − 1) prompts at the pool's service rate;
-/// when prefill capacity cannot keep up, the closed loop stretches so the cycle equals concurrency / prefill rate.
+/// when prefill capacity cannot keep up, the closed loop stretches so the cycle equals concurrency / prefill rate, and
+/// only the requests prefill delivers decode at once (Little's law), so TPOT is taken at that smaller batch.
 /// TPOT = the decode engine's step at its batch and the mean context.
 /// </remarks>
 public static class DisaggregatedServing
@@ -60,8 +61,19 @@ public static class DisaggregatedServing
         double saturatedCycle = concurrency / prefillRate;
         if (saturatedCycle > cycle)
         {
+            // Prefill-bound: requests leave prefill at its service rate X, so by Little's law only X·(osl·TPOT) of them
+            // decode at once; the decode batch shrinks (and TPOT with it) until that holds, the rest wait for prefill.
+            double decodeRanks = (double)deployment.DecodeWorkers * decode.AttentionDp;
+            double batch = deployment.DecodeBatch;
+            for (int i = 0; i < 30; i++)
+            {
+                double inFlight = Math.Clamp(prefillRate * workload.Osl * tpot / decodeRanks, 1.0, deployment.DecodeBatch);
+                batch = 0.5 * (batch + inFlight);
+                tpot = decode.StepMs(StepShape.Decode(batch, workload.MeanDecodeContext));
+            }
+
             ttft = Math.Max(ttft, saturatedCycle - (workload.Osl * tpot));
-            notes.Add("prefill workers cannot keep up with the decode batch: requests queue for prefill.");
+            notes.Add($"prefill workers cannot keep up with the decode batch: requests queue for prefill, and about {batch:F0} per decode rank decode at once (of {deployment.DecodeBatch}).");
         }
 
         int gpus = (deployment.PrefillWorkers * prefill.Config.Gpus) + (deployment.DecodeWorkers * decode.Config.Gpus);
