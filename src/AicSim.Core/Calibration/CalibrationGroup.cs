@@ -2,7 +2,7 @@ namespace AicSim.Core.Calibration;
 
 /// <summary>
 /// The fitted constants of one (system, backend): how close its kernels come to the roofline and what its framework
-/// adds. Six numbers, each with a physical meaning and bounds, so a fit cannot memorise rows.
+/// adds. Seven numbers, each with a physical meaning and bounds, so a fit cannot memorise rows.
 /// </summary>
 /// <param name="System">System name.</param>
 /// <param name="Backend">Backend name.</param>
@@ -13,6 +13,7 @@ namespace AicSim.Core.Calibration;
 /// <param name="StepOverheadMs">Scheduler and sampling time added to every forward step (≥ 0).</param>
 /// <param name="ArrivalSynchronisation">Share of concurrent prompts arriving in one burst (0–1).</param>
 /// <param name="DisaggTtftOverheadMs">Routing and KV hand-off added to a disaggregated TTFT (≥ 0).</param>
+/// <param name="TtftDecodeSteps">Single-sequence decode steps every TTFT pays (0–60).</param>
 public sealed record CalibrationGroup(
     string System,
     string Backend,
@@ -22,4 +23,5 @@ public sealed record CalibrationGroup(
     double RequestOverheadMs,
     double StepOverheadMs,
     double ArrivalSynchronisation,
-    double DisaggTtftOverheadMs);
+    double DisaggTtftOverheadMs,
+    double TtftDecodeSteps);

@@ -7,7 +7,7 @@ using AicSim.Core.Specs;
 namespace AicSim.Core.Calibration;
 
 /// <summary>
-/// Fits each (system, backend)'s six constants by least squares on log error, Σ ln²(predicted/measured) over TTFT and
+/// Fits each (system, backend)'s seven constants by least squares on log error, Σ ln²(predicted/measured) over TTFT and
 /// TPOT — robust (Huber) beyond a factor of <see cref="HuberFactor"/> — with a weak prior that keeps each constant near
 /// its default where the data says little. Groups with fewer than
 /// <see cref="MinRows"/> measurements keep the defaults. Deterministic: same samples, same result.
@@ -78,13 +78,17 @@ public static class Calibrator
                 group.Key.System, group.Key.Backend, prepared.Count,
                 Math.Round(e.MemoryEfficiency, 4), Math.Round(e.GemmEfficiency, 4),
                 Math.Round(fitted.RequestOverheadMs, 3), Math.Round(fitted.StepOverheadMs, 4),
-                Math.Round(fitted.ArrivalSynchronisation, 4), Math.Round(fitted.DisaggTtftOverheadMs, 3)));
+                Math.Round(fitted.ArrivalSynchronisation, 4), Math.Round(fitted.DisaggTtftOverheadMs, 3), Math.Round(fitted.TtftDecodeSteps, 3)));
         }
 
         return new CalibrationSet(CalibrationSet.CurrentVersion, fittedOn, groups);
     }
 
-    // Unbounded parameters u map to bounded physical constants: efficiencies 0.3 + 0.68·σ(u), overheads e^u, synchronisation σ(u).
+    /// <summary>Upper bound of the fitted TTFT decode steps.</summary>
+    public const double MaxTtftDecodeSteps = 60;
+
+    // Unbounded parameters u map to bounded physical constants: efficiencies 0.3 + 0.68·σ(u), overheads e^u, synchronisation σ(u),
+    // TTFT decode steps 60·σ(u).
     private static double[] Encode(EfficiencyParams eff, BackendProfile b) =>
     [
         Logit((eff.MemoryEfficiency - 0.3) / 0.68),
@@ -93,6 +97,7 @@ public static class Calibrator
         Math.Log(Math.Max(1e-3, b.StepOverheadMs)),
         Logit(Math.Clamp(b.ArrivalSynchronisation, 0.01, 0.99)),
         Math.Log(Math.Max(1.0, b.DisaggTtftOverheadMs)),
+        Logit(Math.Clamp(b.TtftDecodeSteps / MaxTtftDecodeSteps, 0.01, 0.99)),
     ];
 
     private static (EfficiencyParams Eff, Func<BackendProfile, BackendProfile> Profile) Decode(double[] u)
@@ -106,6 +111,7 @@ public static class Calibrator
             StepOverheadMs = Math.Exp(u[3]),
             ArrivalSynchronisation = Sigmoid(u[4]),
             DisaggTtftOverheadMs = Math.Exp(u[5]),
+            TtftDecodeSteps = MaxTtftDecodeSteps * Sigmoid(u[6]),
         });
     }
 

@@ -62,7 +62,7 @@ public static class AggregatedServing
         int burst = 1 + (int)Math.Round(sync * (Math.Ceiling(perRank) - 1));
         double allPrefillsMs = engine.PrefillMs(workload.Isl, burst);
         double queueWaitFactor = (burst + 1.0) / (2.0 * burst);
-        double ttft = engine.Config.Backend.RequestOverheadMs + (allPrefillsMs * queueWaitFactor);
+        double ttft = FixedTtftMs(engine, workload) + (allPrefillsMs * queueWaitFactor);
         if (inFlight < concurrency)
         {
             // Waiting requests start when a running one ends.
@@ -73,5 +73,17 @@ public static class AggregatedServing
         double requestMs = ttft + ((workload.Osl - 1) * tpot);
         double throughput = concurrency * workload.Osl / (requestMs / 1000.0) / gpus;
         return new ServingEstimate(ttft, tpot, throughput, 1000.0 / tpot, gpus, concurrency, notes);
+    }
+
+    /// <summary>
+    /// What every request's TTFT pays besides prefill and queueing: the framework's request overhead and a number of
+    /// single-sequence decode steps (<see cref="Specs.BackendProfile.TtftDecodeSteps"/>), which carries the model dependence.
+    /// </summary>
+    public static double FixedTtftMs(EngineModel engine, Workload workload)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(workload);
+        var backend = engine.Config.Backend;
+        return backend.RequestOverheadMs + (backend.TtftDecodeSteps * engine.StepMs(StepShape.Decode(1, workload.Isl)));
     }
 }

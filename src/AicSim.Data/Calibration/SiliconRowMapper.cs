@@ -133,8 +133,8 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
     }
 
     /// <summary>
-    /// An agg row whose tp_size no single engine can use (it breaks the heads rule: GB200 rows with tp 12 to 72 for
-    /// DeepSeek-R1's 128 heads) counts the GPUs of several identical workers. Each worker is read as the smallest
+    /// An agg row whose tp_size no single engine can use (above 8 and breaking the heads rule: GB200 rows with tp 12 to
+    /// 72 for DeepSeek-R1's 128 heads) counts the GPUs of several identical workers. Each worker is read as the smallest
     /// power-of-two engine, dividing tp_size, whose weights fill at most half its memory (a deployment for thousands of
     /// clients keeps room for KV cache: NVFP4 DeepSeek-R1 on 4 GB200s, FP8 on 8), with the row's expert split and the
     /// clients shared evenly. Checked against the measurements: TPOT then follows most rows within 10 % (README, accuracy).
@@ -142,7 +142,7 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
     private static EstimateRequest ReadAsReplicas(EstimateRequest request, List<string> readings)
     {
         var par = request.Parallel;
-        if (par.AttentionDp > 1 || par.Pp > 1 || MappingRules.Problems(request.Model, par).Count == 0)
+        if (par.AttentionDp > 1 || par.Pp > 1 || par.Tp <= 8 || MappingRules.Problems(request.Model, par).Count == 0)
         {
             return request;
         }
