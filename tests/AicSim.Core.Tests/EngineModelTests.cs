@@ -115,6 +115,19 @@ public sealed class EngineModelTests
     }
 
     [Fact]
+    public void Decoding_sequences_ride_along_in_prefill_steps()
+    {
+        // Each prefill step also decodes the running sequences, and their tokens come out of the step's budget:
+        // a 1000-token prompt next to 64 decodes costs exactly the mixed step, more than the prompt alone.
+        var e = EngineModel.Create(new EngineConfig(Fixtures.Llama31_8B, Fixtures.H200, ParallelConfig.TensorParallel(1), QuantConfig.Bf16, Fixtures.TrtLlm));
+        double alone = e.PrefillMs(1000);
+        double riding = e.PrefillMs(1000, 1, 64, 2000);
+        var mixed = new StepShape { PrefillSequences = 1, PrefillTokensPerSequence = 1000, DecodeSequences = 64, DecodeContext = 2000 };
+        Assert.Equal(e.StepMs(mixed), riding);
+        Assert.True(riding > alone, $"{riding} > {alone}");
+    }
+
+    [Fact]
     public void Tp_one_has_no_collectives()
     {
         var e = Engine(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(1));

@@ -71,14 +71,23 @@ public sealed class EngineModel
 
     /// <summary>
     /// Prefill of <paramref name="batch"/> prompts of <paramref name="isl"/> tokens on one attention rank, in chunks of
-    /// the framework's max_num_tokens (each chunk attends to the earlier ones).
+    /// the framework's max_num_tokens (each chunk attends to the earlier ones). With <paramref name="decoding"/>
+    /// sequences running (continuous batching), every step also decodes them, and their tokens come out of the budget.
     /// </summary>
-    public double PrefillMs(int isl, int batch = 1)
+    public double PrefillMs(int isl, int batch = 1, double decoding = 0, double decodeContext = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(isl);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
-        int chunk = Config.Backend.MaxNumTokens;
+        int chunk = Math.Max(1, Config.Backend.MaxNumTokens - (int)Math.Ceiling(decoding));
         double total = 0;
+        StepShape Step(double prompts, double tokens, double past) => new()
+        {
+            PrefillSequences = prompts,
+            PrefillTokensPerSequence = tokens,
+            PrefillPastTokens = past,
+            DecodeSequences = decoding,
+            DecodeContext = decodeContext,
+        };
 
         // Whole prompts share a step while they fit; a longer prompt is split into chunks.
         if ((long)isl * batch <= chunk || isl > chunk)
@@ -88,7 +97,7 @@ public sealed class EngineModel
             for (int done = 0; done < isl; done += chunk)
             {
                 int len = Math.Min(chunk, isl - done);
-                total += StepMs(StepShape.Prefill(perStep, len, done)) * steps;
+                total += StepMs(Step(perStep, len, done)) * steps;
             }
 
             return total;
@@ -97,7 +106,7 @@ public sealed class EngineModel
         int promptsPerStep = Math.Max(1, chunk / isl);
         for (int left = batch; left > 0; left -= promptsPerStep)
         {
-            total += StepMs(StepShape.Prefill(Math.Min(promptsPerStep, left), isl));
+            total += StepMs(Step(Math.Min(promptsPerStep, left), isl, 0));
         }
 
         return total;

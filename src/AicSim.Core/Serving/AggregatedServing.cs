@@ -60,7 +60,10 @@ public static class AggregatedServing
         double tpot = decodeMs + (perRank * (1.0 - (sync / 2.0)) * prefillExtraMs / workload.Osl);
 
         int burst = 1 + (int)Math.Round(sync * (Math.Ceiling(perRank) - 1));
-        double allPrefillsMs = engine.PrefillMs(workload.Isl, burst);
+        // While the burst prefills, the c − b requests outside it decode, and the burst's own join them as they start
+        // (on average half of the b − 1 others): c − (b + 1)/2 sequences ride along in every prefill step.
+        double riding = Math.Max(0, perRank - ((burst + 1) / 2.0));
+        double allPrefillsMs = engine.PrefillMs(workload.Isl, burst, riding, context);
         double queueWaitFactor = (burst + 1.0) / (2.0 * burst);
         double ttft = FixedTtftMs(engine, workload) + (allPrefillsMs * queueWaitFactor);
         if (inFlight < concurrency)
