@@ -31,7 +31,7 @@ public sealed class ServingTests
     {
         var e = Llama(1);
         var s = AggregatedServing.Estimate(e, Chat, 1);
-        double fixedMs = Fixtures.TrtLlm.RequestOverheadMs + (Fixtures.TrtLlm.TtftDecodeSteps * e.StepMs(StepShape.Decode(1, 1000)));
+        double fixedMs = Fixtures.TrtLlm.RequestOverheadMs + (Fixtures.TrtLlm.TtftDecodeSteps * e.StepMs(StepShape.Decode(1, Chat.MeanDecodeContext)));
         Approx.AssertClose(fixedMs + e.PrefillTtftMs(1000), s.TtftMs, 1e-12);
     }
 
@@ -104,7 +104,7 @@ public sealed class ServingTests
         var s = DisaggregatedServing.Estimate(prefill, engine, new DisaggregatedDeployment(2, 1, 1, 64), Chat);
         double tp = prefill.PrefillMs(1000, 1);
         double transfer = 1000 * prefill.Memory.KvBytesPerToken / Fixtures.H200.NetworkBandwidthBytesPerSec * 1000.0;
-        double ttft0 = lockStep.RequestOverheadMs + (lockStep.TtftDecodeSteps * prefill.StepMs(StepShape.Decode(1, 1000))) + lockStep.DisaggTtftOverheadMs + tp + transfer;
+        double ttft0 = lockStep.RequestOverheadMs + (lockStep.TtftDecodeSteps * s.TpotMs) + lockStep.DisaggTtftOverheadMs + tp + transfer;
         Approx.AssertClose(ttft0 + (15.75 * tp), s.TtftMs, 1e-9);
     }
 }

@@ -21,9 +21,10 @@ namespace AicSim.Core.Specs;
 /// <param name="DisaggTtftOverheadMs">Added to a disaggregated request's TTFT: routing to a prefill worker and handing the KV cache to a decode worker.</param>
 /// <param name="KvFractionOfTotal">Whether <paramref name="KvCacheFraction"/> applies to the whole GPU (vLLM) rather than to what weights leave.</param>
 /// <param name="TtftDecodeSteps">
-/// TTFT's model-dependent fixed part, in single-sequence decode steps of the engine: the measurements' low-load TTFT
-/// beyond prefill grows with the model (25–35 ms for gpt-oss-120b, 150–300 ms for DeepSeek-R1 and Qwen3.5), about as
-/// its step time does. An empirical term: 10 steps by default; cross-validation prefers it to none (README, accuracy).
+/// TTFT's model- and load-dependent fixed part, in steps of the running engine (its decode step at the current batch):
+/// the measurements' low-load TTFT beyond prefill grows with the model (25–35 ms for gpt-oss-120b, 150–300 ms for
+/// DeepSeek-R1 and Qwen3.5), about as its step time does, and keeps growing with load. An empirical term: 10 steps by
+/// default; cross-validation prefers it to none (README, accuracy).
 /// </param>
 /// <param name="MaxBatchPerRank">Most sequences one attention rank schedules per step (TensorRT-LLM max_batch_size 2048; vLLM and SGLang max_num_seqs / max_running_requests of about 1024 on Hopper-class GPUs).</param>
 public sealed record BackendProfile(
