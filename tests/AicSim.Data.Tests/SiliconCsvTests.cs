@@ -93,6 +93,18 @@ public sealed class SiliconCsvTests
     }
 
     [Fact]
+    public void More_expert_gpus_than_attention_gpus_read_as_attention_dp()
+    {
+        // tp 1 with moe_tp 2: Qwen3-235B in fp8 (235 GB) cannot sit on one H200; the experts' two GPUs are the engine's,
+        // with the attention data-parallel over them.
+        var row = Parse(Header, "q,src,vllm,0.1,Qwen/Qwen3-235B-A22B-FP8,h200_sxm,fp8,agg,1000,100,fp8,fp8_block,8,1,1,,2,1,,,,,,,,,,,,,,,357,55")[0];
+        var request = Mapper.Map(row);
+        Assert.Equal(2, request.Parallel.Gpus);
+        Assert.Equal(2, request.Parallel.AttentionDp);
+        Assert.Contains(request.Readings, r => r.Contains("attention DP 2", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Dep_rows_with_attention_dp_map_to_dep()
     {
         var row = Parse(Header, "x_tp8_0_ep8_0_1,src,trtllm,1.0,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,agg,1024,1024,nvfp4,nvfp4,64,1,1,8,1,8,,,,,,,,,,,,,,,100,20")[0];

@@ -21,6 +21,7 @@ namespace AicSim.Data.Calibration;
 /// <item>When tp = moe_tp × moe_ep with both above 1 (e.g. tp 64 with moe 8×8 on an 8-GPU system), the worker's GPU
 /// count N is the id's <c>tpN</c> (else moe_tp, when tp exceeds the NVLink domain): tp = N, experts split moe_ep ways.</item>
 /// <item>Likewise when attention_dp = moe_tp × moe_ep with tp 1: a DEP worker of the id's <c>tpN</c> GPUs.</item>
+/// <item>When moe_tp × moe_ep exceeds tp (tp 1 with moe_tp 2), the attention runs data-parallel over the experts' GPUs.</item>
 /// <item>Otherwise, when the expert split disagrees with the attention GPUs, moe_ep is kept and moe_tp = GPUs / moe_ep.</item>
 /// <item>Agg concurrency is batch_size, except in attention-DP rows whose silicon_concurrency is batch_size × attention_dp:
 /// there batch_size is per rank and the concurrency is the clients'.</item>
@@ -225,6 +226,15 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
         if (moeTp * moeEp == gpus)
         {
             return new ParallelConfig(tp, pp, dp, moeTp, moeEp);
+        }
+
+        // More expert GPUs than attention GPUs (tp 1 with moe_tp 2): the experts' GPU count is the engine's, and the
+        // attention runs data-parallel across it, as vLLM's --data-parallel-size does with experts sharded over all ranks.
+        if (dp == 1 && moeTp * moeEp > gpus && moeTp * moeEp % tp == 0)
+        {
+            int ranks = moeTp * moeEp / tp;
+            readings.Add($"{role}: moe_tp {moeTp} × moe_ep {moeEp} = {moeTp * moeEp} GPUs > tp {tp}; read as attention DP {ranks} over them");
+            return new ParallelConfig(tp, pp, ranks, moeTp, moeEp);
         }
 
         if (gpus % moeEp == 0)
