@@ -106,6 +106,15 @@ public sealed class MemoryModelTests
     }
 
     [Fact]
+    public void Sparse_attention_caches_the_indexer_key_beside_the_latent()
+    {
+        // DeepSeek-V3.2 config.json: index_head_dim 128, fp8. Hand calculation per token: 576 × 61 × 2 (bf16 latent) +
+        // 128 × 61 × 1 (fp8 indexer key) = 70,272 + 7,808 = 78,080 bytes.
+        var v32 = Fixtures.DeepSeekV3 with { SparseAttentionTopK = 2048, IndexerHeads = 64, IndexerHeadDim = 128 };
+        Assert.Equal(78_080, MemoryModel.KvBytesPerToken(v32, ParallelConfig.TensorExpertParallel(8), QuantMode.Bf16));
+    }
+
+    [Fact]
     public void Per_gpu_weight_falls_with_tp()
     {
         double tp1 = Engine(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(1)).Memory.WeightBytes;

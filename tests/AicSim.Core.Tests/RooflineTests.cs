@@ -81,6 +81,21 @@ public sealed class RooflineTests
     }
 
     [Fact]
+    public void The_sparse_attention_indexer_scores_every_cached_token()
+    {
+        // DeepSeek sparse attention reads only the top 2048 tokens' latents, but its indexer scores all of them: at a
+        // context of 8192 the indexer's decode op reads 4× what it reads at 2048, the attention the same.
+        var v32 = Fixtures.DeepSeekV3 with { SparseAttentionTopK = 2048, IndexerHeads = 64, IndexerHeadDim = 128 };
+        var table = OpTableCompiler.Compile(v32, ParallelConfig.TensorExpertParallel(8), QuantConfig.Bf16, Fixtures.H100);
+        int indexer = table.Names.ToList().IndexOf("indexer scores (decode)");
+        int attention = table.Names.ToList().IndexOf("generation attention (MLA)");
+        Assert.True(indexer >= 0 && attention >= 0);
+        double At(int i, double ctx) => Roofline.OpSeconds(table.Ops[i], StepShape.Decode(64, ctx), H100, Eff);
+        Approx.AssertClose(At(attention, 2048), At(attention, 8192), 1e-12);
+        Assert.True(At(indexer, 8192) > 3 * At(indexer, 2048), $"{At(indexer, 8192)} > 3 × {At(indexer, 2048)}");
+    }
+
+    [Fact]
     public void Count_repeats_an_op()
     {
         var op = Gemm(4096, 4096);

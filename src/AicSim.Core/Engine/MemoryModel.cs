@@ -51,7 +51,9 @@ public static class MemoryModel
         double layers = model.FullAttentionLayers / (double)par.Pp;
         if (model.Family == ArchitectureFamily.MlaMoe)
         {
-            return (model.KvLoraRank + model.QkRopeHeadDim) * layers * bytes;
+            // A sparse-attention indexer caches its own fp8 key per token and layer beside the latent.
+            double indexer = model.SparseAttentionTopK > 0 ? model.IndexerHeadDim * layers : 0;
+            return ((model.KvLoraRank + model.QkRopeHeadDim) * layers * bytes) + indexer;
         }
 
         double kvHeads = Math.Ceiling(model.NumKeyValueHeads / (double)par.Tp);

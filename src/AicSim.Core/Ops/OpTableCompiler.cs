@@ -181,6 +181,26 @@ public static class OpTableCompiler
             Add("absorbed v bmm (decode)", absorbO);
 
             Add("o proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, heads * m.VHeadDim, quant.Gemm));
+
+            if (m.SparseAttentionTopK > 0 && m.IndexerHeads > 0)
+            {
+                AddIndexer(layers);
+            }
+        }
+
+        /// <summary>
+        /// DeepSeek sparse attention's lightning indexer (DeepSeek-V3.2, GLM-5): its own queries from the q latent, a key and
+        /// per-head weights from the hidden state, then every query scores every cached token (fp8 keys) to choose the
+        /// top-k the attention reads. Small and replicated on every tensor rank; its scoring is not capped by the top-k.
+        /// </summary>
+        private void AddIndexer(double layers)
+        {
+            double ih = m.IndexerHeads;
+            double id = m.IndexerHeadDim;
+            Add("indexer q proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, ih * id, m.QLoraRank, quant.Gemm));
+            Add("indexer k proj + weights", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, id + ih, H, QuantMode.Bf16));
+            Add("indexer scores (prefill)", Attention(OpKind.ContextAttention, layers, ih, id, 0, id, 1.0, 0));
+            Add("indexer scores (decode)", Attention(OpKind.GenerationAttention, layers, ih, id, 0, id, 1.0, 0));
         }
 
         private void AddDenseFfn(string name, double layers, double width, OpGroup group)

@@ -68,6 +68,12 @@ public sealed record ModelSpec
     /// <summary>Tokens each query attends to under DeepSeek sparse attention (index_topk; 0 = dense attention).</summary>
     public int SparseAttentionTopK { get; init; }
 
+    /// <summary>Heads of DeepSeek sparse attention's lightning indexer, which scores every cached token to pick the top-k.</summary>
+    public int IndexerHeads { get; init; }
+
+    /// <summary>Head dimension of the indexer (its keys are cached per token, in fp8).</summary>
+    public int IndexerHeadDim { get; init; }
+
     /// <summary>
     /// Layers whose attention is a linear recurrence (Gated DeltaNet in Qwen3.5/Qwen3-Next) instead of softmax attention:
     /// they keep a fixed-size state per sequence and no KV cache. 0 for ordinary transformers.

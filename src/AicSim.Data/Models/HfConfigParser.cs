@@ -149,6 +149,8 @@ public static partial class HfConfigParser
             QkRopeHeadDim = Int(text, "qk_rope_head_dim") ?? 0,
             VHeadDim = Int(text, "v_head_dim") ?? 0,
             SparseAttentionTopK = Int(text, "index_topk") ?? 0,
+            IndexerHeads = Int(text, "index_n_heads") ?? 0,
+            IndexerHeadDim = Int(text, "index_head_dim") ?? 0,
             LinearAttentionLayers = linearLayers,
             LinearKeyHeads = linearLayers > 0 ? Int(text, "linear_num_key_heads") ?? 0 : 0,
             LinearValueHeads = linearLayers > 0 ? Int(text, "linear_num_value_heads") ?? 0 : 0,

@@ -213,6 +213,10 @@ public sealed class ModelCatalog
 
         public int SparseAttentionTopK { get; set; }
 
+        public int IndexerHeads { get; set; }
+
+        public int IndexerHeadDim { get; set; }
+
         public int LinearAttentionLayers { get; set; }
 
         public int LinearKeyHeads { get; set; }
@@ -316,6 +320,8 @@ public sealed class ModelCatalog
                 QkRopeHeadDim = QkRopeHeadDim,
                 VHeadDim = VHeadDim,
                 SparseAttentionTopK = SparseAttentionTopK,
+                IndexerHeads = IndexerHeads,
+                IndexerHeadDim = IndexerHeadDim,
                 LinearAttentionLayers = LinearAttentionLayers,
                 LinearKeyHeads = LinearKeyHeads,
                 LinearValueHeads = LinearValueHeads,
