@@ -18,14 +18,14 @@ namespace AicSim.Core.Specs;
 /// free_gpu_memory_fraction, SGLang's pool); with <paramref name="KvFractionOfTotal"/>, the share of all GPU memory the
 /// framework may use, KV being what is left of it after weights and workspace (vLLM's gpu_memory_utilization).</param>
 /// <param name="ArrivalSynchronisation">Share of concurrent requests whose prompts arrive in one burst (0 = spread, 1 = lock-step).
-/// 0.3 by default: the fitted (system, backend) groups' median is 0.29.</param>
+/// 0.3 by default, near the fitted (system, backend) groups' median (0.25).</param>
 /// <param name="DisaggTtftOverheadMs">Added to a disaggregated request's TTFT: routing to a prefill worker and handing the KV cache to a decode worker.</param>
 /// <param name="KvFractionOfTotal">Whether <paramref name="KvCacheFraction"/> applies to the whole GPU (vLLM) rather than to what weights leave.</param>
 /// <param name="TtftDecodeSteps">
 /// TTFT's model- and load-dependent fixed part, in steps of the running engine (its decode step at the current batch):
 /// the measurements' low-load TTFT beyond prefill grows with the model (25–35 ms for gpt-oss-120b, 150–300 ms for
 /// DeepSeek-R1 and Qwen3.5), about as its step time does, and keeps growing with load. An empirical term: 5 steps by
-/// default (the fitted groups range from 4 to 22); cross-validation prefers it to none (README, accuracy).
+/// default (the fitted groups range from 3 to 22); cross-validation prefers it to none (README, accuracy).
 /// </param>
 /// <param name="MaxBatchPerRank">Most sequences one attention rank schedules per step (TensorRT-LLM max_batch_size 2048; vLLM and SGLang max_num_seqs / max_running_requests of about 1024 on Hopper-class GPUs).</param>
 public sealed record BackendProfile(
