@@ -145,7 +145,7 @@ public sealed class EstimateSettings : CommandSettings
     public string? BackendVersion { get; init; }
 
     [CommandOption("--calibration <FILE>")]
-    [Description("Fitted constants to use: a calibration file, or 'none' for the built-in defaults. [systems-data/calibration/default.yaml when present]")]
+    [Description("Fitted constants to use: a calibration file, or 'none' for the built-in defaults. Default: systems-data/calibration/default.yaml when present.")]
     public string? Calibration { get; init; }
 
     [CommandOption("--breakdown")]

@@ -11,31 +11,31 @@ namespace AicSim.Cli.Commands;
 public sealed class ProfileSettings : CommandSettings
 {
     [CommandOption("--model|--aic-hf-id <MODEL>")]
-    [Description("Bundled model id or a path to a Hugging Face config.json/folder. [Qwen/Qwen3-32B]")]
+    [Description("Bundled model id or a path to a Hugging Face config.json/folder. Default: Qwen/Qwen3-32B.")]
     public string? Model { get; init; }
 
     [CommandOption("--backend <BACKEND>")]
-    [Description("trtllm, vllm or sglang. [trtllm]")]
+    [Description("trtllm, vllm or sglang. Default: trtllm.")]
     public string? Backend { get; init; }
 
     [CommandOption("--system|--aic-system <SYSTEM>")]
-    [Description("h100_sxm, h200_sxm, b200_sxm, gb200, a100_sxm. [h200_sxm]")]
+    [Description("h100_sxm, h200_sxm, b200_sxm, gb200, a100_sxm. Default: h200_sxm.")]
     public string? System { get; init; }
 
     [CommandOption("--isl <TOKENS>")]
-    [Description("Input sequence length. [3000]")]
+    [Description("Input sequence length. Default: 3000.")]
     public int? Isl { get; init; }
 
     [CommandOption("--osl <TOKENS>")]
-    [Description("Output sequence length. [150]")]
+    [Description("Output sequence length. Default: 150.")]
     public int? Osl { get; init; }
 
     [CommandOption("--ttft <MS>")]
-    [Description("Time-to-first-token target in ms. [500]")]
+    [Description("Time-to-first-token target in ms. Default: 500.")]
     public double? Ttft { get; init; }
 
     [CommandOption("--itl <MS>")]
-    [Description("Inter-token latency target in ms. [30]")]
+    [Description("Inter-token latency target in ms. Default: 30.")]
     public double? Itl { get; init; }
 
     [CommandOption("--config <DGD_YAML>")]
@@ -59,15 +59,15 @@ public sealed class ProfileSettings : CommandSettings
     public int? MaxContextLength { get; init; }
 
     [CommandOption("--prefill-interpolation-granularity <N>")]
-    [Description("Prefill ISL steps. [16]")]
+    [Description("Prefill ISL steps. Default: 16.")]
     public int? PrefillGranularity { get; init; }
 
     [CommandOption("--decode-interpolation-granularity <N>")]
-    [Description("Decode context steps. [6]")]
+    [Description("Decode context steps. Default: 6.")]
     public int? DecodeGranularity { get; init; }
 
     [CommandOption("--output-dir <DIR>")]
-    [Description("Where the outputs go. [profiling_results]")]
+    [Description("Where the outputs go. Default: profiling_results.")]
     public string? OutputDir { get; init; }
 
     [CommandOption("--dgd-image <IMAGE>")]
@@ -97,7 +97,7 @@ public sealed class ProfileSettings : CommandSettings
     public string? KvQuant { get; init; }
 
     [CommandOption("--perf-source <SOURCE>")]
-    [Description("roofline, tables or auto (measured kernel tables where present). [auto]")]
+    [Description("roofline, tables or auto (measured kernel tables where present). Default: auto.")]
     public string? PerfSource { get; init; }
 
     [CommandOption("--perf-db <DIR>")]
@@ -105,7 +105,7 @@ public sealed class ProfileSettings : CommandSettings
     public string? PerfDb { get; init; }
 
     [CommandOption("--calibration <FILE>")]
-    [Description("Fitted constants: a calibration file or 'none'. [systems-data/calibration/default.yaml when present]")]
+    [Description("Fitted constants: a calibration file or 'none'. Default: systems-data/calibration/default.yaml when present.")]
     public string? Calibration { get; init; }
 
     [CommandOption("--use-ai-configurator")]

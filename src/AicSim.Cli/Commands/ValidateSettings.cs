@@ -16,7 +16,7 @@ public sealed class ValidateSettings : CommandSettings
     public string? Output { get; init; }
 
     [CommandOption("--out <YAML>")]
-    [Description("calibrate: where to write the fitted constants. [systems-data/calibration/default.yaml]")]
+    [Description("calibrate: where to write the fitted constants. Default: systems-data/calibration/default.yaml.")]
     public string? Out { get; init; }
 
     [CommandOption("--folds <K>")]
@@ -25,7 +25,7 @@ public sealed class ValidateSettings : CommandSettings
     public int Folds { get; init; }
 
     [CommandOption("--group-by <GROUPING>")]
-    [Description("validate --folds: what a fold keeps together: 'configuration' (model, system, backend, mode, mapping) or 'model' (a model and its quantised variants: tests transfer to unseen models). [configuration]")]
+    [Description("validate --folds: what a fold keeps together: 'configuration' (model, system, backend, mode, mapping) or 'model' (a model and its quantised variants: tests transfer to unseen models). Default: configuration.")]
     [DefaultValue("configuration")]
     public string GroupBy { get; init; } = "configuration";
 
@@ -42,7 +42,7 @@ public sealed class ValidateSettings : CommandSettings
     public string? PerfDb { get; init; }
 
     [CommandOption("--calibration <FILE>")]
-    [Description("validate: constants to use (a file or 'none'). [systems-data/calibration/default.yaml when present]")]
+    [Description("validate: constants to use (a file or 'none'). Default: systems-data/calibration/default.yaml when present.")]
     public string? Calibration { get; init; }
 
     public override ValidationResult Validate() =>
