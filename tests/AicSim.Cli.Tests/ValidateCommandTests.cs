@@ -106,4 +106,12 @@ public sealed class ValidateCommandTests
         Assert.Equal(1, exit);
         Assert.Contains("--silicon is required", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_missing_silicon_file_names_the_flag()
+    {
+        var (exit, text) = Cli.Run("validate", "--silicon", "/nonexistent/rows.csv");
+        Assert.Equal(1, exit);
+        Assert.Contains("--silicon: no file at", text, StringComparison.Ordinal);
+    }
 }

@@ -14,7 +14,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
     public override int Execute(CommandContext context, ValidateSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var rows = SiliconCsv.Read(settings.Silicon!);
+        var rows = SiliconCsv.Read(settings.Silicon!, "--silicon");
         var calibration = settings.Folds > 0 ? CalibrationSet.None : CalibrationFile.Resolve(settings.Calibration);
         var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(), SystemCatalog.Load()), calibration, settings.PerfSource, settings.PerfDb);
         var outcomes = settings.Folds > 0

@@ -10,12 +10,14 @@ public static class SiliconCsv
     /// <summary>Columns every file must have; the others (parallel sizes per role, measurements) may be absent.</summary>
     public static IReadOnlyList<string> RequiredColumns { get; } = ["id", "backend", "model_path", "system", "mode", "isl", "osl", "batch_size", "tp_size"];
 
-    public static IReadOnlyList<SiliconRow> Read(string path)
+    /// <param name="path">The CSV file.</param>
+    /// <param name="flag">The option that named it, for the error when it is missing.</param>
+    public static IReadOnlyList<SiliconRow> Read(string path, string flag = "--input")
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
         {
-            throw new AicSimException($"--input: no file at '{path}'.");
+            throw new AicSimException($"{flag}: no file at '{path}'.");
         }
 
         using var reader = new StreamReader(path);
