@@ -13,7 +13,7 @@ namespace AicSim.Core.Calibration;
 /// <param name="StepOverheadMs">Scheduler and sampling time added to every forward step (≥ 0).</param>
 /// <param name="ArrivalSynchronisation">Share of concurrent prompts arriving in one burst (0–1).</param>
 /// <param name="DisaggTtftOverheadMs">Routing and KV hand-off added to a disaggregated TTFT (≥ 0).</param>
-/// <param name="TtftDecodeSteps">Single-sequence decode steps every TTFT pays (0–60).</param>
+/// <param name="TtftDecodeSteps">Steps of the running engine every TTFT pays (0–60).</param>
 public sealed record CalibrationGroup(
     string System,
     string Backend,

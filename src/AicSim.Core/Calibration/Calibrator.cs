@@ -29,10 +29,9 @@ public static class Calibrator
     /// </summary>
     public const double DefaultPriorWeight = 0.5;
 
-    public static CalibrationSet Fit(IReadOnlyList<CalibrationSample> samples, string fittedOn, int maxEvaluations = 400, double? priorWeight = null)
+    public static CalibrationSet Fit(IReadOnlyList<CalibrationSample> samples, string fittedOn, int maxEvaluations = 400, double priorWeight = DefaultPriorWeight)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        double prior = priorWeight ?? DefaultPriorWeight;
         var groups = new List<CalibrationGroup>();
         foreach (var group in samples
             .GroupBy(s => (System: s.Request.System.Name, Backend: Backends.Name(s.Request.Backend.Backend)))
@@ -65,7 +64,7 @@ public static class Calibrator
 
                 for (int i = 0; i < u.Length; i++)
                 {
-                    loss += prior * (u[i] - start[i]) * (u[i] - start[i]);
+                    loss += priorWeight * (u[i] - start[i]) * (u[i] - start[i]);
                 }
 
                 return loss;

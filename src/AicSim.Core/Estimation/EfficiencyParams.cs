@@ -11,7 +11,8 @@ namespace AicSim.Core.Estimation;
 /// mem_bw_empirical_scaling_factor / mem_empirical_constant_latency); GEMM efficiency 0.8 at large m matches the
 /// ~790 TFLOP/s of a 8192³ bf16 matmul on H200 (GPU.md) against a 989 TFLOP/s peak; flash-attention at 0.6 of
 /// peak for long sequences; an MoE block's fixed 25 µs is what aiconfigurator's measured fused-MoE kernels take beyond
-/// the memory roofline at one to four tokens (h100/h200/b200, TensorRT-LLM and vLLM: 22–33 µs; `moe-study`); NCCL/custom all-reduce ≈ 8 µs on NVLink, 20 µs across the network, P2P 10 µs.
+/// the memory roofline at one to four tokens (h100/h200/b200, TensorRT-LLM and vLLM: 22–33 µs; `moe-study`);
+/// NCCL/custom all-reduce ≈ 8 µs on NVLink, 20 µs across the network, P2P 10 µs.
 /// </remarks>
 [StructLayout(LayoutKind.Sequential)]
 public struct EfficiencyParams

@@ -25,8 +25,8 @@ namespace AicSim.Data.Calibration;
 /// <item>Otherwise, when the expert split disagrees with the attention GPUs, moe_ep is kept and moe_tp = GPUs / moe_ep.</item>
 /// <item>Agg concurrency is batch_size, except in attention-DP rows whose silicon_concurrency is batch_size × attention_dp:
 /// there batch_size is per rank and the concurrency is the clients'.</item>
-/// <item>An agg tp_size that breaks the heads rule counts the GPUs of several workers: each the fewest GPUs (a power of
-/// two dividing tp_size) that hold the model, the clients shared evenly.</item>
+/// <item>An agg tp_size above 8 that breaks the heads rule counts the GPUs of several workers: each the smallest
+/// power-of-two engine, dividing tp_size, with its weights in half its memory; the clients shared evenly.</item>
 /// <item>gpt-oss rows labelled nvfp4 are MXFP4 checkpoints.</item>
 /// <item>Quantised rows (fp8, nvfp4, mxfp4) use an FP8 KV cache; others use the checkpoint's KV dtype.</item>
 /// <item>Disaggregated rows without batch sizes: the client concurrency in silicon_data_source, one decode worker
