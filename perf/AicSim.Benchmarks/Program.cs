@@ -6,6 +6,12 @@ if (args.Length == 2 && args[0] == "moe-study")
     return;
 }
 
+if (args.Length == 2 && args[0] == "allreduce-study")
+{
+    AicSim.Benchmarks.AllReduceStudy.Run(args[1]);
+    return;
+}
+
 if (args.Length == 2 && args[0] == "gemm-study")
 {
     AicSim.Benchmarks.GemmStudy.Run(args[1]);

@@ -144,6 +144,17 @@ public sealed class RooflineTests
         Approx.AssertClose((64 * 4096 * 2 * 2.0 * 7 / 8 / (450e9 * 0.8)) + 8e-6, t, 1e-9);
     }
 
+    [Theory]
+    [InlineData(16, 11.186)] // one-shot: 7 × 163,840 B / (450 GB/s × 0.8) + 8 µs = 3.186 + 8
+    [InlineData(256, 28.744)] // two-shot: 2·7/8 × 2,621,440 B / 360 GB/s + 2 × 8 µs = 12.744 + 16
+    public void Tensor_parallel_all_reduce_on_nvlink_takes_the_faster_of_one_shot_and_two_shot(int tokens, double expectedUs)
+    {
+        // Hand calculation, TP8 on H100, hidden 5120 in bf16 (message = tokens × 5120 × 2 bytes).
+        var op = new Op { Kind = OpKind.Communication, Role = OpRole.AllReduce, Ranks = 8, Scope = TokenScope.AllTokens, Count = 1, ElementsPerToken = 5120, BytesPerToken = 5120 * 2 * 2.0 * 7 / 8 };
+        double t = Roofline.OpSeconds(op, StepShape.Decode(tokens, 100), H100, Eff);
+        Approx.AssertClose(expectedUs, t * 1e6, 1e-4);
+    }
+
     [Fact]
     public void Ops_outside_their_scope_cost_nothing()
     {
