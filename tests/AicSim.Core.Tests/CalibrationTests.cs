@@ -58,7 +58,7 @@ public sealed class CalibrationTests
         Assert.Equal(("h200_sxm", "vllm", 24), (g.System, g.Backend, g.Rows));
         Approx.AssertClose(150, g.RequestOverheadMs, 0.10);
 
-        // Memory efficiency and step overhead trade off in TPOT, so the fit is judged on what it predicts:
+        // Memory efficiency and layer overhead trade off in TPOT, so the fit is judged on what it predicts:
         // every synthetic measurement within 5 %, far from the defaults' error (efficiency 0.8 vs the truth's 0.65).
         foreach (var sample in samples)
         {

@@ -55,7 +55,7 @@ internal static class EstimateTable
             table.AddRow(Markup.Escape(name), group.ToString(), F(ms, 3), F(p.GetValueOrDefault(name), 3));
         }
 
-        table.AddRow("framework step overhead", "-", F(r.Backend.StepOverheadMs, 3), F(r.Backend.StepOverheadMs, 3));
+        table.AddRow("framework overhead", "-", F(decode.FrameworkStepMs, 3), F(prefill.FrameworkStepMs, 3));
         console.Write(table);
     }
 

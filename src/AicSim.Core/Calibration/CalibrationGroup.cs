@@ -10,7 +10,7 @@ namespace AicSim.Core.Calibration;
 /// <param name="MemoryEfficiency">Share of HBM bandwidth streaming kernels reach (0.3–0.98).</param>
 /// <param name="GemmEfficiency">Share of tensor-core peak large GEMMs reach (0.3–0.98).</param>
 /// <param name="RequestOverheadMs">Serving overhead added to every TTFT (≥ 0).</param>
-/// <param name="StepOverheadMs">Scheduler and sampling time added to every forward step (≥ 0).</param>
+/// <param name="LayerOverheadUs">Framework time per layer of every forward step, in µs (≥ 0).</param>
 /// <param name="ArrivalSynchronisation">Share of concurrent prompts arriving in one burst (0–1).</param>
 /// <param name="DisaggTtftOverheadMs">Routing and KV hand-off added to a disaggregated TTFT (≥ 0).</param>
 /// <param name="TtftDecodeSteps">Steps of the running engine every TTFT pays (0–60).</param>
@@ -21,7 +21,7 @@ public sealed record CalibrationGroup(
     double MemoryEfficiency,
     double GemmEfficiency,
     double RequestOverheadMs,
-    double StepOverheadMs,
+    double LayerOverheadUs,
     double ArrivalSynchronisation,
     double DisaggTtftOverheadMs,
     double TtftDecodeSteps);

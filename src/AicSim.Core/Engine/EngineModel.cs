@@ -65,9 +65,12 @@ public sealed class EngineModel
     public long MaxResidentRequests(int isl, int osl) =>
         Math.Min(Memory.RequestsHeld(isl + (osl / 2.0)), (long)Config.Backend.MaxBatchPerRank * AttentionDp);
 
-    /// <summary>Milliseconds of one step on one attention rank (kernels plus the framework's per-step overhead).</summary>
+    /// <summary>Milliseconds of one step on one attention rank (kernels plus the framework's per-layer overhead).</summary>
     public double StepMs(in StepShape perRank) =>
-        (StepLatency.Seconds(_ops.Ops, perRank, Estimator) * 1000.0) + Config.Backend.StepOverheadMs;
+        (StepLatency.Seconds(_ops.Ops, perRank, Estimator) * 1000.0) + FrameworkStepMs;
+
+    /// <summary>The framework's own time in every step: its per-layer overhead times the layers.</summary>
+    public double FrameworkStepMs => Config.Backend.LayerOverheadUs * Config.Model.NumLayers / 1000.0;
 
     /// <summary>
     /// Prefill of <paramref name="batch"/> prompts of <paramref name="isl"/> tokens on one attention rank, in chunks of

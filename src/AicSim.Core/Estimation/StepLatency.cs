@@ -5,7 +5,7 @@ namespace AicSim.Core.Estimation;
 /// <summary>The hot loop: a step's latency as the sum of its ops. Shared by the CPU path and the ILGPU kernel.</summary>
 public static class StepLatency
 {
-    /// <summary>Roofline seconds of one step (kernels only; the engine adds the framework's step overhead).</summary>
+    /// <summary>Roofline seconds of one step (kernels only; the engine adds the framework's per-layer overhead).</summary>
     public static double RooflineSeconds(ReadOnlySpan<Op> ops, in StepShape shape, in HardwareParams hw, in EfficiencyParams eff)
     {
         double total = 0;
