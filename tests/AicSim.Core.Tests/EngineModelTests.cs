@@ -1,7 +1,9 @@
 using AicSim.Core.Engine;
 using AicSim.Core.Errors;
+using AicSim.Core.Estimation;
 using AicSim.Core.Ops;
 using AicSim.Core.Specs;
+using AicSim.Tests;
 
 namespace AicSim.Core.Tests;
 
@@ -18,6 +20,21 @@ public sealed class EngineModelTests
         "gqa-moe" => Engine(Fixtures.Qwen3_30B_A3B, ParallelConfig.TensorExpertParallel(4)),
         _ => Engine(Fixtures.DeepSeekV3, ParallelConfig.DataExpertParallel(8)),
     };
+
+    [Fact]
+    public void The_framework_overhead_of_a_step_is_paid_per_layer()
+    {
+        // Hand calculation: Llama-3.1-8B has 32 layers and Llama-3.1-405B 126; at 10 µs per layer a step pays 0.32 ms and
+        // 1.26 ms on top of its kernels, whatever the batch.
+        var profile = Fixtures.TrtLlm with { LayerOverheadUs = 10 };
+        foreach (var (model, layers) in new[] { (Fixtures.Llama31_8B, 32), (Fixtures.Llama31_405B, 126) })
+        {
+            var e = EngineModel.Create(new EngineConfig(model, Fixtures.H200, ParallelConfig.TensorParallel(8), model.DefaultQuant, profile));
+            var shape = StepShape.Decode(16, 1000);
+            double kernelsMs = StepLatency.Seconds(e.Ops.Ops, shape, e.Estimator) * 1000.0;
+            Approx.AssertClose(layers * 0.010, e.StepMs(shape) - kernelsMs, 1e-9);
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Families))]
