@@ -23,6 +23,7 @@ public sealed class ValidateCommandTests
         Assert.Contains("All 400 rows", text, StringComparison.Ordinal);
         Assert.Contains("TTFT MAPE", text, StringComparison.Ordinal);
         Assert.Contains("system: b300_sxm", text, StringComparison.Ordinal);
+        Assert.Contains("Within sweeps", text, StringComparison.Ordinal);
         var lines = File.ReadAllLines(output);
         Assert.Equal(401, lines.Length);
         Assert.StartsWith("id,system,backend,mode,model,complete,status,predicted_ttft_ms,measured_ttft_ms,ttft_error_pct", lines[0], StringComparison.Ordinal);

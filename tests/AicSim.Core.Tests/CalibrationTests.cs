@@ -139,4 +139,24 @@ public sealed class CalibrationTests
         Assert.Equal(0, h200.PredictedRows);
         Assert.Contains(report.Groups, g => g.Dimension == "system/backend/mode" && g.Value == "h100_sxm/vllm/agg" && g.Rows == 2);
     }
+
+    [Fact]
+    public void Within_sweep_error_removes_each_series_own_bias()
+    {
+        // Hand calculation. Series "a": TTFT predicted 2× at both loads (bias 2, nothing left within it); series "b":
+        // 2× and 0.5× (geometric-mean bias 1, errors 100 % and 50 %); series "c" has one row and does not count.
+        var rows = new[]
+        {
+            new ScoredRow("h100_sxm", "vllm", "agg", "m", 200, 100, 10, 10, "a"),
+            new ScoredRow("h100_sxm", "vllm", "agg", "m", 400, 200, 10, 10, "a"),
+            new ScoredRow("h100_sxm", "vllm", "agg", "m", 200, 100, 10, 10, "b"),
+            new ScoredRow("h100_sxm", "vllm", "agg", "m", 100, 200, 10, 10, "b"),
+            new ScoredRow("h100_sxm", "vllm", "agg", "m", 300, 100, 10, 10, "c"),
+        };
+        var report = AccuracyReport.Of(rows);
+        Assert.Equal(4, report.SweepTtft.Count);
+        Approx.AssertClose((0 + 0 + 100 + 50) / 4.0, report.SweepTtft.MeanApePercent, 1e-9);
+        Approx.AssertClose((100 + 100 + 100 + 50 + 200) / 5.0, report.Ttft.MeanApePercent, 1e-9);
+        Approx.AssertClose(0, report.SweepTpot.MeanApePercent, 1e-12);
+    }
 }

@@ -18,6 +18,12 @@ internal static class AccuracyTable
         }
 
         console.Write(table);
+        if (report.SweepTpot.Count > 0)
+        {
+            console.MarkupLine(
+                $"Within sweeps ({I(report.SweepTpot.Count)} rows in series that differ only in concurrency, each series' own bias removed): " +
+                $"TTFT MAPE {P(report.SweepTtft.MeanApePercent)}, TPOT MAPE {P(report.SweepTpot.MeanApePercent)}; the rest of the error above is the level of whole series.");
+        }
     }
 
     private static void Row(Table table, string name, int rows, int predicted, ErrorSummary ttft, ErrorSummary tpot) =>

@@ -1,8 +1,20 @@
 namespace AicSim.Core.Accuracy;
 
 /// <summary>Coverage and error of predictions against measurements, overall and by system, backend, mode and model.</summary>
+/// <remarks>
+/// <see cref="SweepTtft"/> and <see cref="SweepTpot"/> split the error in two: each sweep's predictions are first divided
+/// by the sweep's own bias (the geometric mean of predicted/measured over its rows), so what is left is how well the
+/// model follows the measurements along the sweep (with concurrency); the rest of the overall error is the level of
+/// whole sweeps. Only sweeps of two or more predicted rows count.
+/// </remarks>
 public sealed record AccuracyReport(int Rows, int PredictedRows, ErrorSummary Ttft, ErrorSummary Tpot, IReadOnlyList<AccuracyReport.Group> Groups)
 {
+    /// <summary>TTFT error within sweeps, each sweep's own bias removed.</summary>
+    public ErrorSummary SweepTtft { get; init; } = ErrorSummary.Of([]);
+
+    /// <summary>TPOT error within sweeps, each sweep's own bias removed.</summary>
+    public ErrorSummary SweepTpot { get; init; } = ErrorSummary.Of([]);
+
     /// <summary>One slice of the rows (e.g. "system" = "h200_sxm").</summary>
     public sealed record Group(string Dimension, string Value, int Rows, int PredictedRows, ErrorSummary Ttft, ErrorSummary Tpot);
 
@@ -25,7 +37,21 @@ public sealed record AccuracyReport(int Rows, int PredictedRows, ErrorSummary Tt
             }
         }
 
-        return new AccuracyReport(rows.Count, rows.Count(r => r.Predicted), TtftOf(rows), TpotOf(rows), groups);
+        var sweeps = rows.Where(r => r.Predicted && r.Sweep.Length > 0 && r.MeasuredTtftMs > 0 && r.MeasuredTpotMs > 0)
+            .GroupBy(r => r.Sweep, StringComparer.Ordinal).Where(g => g.Count() >= 2).Select(g => g.ToList()).ToList();
+        return new AccuracyReport(rows.Count, rows.Count(r => r.Predicted), TtftOf(rows), TpotOf(rows), groups)
+        {
+            SweepTtft = ErrorSummary.Of(sweeps.SelectMany(s => Debiased(s.Select(r => (r.PredictedTtftMs!.Value, r.MeasuredTtftMs)).ToList()))),
+            SweepTpot = ErrorSummary.Of(sweeps.SelectMany(s => Debiased(s.Select(r => (r.PredictedTpotMs!.Value, r.MeasuredTpotMs)).ToList()))),
+        };
+    }
+
+    /// <summary>The pairs with each prediction divided by the geometric mean of predicted/measured over all of them.</summary>
+    public static IEnumerable<(double Predicted, double Measured)> Debiased(IReadOnlyList<(double Predicted, double Measured)> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        double bias = Math.Exp(pairs.Average(p => Math.Log(p.Predicted / p.Measured)));
+        return pairs.Select(p => (p.Predicted / bias, p.Measured));
     }
 
     private static ErrorSummary TtftOf(IEnumerable<ScoredRow> rows) =>

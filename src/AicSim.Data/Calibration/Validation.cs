@@ -94,7 +94,7 @@ public static class Validation
         var scored = outcomes
             .Where(o => o.Row.MeasuredTtftMs is > 0 && o.Row.MeasuredTpotMs is > 0)
             .Where(o => !targetOnly || (TargetSystems.Contains(o.Row.System) && IsCompleteRow(o.Row)))
-            .Select(o => new ScoredRow(o.Row.System, o.Row.Backend, o.Row.Mode, o.Row.Model, o.Prediction.TtftMs, o.Row.MeasuredTtftMs!.Value, o.Prediction.TpotMs, o.Row.MeasuredTpotMs!.Value))
+            .Select(o => new ScoredRow(o.Row.System, o.Row.Backend, o.Row.Mode, o.Row.Model, o.Prediction.TtftMs, o.Row.MeasuredTtftMs!.Value, o.Prediction.TpotMs, o.Row.MeasuredTpotMs!.Value, SweepKey(o.Row)))
             .ToList();
         return AccuracyReport.Of(scored);
     }
@@ -139,6 +139,18 @@ public static class Validation
     private static string GroupKey(RowOutcome o) => o.Request is { } q
         ? $"{q.Model.Id}|{q.System.Name}|{q.Backend.Backend}|{q.Mode}|{q.Parallel.Name}|{q.DecodeParallel?.Name}"
         : $"{o.Row.Model}|{o.Row.System}|{o.Row.Backend}|{o.Row.Mode}|{o.Row.Agg}|{o.Row.Prefill}|{o.Row.Decode}";
+
+    /// <summary>
+    /// Rows of one measurement series: everything the row states but its concurrency (and its measurements), the
+    /// backend version included, since one sweep is one build measured at several loads.
+    /// </summary>
+    public static string SweepKey(SiliconRow r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return r.Mode == "agg"
+            ? $"{r.Model}|{r.System}|{r.Backend}|{r.BackendVersion}|{r.Precision}|{r.GemmQuant}|{r.MoeQuant}|agg|{r.Isl}|{r.Osl}|{r.Agg}"
+            : $"{r.Model}|{r.System}|{r.Backend}|{r.BackendVersion}|{r.Precision}|{r.GemmQuant}|{r.MoeQuant}|disagg|{r.Isl}|{r.Osl}|{r.Prefill}|{r.Decode}|{r.PrefillBatchSize}|{r.PrefillWorkers}|{r.DecodeWorkers}";
+    }
 
     private static string ModelKey(RowOutcome o) => o.Request is { Model: var m }
         ? $"{m.Architecture}|{m.NumLayers}|{m.HiddenSize}|{m.NumExperts}"
