@@ -12,6 +12,12 @@ if (args.Length == 2 && args[0] == "allreduce-study")
     return;
 }
 
+if (args.Length == 2 && args[0] == "attention-study")
+{
+    AicSim.Benchmarks.AttentionStudy.Run(args[1]);
+    return;
+}
+
 if (args.Length == 2 && args[0] == "gemm-study")
 {
     AicSim.Benchmarks.GemmStudy.Run(args[1]);

@@ -12,7 +12,9 @@ namespace AicSim.Core.Estimation;
 /// ~790 TFLOP/s of a 8192³ bf16 matmul on H200 (GPU.md) against a 989 TFLOP/s peak; flash-attention at 0.6 of
 /// peak for long sequences; an MoE block's fixed 25 µs is what aiconfigurator's measured fused-MoE kernels take beyond
 /// the memory roofline at one to four tokens (h100/h200/b200, TensorRT-LLM and vLLM: 22–33 µs; `moe-study`);
-/// NCCL/custom all-reduce ≈ 8 µs on NVLink, 20 µs across the network, P2P 10 µs.
+/// NCCL/custom all-reduce ≈ 8 µs on NVLink, 20 µs across the network, P2P 10 µs. Generation attention at 0.5 of the
+/// peak of its cache's dtype follows aiconfigurator's measured MLA decode kernels (`attention-study`: FP8 MLA at batch
+/// 256 × 8192 tokens runs at half the FP8 peak on B200 and GB200, a third of it on H200, BF16 at 0.6 of the BF16 peak).
 /// </remarks>
 [StructLayout(LayoutKind.Sequential)]
 public struct EfficiencyParams
@@ -44,7 +46,7 @@ public struct EfficiencyParams
     /// <summary>Sequence length at which context attention reaches half of <see cref="AttentionEfficiency"/>.</summary>
     public double AttentionHalfEfficiencyTokens;
 
-    /// <summary>Compute efficiency of generation attention (many small heads, one query).</summary>
+    /// <summary>Compute efficiency of generation attention (one query per sequence; MLA's 128 heads make it compute-bound).</summary>
     public double DecodeAttentionEfficiency;
 
     /// <summary>Share of link bandwidth collectives achieve.</summary>
@@ -64,7 +66,7 @@ public struct EfficiencyParams
         MoeOverheadSec = 25e-6,
         AttentionEfficiency = 0.6,
         AttentionHalfEfficiencyTokens = 512,
-        DecodeAttentionEfficiency = 0.3,
+        DecodeAttentionEfficiency = 0.5,
         CommunicationEfficiency = 0.8,
         NvlinkLatencySec = 8e-6,
         NetworkLatencySec = 20e-6,

@@ -125,7 +125,10 @@ public static class Roofline
         return Math.Max(compute, memory) + eff.KernelOverheadSec;
     }
 
-    /// <summary>One query per sequence over its cache: bytes = b·ctx·kv_elements·kv_bytes; flops = 2·b·heads·ctx·(d_qk + d_v).</summary>
+    /// <summary>
+    /// One query per sequence over its cache: bytes = b·ctx·kv_elements·kv_bytes; flops = 2·b·heads·ctx·(d_qk + d_v), at
+    /// the FP8 rate when the cache is FP8.
+    /// </summary>
     public static double GenerationAttentionSeconds(in Op op, in StepShape s, in HardwareParams hw, in EfficiencyParams eff)
     {
         double b = s.DecodeSequences;
@@ -142,7 +145,9 @@ public static class Roofline
 
         double bytes = b * ctx * op.KvElementsPerToken * op.KvBytesPerElement;
         double flops = 2.0 * b * op.Heads * ctx * (op.QkDim + op.VDim);
-        double compute = flops / (hw.PeakBf16FlopsPerSec * eff.DecodeAttentionEfficiency);
+        // An FP8 (or FP4) cache is attended on the FP8 tensor cores where the GPU has them (FlashMLA-FP8, trtllm-gen).
+        double peak = op.KvBytesPerElement <= 1 && hw.PeakFp8FlopsPerSec > 0 ? hw.PeakFp8FlopsPerSec : hw.PeakBf16FlopsPerSec;
+        double compute = flops / (peak * eff.DecodeAttentionEfficiency);
         double memory = bytes / (hw.MemoryBandwidthBytesPerSec * eff.MemoryEfficiency);
         return Math.Max(compute, memory) + eff.KernelOverheadSec;
     }
