@@ -26,12 +26,14 @@ public static class MoeStudy
         ("b200_sxm", "vllm", "MiniMaxAI/MiniMax-M2.5", ParallelConfig.FromSizes(2, 1, 1, 2, 1, true), QuantMode.Fp8Block),
     ];
 
-    public static void Run(string perfDb)
+    /// <summary>Decode-sized steps (1–256 tokens), or with <paramref name="prefill"/> prefill-sized ones (1024–16384), where
+    /// the column "table efficiency" is the measured kernel's flops over its time and the peak of its compute dtype.</summary>
+    public static void Run(string perfDb, bool prefill = false)
     {
         var models = ModelCatalog.Load();
         var systems = SystemCatalog.Load();
-        Console.WriteLine("| system | backend | model, mapping, quant | tokens | roofline (µs) | table (µs) | source | roofline / table |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| system | backend | model, mapping, quant | tokens | roofline (µs) | table (µs) | source | roofline / table | table efficiency |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var (systemName, backend, modelId, par, quantMode) in Cases)
         {
             var system = systems.Get(systemName);
@@ -50,13 +52,13 @@ public static class MoeStudy
                 }
 
                 op.Count = 1;
-                foreach (int m in new[] { 1, 4, 16, 64, 256 })
+                foreach (int m in prefill ? new[] { 1024, 4096, 16384 } : new[] { 1, 4, 16, 64, 256 })
                 {
-                    var shape = StepShape.Decode(m, 1000);
+                    var shape = prefill ? StepShape.Prefill(1, m) : StepShape.Decode(m, 1000);
                     double roof = Roofline.OpSeconds(op, shape, hw, EfficiencyParams.Default) * 1e6;
                     var (seconds, source) = table.Estimate(op, shape);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"| {systemName} | {backend} | {model.ShortName} {par.Name} {quantMode} | {m} | {roof:F1} | {seconds * 1e6:F1} | {source} | {roof / (seconds * 1e6):F2} |"));
+                        $"| {systemName} | {backend} | {model.ShortName} {par.Name} {quantMode} | {m} | {roof:F1} | {seconds * 1e6:F1} | {source} | {roof / (seconds * 1e6):F2} | {2.0 * m * op.PairsPerToken * op.N * op.K / seconds / hw.Peak(op.Compute):F2} |"));
                 }
             }
         }

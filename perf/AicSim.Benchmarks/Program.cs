@@ -18,6 +18,18 @@ if (args.Length == 2 && args[0] == "attention-study")
     return;
 }
 
+if (args.Length == 2 && args[0] == "prefill-study")
+{
+    AicSim.Benchmarks.PrefillStudy.Run(args[1]);
+    return;
+}
+
+if (args.Length == 2 && args[0] == "moe-prefill-study")
+{
+    AicSim.Benchmarks.MoeStudy.Run(args[1], prefill: true);
+    return;
+}
+
 if (args.Length == 2 && args[0] == "gemm-study")
 {
     AicSim.Benchmarks.GemmStudy.Run(args[1]);
