@@ -16,6 +16,19 @@ public static class AicSimApp
     public const int ExitInvalidInput = 1;
     public const int ExitDoesNotFit = 2;
 
+    /// <summary>Width for output that goes to a file, a pipe or a CI log, where there is no terminal to measure.</summary>
+    public const int DefaultRedirectedWidth = 160;
+
+    /// <summary>
+    /// The console width to use, or null to leave Spectre's own: without a terminal Spectre wraps every table at 80
+    /// columns, which folds validate's and calibrate's tables cell by cell. <c>COLUMNS</c> wins where set (the shell
+    /// convention); otherwise redirected output gets room for the widest report.
+    /// </summary>
+    public static int? RedirectedWidth(bool outputRedirected, string? columns) =>
+        int.TryParse(columns, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int c) && c > 0 ? c
+        : outputRedirected ? DefaultRedirectedWidth
+        : null;
+
     public static int Run(string[] args, IAnsiConsole console)
     {
         ArgumentNullException.ThrowIfNull(args);
