@@ -31,6 +31,23 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void Validate_draws_predicted_against_measured()
+    {
+        string slice = Slice(400);
+        string dir = Path.Combine(Path.GetDirectoryName(slice)!, "plots");
+        var (exit, text) = Cli.Run("validate", "--silicon", slice, "--plots", dir);
+        Assert.Equal(0, exit);
+        Assert.Contains("accuracy_tpot.png", text, StringComparison.Ordinal);
+        foreach (string name in new[] { "accuracy_ttft.png", "accuracy_tpot.png" })
+        {
+            // The PNG signature (ISO/IEC 15948): the file is a real image, not an empty placeholder.
+            var bytes = File.ReadAllBytes(Path.Combine(dir, name));
+            Assert.True(bytes.Length > 10_000, $"{name}: {bytes.Length} bytes");
+            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
+        }
+    }
+
+    [Fact]
     public void Cross_validation_fits_every_fold()
     {
         var (exit, text) = Cli.Run("validate", "--silicon", Slice(600), "--folds", "2", "--max-evaluations", "40");

@@ -24,6 +24,12 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         string how = settings.Folds > 0 ? $"{settings.Folds}-fold cross-validation grouped by {settings.GroupBy}" : $"calibration: {calibration.FittedOn}";
         AccuracyTable.Render(console, $"All {rows.Count} rows ({how})", Validation.Report(outcomes, targetOnly: false));
         AccuracyTable.Render(console, $"Target rows: complete configurations on {string.Join(", ", Validation.TargetSystems)}", Validation.Report(outcomes, targetOnly: true));
+        if (settings.Plots is not null)
+        {
+            Data.Plots.AccuracyPlots.Write(settings.Plots, Validation.Scored(outcomes, targetOnly: true), $"target rows ({how})");
+            console.MarkupLine($"Plots: [bold]{Markup.Escape(string.Join(", ", Data.Plots.AccuracyPlots.FileNames.Select(f => Path.Combine(settings.Plots, f))))}[/]");
+        }
+
         if (settings.Output is not null)
         {
             Validation.WriteRows(settings.Output, outcomes);

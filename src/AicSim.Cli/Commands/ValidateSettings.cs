@@ -15,6 +15,10 @@ public sealed class ValidateSettings : CommandSettings
     [Description("validate: per-row results (prediction, measurement, error, source).")]
     public string? Output { get; init; }
 
+    [CommandOption("--plots <DIR>")]
+    [Description("validate: write accuracy_ttft.png and accuracy_tpot.png (predicted against measured, target rows, log–log) into this folder.")]
+    public string? Plots { get; init; }
+
     [CommandOption("--out <YAML>")]
     [Description("calibrate: where to write the fitted constants. Default: systems-data/calibration/default.yaml.")]
     public string? Out { get; init; }

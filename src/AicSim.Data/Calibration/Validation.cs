@@ -87,16 +87,18 @@ public static class Validation
         o.Complete && o.Request is not null && o.Prediction.Status == "ok" && TargetSystems.Contains(o.Row.System)
         && o.Row.MeasuredTtftMs is > 0 && o.Row.MeasuredTpotMs is > 0;
 
-    /// <summary>Scored rows for a report; <paramref name="targetOnly"/> keeps complete rows of the target systems.</summary>
-    public static AccuracyReport Report(IReadOnlyList<RowOutcome> outcomes, bool targetOnly)
+    /// <summary>A report of the scored rows; <paramref name="targetOnly"/> keeps complete rows of the target systems.</summary>
+    public static AccuracyReport Report(IReadOnlyList<RowOutcome> outcomes, bool targetOnly) => AccuracyReport.Of(Scored(outcomes, targetOnly));
+
+    /// <summary>Rows with both measurements, with their predictions; <paramref name="targetOnly"/> keeps complete rows of the target systems.</summary>
+    public static List<ScoredRow> Scored(IReadOnlyList<RowOutcome> outcomes, bool targetOnly)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
-        var scored = outcomes
+        return outcomes
             .Where(o => o.Row.MeasuredTtftMs is > 0 && o.Row.MeasuredTpotMs is > 0)
             .Where(o => !targetOnly || (TargetSystems.Contains(o.Row.System) && IsCompleteRow(o.Row)))
             .Select(o => new ScoredRow(o.Row.System, o.Row.Backend, o.Row.Mode, o.Row.Model, o.Prediction.TtftMs, o.Row.MeasuredTtftMs!.Value, o.Prediction.TpotMs, o.Row.MeasuredTpotMs!.Value, SweepKey(o.Row)))
             .ToList();
-        return AccuracyReport.Of(scored);
     }
 
     /// <summary>Whether a row gives its whole configuration: agg batch and parallel sizes; disagg batch sizes and worker counts.</summary>
