@@ -48,6 +48,33 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void The_reported_mape_is_the_mean_of_the_rows_absolute_percentage_errors()
+    {
+        // A hand-made file of three rows with chosen measurements; the oracle is the MAPE computed here, by hand formula,
+        // from the predictions validate writes next to them.
+        string dir = Directory.CreateTempSubdirectory().FullName;
+        string input = Path.Combine(dir, "rows.csv");
+        string output = Path.Combine(dir, "out.csv");
+        File.WriteAllLines(input,
+        [
+            "id,backend,model_path,system,mode,isl,osl,batch_size,tp_size,silicon_ttft_ms,silicon_tpot_ms",
+            "a,vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,8,2,100,10",
+            "b,trtllm,Qwen/Qwen3-32B,h100_sxm,agg,2000,200,32,4,400,25",
+            "c,sglang,meta-llama/Llama-3.1-8B-Instruct,h200_sxm,agg,4000,1000,64,1,900,12",
+        ]);
+        var (exit, text) = Cli.Run("validate", "--silicon", input, "--output", output, "--calibration", "none");
+        Assert.Equal(0, exit);
+        var rows = File.ReadAllLines(output).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(3, rows.Count);
+        static double D(string s) => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+        double ttft = rows.Average(r => Math.Abs(D(r[7]) - D(r[8])) / D(r[8])) * 100;
+        double tpot = rows.Average(r => Math.Abs(D(r[10]) - D(r[11])) / D(r[11])) * 100;
+        string all = text.Split('\n').First(l => l.Contains(" all ", StringComparison.Ordinal));
+        Assert.Contains(ttft.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "%", all, StringComparison.Ordinal);
+        Assert.Contains(tpot.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "%", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Cross_validation_fits_every_fold()
     {
         var (exit, text) = Cli.Run("validate", "--silicon", Slice(600), "--folds", "2", "--max-evaluations", "40");
