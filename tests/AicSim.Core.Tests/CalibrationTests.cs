@@ -24,7 +24,8 @@ public sealed class CalibrationTests
     private static IReadOnlyList<CalibrationSample> Synthetic(double overheadMs, double memoryEfficiency)
     {
         // Measurements made by the model itself with known constants: the fit must find them again.
-        var truthProfile = BackendProfile.For(Backend.Vllm) with { RequestOverheadMs = overheadMs };
+        // The request overhead is per layer; Llama-3.1-8B has 32.
+        var truthProfile = BackendProfile.For(Backend.Vllm) with { RequestOverheadPerLayerMs = overheadMs / Fixtures.Llama31_8B.NumLayers };
         var eff = EfficiencyParams.Default;
         eff.MemoryEfficiency = memoryEfficiency;
         var samples = new List<CalibrationSample>();
@@ -56,7 +57,7 @@ public sealed class CalibrationTests
         var set = Calibrator.Fit(samples, "synthetic", maxEvaluations: 1500, priorWeight: 0.001);
         var g = Assert.Single(set.Groups);
         Assert.Equal(("h200_sxm", "vllm", 24), (g.System, g.Backend, g.Rows));
-        Approx.AssertClose(150, g.RequestOverheadMs, 0.10);
+        Approx.AssertClose(150, g.RequestOverheadPerLayerMs * Fixtures.Llama31_8B.NumLayers, 0.10);
 
         // Memory efficiency and layer overhead trade off in TPOT, so the fit is judged on what it predicts:
         // every synthetic measurement within 5 %, far from the defaults' error (efficiency 0.8 vs the truth's 0.65).
@@ -112,7 +113,7 @@ public sealed class CalibrationTests
             Workload = new Workload(100, 10), Mode = ServingMode.Aggregated, Parallel = ParallelConfig.TensorParallel(1),
         };
         var (applied, estimator) = set.Apply(request);
-        Assert.Equal(123, applied.Backend.RequestOverheadMs);
+        Assert.Equal(123, applied.Backend.RequestOverheadPerLayerMs);
         Assert.Equal(300, applied.Backend.DisaggTtftOverheadMs);
         Assert.Equal(7, applied.Backend.TtftDecodeSteps);
         Assert.Equal(0.7, estimator.Efficiency.MemoryEfficiency);

@@ -36,6 +36,18 @@ public sealed class EngineModelTests
         }
     }
 
+    [Fact]
+    public void The_request_overhead_of_a_ttft_is_paid_per_layer()
+    {
+        // Hand calculation: at 0.5 ms per layer, Llama-3.1-8B's 32 layers cost a request 16 ms, Llama-3.1-405B's 126 63 ms.
+        var profile = Fixtures.TrtLlm with { RequestOverheadPerLayerMs = 0.5 };
+        foreach (var (model, ms) in new[] { (Fixtures.Llama31_8B, 16.0), (Fixtures.Llama31_405B, 63.0) })
+        {
+            var e = EngineModel.Create(new EngineConfig(model, Fixtures.H200, ParallelConfig.TensorParallel(8), model.DefaultQuant, profile));
+            Approx.AssertClose(ms, e.RequestOverheadMs, 1e-12);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Families))]
     public void Decode_itl_grows_with_batch_size(string family)

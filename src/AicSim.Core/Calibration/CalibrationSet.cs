@@ -10,7 +10,7 @@ namespace AicSim.Core.Calibration;
 /// <param name="Groups">One entry per (system, backend) with enough measurements.</param>
 public sealed record CalibrationSet(int Version, string FittedOn, IReadOnlyList<CalibrationGroup> Groups)
 {
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     /// <summary>No fitted constants: every estimate uses the built-in defaults.</summary>
     public static CalibrationSet None { get; } = new(CurrentVersion, "none", []);
@@ -46,7 +46,7 @@ public sealed record CalibrationSet(int Version, string FittedOn, IReadOnlyList<
         ArgumentNullException.ThrowIfNull(baseProfile);
         return g is null ? baseProfile : baseProfile with
         {
-            RequestOverheadMs = g.RequestOverheadMs,
+            RequestOverheadPerLayerMs = g.RequestOverheadPerLayerMs,
             LayerOverheadUs = g.LayerOverheadUs,
             ArrivalSynchronisation = g.ArrivalSynchronisation,
             DisaggTtftOverheadMs = g.DisaggTtftOverheadMs,

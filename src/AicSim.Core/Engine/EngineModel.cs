@@ -69,6 +69,9 @@ public sealed class EngineModel
     public double StepMs(in StepShape perRank) =>
         (StepLatency.Seconds(_ops.Ops, perRank, Estimator) * 1000.0) + FrameworkStepMs;
 
+    /// <summary>What every request's TTFT pays the framework: its per-layer request overhead times the layers.</summary>
+    public double RequestOverheadMs => Config.Backend.RequestOverheadPerLayerMs * Config.Model.NumLayers;
+
     /// <summary>The framework's own time in every step: its per-layer overhead times the layers.</summary>
     public double FrameworkStepMs => Config.Backend.LayerOverheadUs * Config.Model.NumLayers / 1000.0;
 

@@ -93,7 +93,7 @@ public static class Profiler
     {
         ArgumentNullException.ThrowIfNull(engine);
         int dp = engine.AttentionDp;
-        double overhead = engine.Config.Backend.RequestOverheadMs;
+        double overhead = engine.RequestOverheadMs;
         double ttft = dp > 1
             ? (overhead + engine.PrefillMs(isl, DepPrefillBurstPerRank)) / DepPrefillBurstPerRank
             : overhead + engine.PrefillTtftMs(isl);

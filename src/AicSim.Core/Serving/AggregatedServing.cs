@@ -65,7 +65,7 @@ public static class AggregatedServing
         double riding = Math.Max(0, perRank - ((burst + 1) / 2.0));
         double allPrefillsMs = engine.PrefillMs(workload.Isl, burst, riding, context);
         double queueWaitFactor = (burst + 1.0) / (2.0 * burst);
-        double ttft = FixedTtftMs(engine.Config.Backend, decodeMs) + (allPrefillsMs * queueWaitFactor);
+        double ttft = FixedTtftMs(engine, decodeMs) + (allPrefillsMs * queueWaitFactor);
         if (inFlight < concurrency)
         {
             // Waiting requests start when a running one ends.
@@ -79,13 +79,13 @@ public static class AggregatedServing
     }
 
     /// <summary>
-    /// What every request's TTFT pays besides prefill and queueing: the framework's request overhead and
-    /// <see cref="Specs.BackendProfile.TtftDecodeSteps"/> steps of the running engine (<paramref name="stepMs"/>), which
-    /// carries the dependence on the model and the load.
+    /// What every request's TTFT pays besides prefill and queueing: the framework's request overhead (per layer of the
+    /// model) and <see cref="Specs.BackendProfile.TtftDecodeSteps"/> steps of the running engine (<paramref name="stepMs"/>),
+    /// which carries the dependence on the model and the load.
     /// </summary>
-    public static double FixedTtftMs(Specs.BackendProfile backend, double stepMs)
+    public static double FixedTtftMs(EngineModel engine, double stepMs)
     {
-        ArgumentNullException.ThrowIfNull(backend);
-        return backend.RequestOverheadMs + (backend.TtftDecodeSteps * stepMs);
+        ArgumentNullException.ThrowIfNull(engine);
+        return engine.RequestOverheadMs + (engine.Config.Backend.TtftDecodeSteps * stepMs);
     }
 }

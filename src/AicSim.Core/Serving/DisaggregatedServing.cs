@@ -44,7 +44,7 @@ public static class DisaggregatedServing
 
         double prefillStepMs = prefill.PrefillMs(workload.Isl, deployment.PrefillBatch);
         double transferMs = workload.Isl * prefill.Memory.KvBytesPerToken / prefill.Config.System.NetworkBandwidthBytesPerSec * 1000.0;
-        double ttft0 = AggregatedServing.FixedTtftMs(prefill.Config.Backend, tpot) + prefill.Config.Backend.DisaggTtftOverheadMs + prefillStepMs + transferMs;
+        double ttft0 = AggregatedServing.FixedTtftMs(prefill, tpot) + prefill.Config.Backend.DisaggTtftOverheadMs + prefillStepMs + transferMs;
 
         // Prefill service rate in requests per ms, across workers and attention-DP ranks.
         double prefillRate = (double)deployment.PrefillWorkers * prefill.AttentionDp * deployment.PrefillBatch / prefillStepMs;

@@ -39,7 +39,7 @@ public static class CalibrationFile
         }
 
         return new CalibrationSet(dto.Version, dto.FittedOn ?? string.Empty, (dto.Groups ?? []).Select(g => new CalibrationGroup(
-            g.System ?? string.Empty, g.Backend ?? string.Empty, g.Rows, g.MemoryEfficiency, g.GemmEfficiency, g.RequestOverheadMs,
+            g.System ?? string.Empty, g.Backend ?? string.Empty, g.Rows, g.MemoryEfficiency, g.GemmEfficiency, g.RequestOverheadPerLayerMs,
             g.LayerOverheadUs, g.ArrivalSynchronisation, g.DisaggTtftOverheadMs, g.TtftDecodeSteps)).ToList());
     }
 
@@ -56,7 +56,7 @@ public static class CalibrationFile
         foreach (var g in set.Groups)
         {
             w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  - {{system: {g.System}, backend: {g.Backend}, rows: {g.Rows}, memory_efficiency: {g.MemoryEfficiency}, gemm_efficiency: {g.GemmEfficiency}, request_overhead_ms: {g.RequestOverheadMs}, layer_overhead_us: {g.LayerOverheadUs}, arrival_synchronisation: {g.ArrivalSynchronisation}, disagg_ttft_overhead_ms: {g.DisaggTtftOverheadMs}, ttft_decode_steps: {g.TtftDecodeSteps}}}"));
+                $"  - {{system: {g.System}, backend: {g.Backend}, rows: {g.Rows}, memory_efficiency: {g.MemoryEfficiency}, gemm_efficiency: {g.GemmEfficiency}, request_overhead_per_layer_ms: {g.RequestOverheadPerLayerMs}, layer_overhead_us: {g.LayerOverheadUs}, arrival_synchronisation: {g.ArrivalSynchronisation}, disagg_ttft_overhead_ms: {g.DisaggTtftOverheadMs}, ttft_decode_steps: {g.TtftDecodeSteps}}}"));
         }
 
         string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -92,7 +92,7 @@ public static class CalibrationFile
 
         public double GemmEfficiency { get; set; }
 
-        public double RequestOverheadMs { get; set; }
+        public double RequestOverheadPerLayerMs { get; set; }
 
         public double LayerOverheadUs { get; set; }
 
