@@ -75,6 +75,12 @@ public static class AicSimApp
 
             return ExitInvalidInput;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The last resort for a file system refusal the early checks could not foresee (a disk that fills mid-run).
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)} Check that the path exists and is writable.");
+            return ExitInvalidInput;
+        }
         catch (CommandAppException e)
         {
             console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");

@@ -14,6 +14,7 @@ internal static class BatchEstimate
     public static int Run(IAnsiConsole console, RowPredictor predictor, EstimateSettings settings, CancellationToken cancel)
     {
         string output = settings.Output!;
+        Infrastructure.OutputPath.EnsureWritable("--output", output);
         var rows = SiliconCsv.Read(settings.Input!);
         Prediction Predict(SiliconRow row) => predictor.Predict(row).Prediction;
         var predictions = new Prediction[rows.Count];

@@ -14,6 +14,7 @@ public sealed class CalibrateCommand(IAnsiConsole console) : Command<ValidateSet
     public override int Execute(CommandContext context, ValidateSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        Infrastructure.OutputPath.EnsureWritable("--out", settings.Out ?? CalibrationFile.DefaultPath);
         var rows = SiliconCsv.Read(settings.Silicon!, "--silicon");
         var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(), SystemCatalog.Load()), CalibrationSet.None, "roofline");
         var samples = Validation.Samples(Validation.Predict(predictor, rows));

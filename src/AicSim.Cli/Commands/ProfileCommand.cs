@@ -49,6 +49,7 @@ public sealed class ProfileCommand(IAnsiConsole console) : Command<ProfileSettin
             return AicSimApp.ExitOk;
         }
 
+        Infrastructure.OutputPath.EnsureWritable("--output-dir", options.OutputDir ?? "profiling_results", isFolder: true);
         var outcome = RunWithProgress(job, options, dgdr);
         if (dgdSchema is not null)
         {

@@ -14,6 +14,8 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
     public override int Execute(CommandContext context, ValidateSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        Infrastructure.OutputPath.EnsureWritable("--output", settings.Output);
+        Infrastructure.OutputPath.EnsureWritable("--plots", settings.Plots, isFolder: true);
         var rows = SiliconCsv.Read(settings.Silicon!, "--silicon");
         var calibration = settings.Folds > 0 ? CalibrationSet.None : CalibrationFile.Resolve(settings.Calibration);
         var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(), SystemCatalog.Load()), calibration, settings.PerfSource, settings.PerfDb);
