@@ -47,7 +47,7 @@ public sealed record AccuracyReport(int Rows, int PredictedRows, ErrorSummary Tt
     }
 
     /// <summary>The pairs with each prediction divided by the geometric mean of predicted/measured over all of them.</summary>
-    public static IEnumerable<(double Predicted, double Measured)> Debiased(IReadOnlyList<(double Predicted, double Measured)> pairs)
+    private static IEnumerable<(double Predicted, double Measured)> Debiased(IReadOnlyList<(double Predicted, double Measured)> pairs)
     {
         ArgumentNullException.ThrowIfNull(pairs);
         double bias = Math.Exp(pairs.Average(p => Math.Log(p.Predicted / p.Measured)));

@@ -52,11 +52,8 @@ public static class AccuracyPlots
         LogAxis(plot.Axes.Bottom);
         LogAxis(plot.Axes.Left);
         double mape = ErrorSummary.Of(pairs).MeanApePercent;
-        plot.Title(string.Create(CultureInfo.InvariantCulture, $"{metric}: predicted against measured, {pairs.Count} rows, MAPE {mape:F1}%\n{subtitle}"));
-        plot.XLabel($"measured {metric} (ms)");
-        plot.YLabel($"predicted {metric} (ms)");
-        plot.ShowLegend(Alignment.UpperLeft);
-        plot.SavePng(path, Width, Height);
+        string title = string.Create(CultureInfo.InvariantCulture, $"{metric}: predicted against measured, {pairs.Count} rows, MAPE {mape:F1}%\n{subtitle}");
+        PlotFile.Save(plot, title, $"measured {metric} (ms)", $"predicted {metric} (ms)", path, Width, Height, Alignment.UpperLeft);
     }
 
     private static void Diagonal(Plot plot, double lo, double hi, double offset, string? legend, LinePattern pattern)

@@ -102,12 +102,6 @@ public static class ProfilePlots
         Finish(plot, $"{title} ({result.DecodeChoice.Point.Mapping.Name})", "KV-cache usage (%)", yLabel, path);
     }
 
-    private static void Finish(Plot plot, string title, string x, string y, string path)
-    {
-        plot.Title(title);
-        plot.XLabel(x);
-        plot.YLabel(y);
-        plot.ShowLegend(Alignment.UpperRight);
-        plot.SavePng(path, Width, Height);
-    }
+    private static void Finish(Plot plot, string title, string x, string y, string path) =>
+        PlotFile.Save(plot, title, x, y, path, Width, Height, Alignment.UpperRight);
 }
