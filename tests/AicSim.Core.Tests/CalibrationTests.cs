@@ -89,6 +89,19 @@ public sealed class CalibrationTests
     }
 
     [Fact]
+    public void The_robust_loss_is_squared_then_linear_then_flat()
+    {
+        // Hand calculation with d = ln 1.5 = 0.405465 and the cap at ln 3 = 1.098612:
+        // a factor 1.2 costs ln²1.2 = 0.033241; a factor 2 costs 2·d·ln 2 − d² = 0.562094 − 0.164402 = 0.397692;
+        // a factor 3 costs 2·d·ln 3 − d² = 0.890898 − 0.164402 = 0.726496, and so does a factor 30. Either way alike.
+        Assert.Equal(0.033241, Calibrator.RobustLoss(Math.Log(1.2)), 5);
+        Assert.Equal(0.397692, Calibrator.RobustLoss(Math.Log(2)), 5);
+        Assert.Equal(0.397692, Calibrator.RobustLoss(-Math.Log(2)), 5);
+        Assert.Equal(0.726496, Calibrator.RobustLoss(Math.Log(3)), 5);
+        Assert.Equal(0.726496, Calibrator.RobustLoss(Math.Log(30)), 5);
+    }
+
+    [Fact]
     public void The_fit_is_reproducible()
     {
         var samples = Synthetic(80, 0.75);

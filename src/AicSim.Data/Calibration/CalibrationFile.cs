@@ -48,7 +48,7 @@ public static class CalibrationFile
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(set);
         var w = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
-        w.WriteLine("# AicSim calibration: per (system, backend) constants fitted by `aicsim calibrate` (least squares on log error, Huber beyond a factor of 1.5).");
+        w.WriteLine("# AicSim calibration: per (system, backend) constants fitted by `aicsim calibrate` (least squares on log error, Huber beyond a factor of 1.5, flat beyond 3).");
         w.WriteLine("# Re-run: aicsim calibrate --silicon ../shared/data/silicon_calibration.csv --out systems-data/calibration/default.yaml");
         w.WriteLine($"version: {set.Version}");
         w.WriteLine($"fitted_on: '{set.FittedOn}'");
