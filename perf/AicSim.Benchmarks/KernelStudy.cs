@@ -48,6 +48,7 @@ public static class KernelStudy
         ["allreduce-study"] = AllReduceStudy.Run,
         ["attention-study"] = AttentionStudy.Run,
         ["prefill-study"] = PrefillStudy.Run,
+        ["gemm-efficiency-study"] = GemmEfficiencyStudy.Run,
     };
 
     public static IEnumerable<LoadedCase> Load(string perfDb, IEnumerable<StudyCase> cases)
