@@ -9,7 +9,9 @@ namespace AicSim.Benchmarks;
 /// <summary>
 /// What share of the tensor-core peak aiconfigurator's measured TensorRT-LLM GEMMs reach, by dtype, and how well two
 /// shapes of the efficiency curve describe them: the roofline's ramp in m (m / (m + 64)) and a tile fill,
-/// x / (x + c) for x output tiles of 128 × 128 per SM. The README's "GEMM efficiency" paragraph quotes it.
+/// x / (x + c) for x output tiles of 128 × 128 per SM; and what a decode-sized GEMM (m = 1–64) takes beyond reading its
+/// weights at 0.8 of HBM bandwidth, by dtype (<see cref="AicSim.Core.Estimation.EfficiencyParams.Fp8GemmExtraSec"/>).
+/// The README's GEMM paragraphs quote it.
 /// </summary>
 public static class GemmEfficiencyStudy
 {
@@ -56,6 +58,24 @@ public static class GemmEfficiencyStudy
         foreach (var row in fits)
         {
             KernelStudy.Row(row);
+        }
+
+        Console.WriteLine();
+        KernelStudy.Header("system", "dtype", "decode-sized GEMMs (m 1–64, n·k ≥ 2048²)", "beyond the weight read (µs, median)");
+        foreach (var (name, _) in Systems)
+        {
+            var (tables, _) = PerfDbReader.Load(perfDb, name, "trtllm");
+            double bw = catalog.Get(name).MemoryBandwidthBytesPerSec * 0.8;
+            foreach (var (dtype, bytes) in new[] { ("bfloat16", 2.0), ("fp8", 1.0), ("fp8_block", 1.0), ("nvfp4", 0.5625) })
+            {
+                var excess = tables.Gemm.Where(kv => kv.Key.Dtype == dtype && kv.Key.N * kv.Key.K >= 2048L * 2048)
+                    .SelectMany(kv => new[] { 1, 8, 64 }.Select(m => kv.Value.Interpolate(m) is double ms ? (ms * 1e-3) - (kv.Key.N * kv.Key.K * bytes / bw) : double.NaN))
+                    .Where(x => !double.IsNaN(x)).Order().ToList();
+                if (excess.Count > 0)
+                {
+                    KernelStudy.Row(name, dtype, excess.Count, (excess[excess.Count / 2] * 1e6).ToString("F1", CultureInfo.InvariantCulture));
+                }
+            }
         }
     }
 

@@ -11,7 +11,9 @@ namespace AicSim.Core.Estimation;
 /// mem_bw_empirical_scaling_factor / mem_empirical_constant_latency); GEMM efficiency 0.8 at large m matches the
 /// ~790 TFLOP/s of a 8192³ bf16 matmul on H200 (GPU.md) against a 989 TFLOP/s peak; flash-attention at 0.6 of
 /// peak for long sequences; an MoE block's fixed 25 µs is what aiconfigurator's measured fused-MoE kernels take beyond
-/// the memory roofline at one to four tokens (h100/h200/b200, TensorRT-LLM and vLLM: 22–33 µs; `moe-study`);
+/// the memory roofline at one to four tokens (h100/h200/b200, TensorRT-LLM and vLLM: 22–33 µs; `moe-study`); a
+/// per-tensor FP8 GEMM's extra 9 µs is about what the measured FP8 GEMMs take beyond BF16's at decode sizes (9.5–11.7
+/// µs; 6 and 12 µs did no better cross-validated);
 /// NCCL/custom all-reduce ≈ 8 µs on NVLink, 20 µs across the network, P2P 10 µs. Generation attention at 0.5 of the
 /// peak of its cache's dtype follows aiconfigurator's measured MLA decode kernels (`attention-study`: FP8 MLA at batch
 /// 256 × 8192 tokens runs at half the FP8 peak on B200 and GB200, a third of it on H200, BF16 at 0.6 of the BF16 peak).
@@ -40,6 +42,14 @@ public struct EfficiencyParams
     /// </summary>
     public double MoeOverheadSec;
 
+    /// <summary>
+    /// Extra fixed time of a GEMM with per-tensor FP8 weights and activations: quantising the activations on the fly
+    /// and the scaled epilogue (TensorRT-LLM's measured FP8 GEMMs at m = 1–64 take 13–16 µs beyond their weight read,
+    /// BF16's 3–4 µs; `gemm-efficiency-study`). Block-scaled FP8 and NVFP4 tables show 3 and 10 µs more than BF16 too,
+    /// but the served rows did not bear those out (README), so they pay none.
+    /// </summary>
+    public double Fp8GemmExtraSec;
+
     /// <summary>Flash-attention compute efficiency at long sequence.</summary>
     public double AttentionEfficiency;
 
@@ -64,6 +74,7 @@ public struct EfficiencyParams
         MemoryEfficiency = 0.8,
         KernelOverheadSec = 3e-6,
         MoeOverheadSec = 25e-6,
+        Fp8GemmExtraSec = 9e-6,
         AttentionEfficiency = 0.6,
         AttentionHalfEfficiencyTokens = 512,
         DecodeAttentionEfficiency = 0.5,

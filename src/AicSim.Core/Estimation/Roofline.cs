@@ -1,4 +1,5 @@
 using AicSim.Core.Ops;
+using AicSim.Core.Specs;
 
 namespace AicSim.Core.Estimation;
 
@@ -51,7 +52,10 @@ public static class Roofline
         _ => (s.PrefillSequences * s.PrefillTokensPerSequence) + s.DecodeSequences,
     };
 
-    /// <summary>GEMM: flops 2mNK; bytes = weights NK + activations mK in and mN out.</summary>
+    /// <summary>
+    /// GEMM: flops 2mNK; bytes = weights NK + activations mK in and mN out. Per-tensor FP8 adds its activation
+    /// quantisation's fixed time (<see cref="EfficiencyParams.Fp8GemmExtraSec"/>).
+    /// </summary>
     public static double GemmSeconds(in Op op, double m, in HardwareParams hw, in EfficiencyParams eff)
     {
         if (m <= 0)
@@ -64,7 +68,8 @@ public static class Roofline
         double computeEff = eff.GemmEfficiency * m / (m + eff.GemmHalfEfficiencyTokens);
         double compute = flops / (hw.Peak(op.Compute) * computeEff);
         double memory = bytes / (hw.MemoryBandwidthBytesPerSec * eff.MemoryEfficiency);
-        return Math.Max(compute, memory) + eff.KernelOverheadSec;
+        double quantise = op.Quant == QuantMode.Fp8 ? eff.Fp8GemmExtraSec : 0;
+        return Math.Max(compute, memory) + eff.KernelOverheadSec + quantise;
     }
 
     /// <summary>
