@@ -94,6 +94,26 @@ public sealed class RooflineTests
     }
 
     [Fact]
+    public void Int4_weight_only_experts_stream_no_faster_than_they_dequantise()
+    {
+        // Hand calculation, the same one-token DeepSeek-V3 expert in INT4 weight-only (0.5 + 2/128 bytes per weight with
+        // its group scales): 6144 × 7168 × 0.515625 = 22,708,224 weight bytes + 7168 × 4 activation bytes = 22,736,896.
+        // With the math made free (an unbounded peak), so only the weight stream counts: on H100 (3.35 TB/s × 0.8 =
+        // 2.68 TB/s, under the 3.3 TB/s dequantisation rate) the read bounds it, 8.484 µs; on B200 (6.16 TB/s) the read
+        // would take 3.691 µs but dequantising takes 22,708,224 / 3.3e12 = 6.881 µs. Both plus the block's 25 µs.
+        var op = new Op
+        {
+            Kind = OpKind.MoeExperts, Scope = TokenScope.AllTokens, Compute = ComputeType.Bf16, Count = 1, N = 3 * 2048, K = 7168,
+            WeightBytesPerElement = 0.5 + (2.0 / 128), ActivationBytesPerElement = 2, LocalExperts = 32, PairsPerToken = 8.0 / 8,
+            TokensGathered = 1, LogInactiveProbability = Math.Log(1 - (8.0 / 256)), Quant = QuantMode.Int4WeightOnly,
+        };
+        var h100 = H100 with { PeakBf16FlopsPerSec = 1e30 };
+        var b200 = HardwareParams.From(Fixtures.B200) with { PeakBf16FlopsPerSec = 1e30 };
+        Approx.AssertClose((22_736_896 / (3.35e12 * 0.8)) + 25e-6, Roofline.OpSeconds(op, StepShape.Decode(1, 1000), h100, Eff), 1e-9);
+        Approx.AssertClose((22_708_224 / 3.3e12) + 25e-6, Roofline.OpSeconds(op, StepShape.Decode(1, 1000), b200, Eff), 1e-9);
+    }
+
+    [Fact]
     public void The_sparse_attention_indexer_scores_every_cached_token()
     {
         // DeepSeek sparse attention reads only the top 2048 tokens' latents, but its indexer scores all of them: at a

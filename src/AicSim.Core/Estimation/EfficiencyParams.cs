@@ -12,6 +12,7 @@ namespace AicSim.Core.Estimation;
 /// ~790 TFLOP/s of a 8192³ bf16 matmul on H200 (GPU.md) against a 989 TFLOP/s peak; flash-attention at 0.6 of
 /// peak for long sequences; an MoE block's fixed 25 µs is what aiconfigurator's measured fused-MoE kernels take beyond
 /// the memory roofline at one to four tokens (h100/h200/b200, TensorRT-LLM and vLLM: 22–33 µs; `moe-study`); a
+/// W4A16 experts dequantise at most 3.3 TB/s of packed weights (measured on H200 and GB200 alike); a
 /// per-tensor FP8 GEMM's extra 9 µs is about what the measured FP8 GEMMs take beyond BF16's at decode sizes (9.5–11.7
 /// µs; 6 and 12 µs did no better cross-validated);
 /// NCCL/custom all-reduce ≈ 8 µs on NVLink, 20 µs across the network, P2P 10 µs. Generation attention at 0.5 of the
@@ -50,6 +51,14 @@ public struct EfficiencyParams
     /// </summary>
     public double Fp8GemmExtraSec;
 
+    /// <summary>
+    /// Packed INT4 bytes per second a weight-only (W4A16) expert kernel dequantises, whatever the HBM bandwidth: the
+    /// measured W4A16 fused-MoE kernels stream their weights at 2.9–3.8 TB/s on H200 (0.75–1.0 of the memory roofline)
+    /// and on GB200 alike (0.45–0.63 of it; vLLM and SGLang, Kimi-K2.5, 16–256 tokens; `moe-study`), so the rate is the
+    /// dequantising CUDA cores', not the memory's. Below it (H100) nothing changes.
+    /// </summary>
+    public double Int4DequantBytesPerSec;
+
     /// <summary>Flash-attention compute efficiency at long sequence.</summary>
     public double AttentionEfficiency;
 
@@ -75,6 +84,7 @@ public struct EfficiencyParams
         KernelOverheadSec = 3e-6,
         MoeOverheadSec = 25e-6,
         Fp8GemmExtraSec = 9e-6,
+        Int4DequantBytesPerSec = 3.3e12,
         AttentionEfficiency = 0.6,
         AttentionHalfEfficiencyTokens = 512,
         DecodeAttentionEfficiency = 0.5,

@@ -74,7 +74,8 @@ public static class Roofline
 
     /// <summary>
     /// Grouped expert GEMM over the token-expert pairs this GPU owns. Weights are read only for the experts the batch
-    /// touches: E_local·(1 − (1 − k/E)^T) for T tokens routed uniformly at random. The block's fixed latency is
+    /// touches: E_local·(1 − (1 − k/E)^T) for T tokens routed uniformly at random, INT4 weight-only ones no faster than
+    /// they dequantise (<see cref="EfficiencyParams.Int4DequantBytesPerSec"/>). The block's fixed latency is
     /// <see cref="EfficiencyParams.MoeOverheadSec"/>, not one kernel launch.
     /// </summary>
     public static double MoeSeconds(in Op op, double localTokens, in HardwareParams hw, in EfficiencyParams eff)
@@ -93,11 +94,17 @@ public static class Roofline
         }
 
         double flops = 2.0 * pairs * op.N * op.K;
-        double bytes = (touched * op.N * op.K * op.WeightBytesPerElement) + (pairs * op.K * (op.ActivationBytesPerElement + 2.0));
+        double weightBytes = touched * op.N * op.K * op.WeightBytesPerElement;
+        double bytes = weightBytes + (pairs * op.K * (op.ActivationBytesPerElement + 2.0));
         double tokensPerExpert = pairs / touched;
         double computeEff = eff.GemmEfficiency * eff.MoeEfficiency * tokensPerExpert / (tokensPerExpert + eff.GemmHalfEfficiencyTokens);
         double compute = flops / (hw.Peak(op.Compute) * computeEff);
         double memory = bytes / (hw.MemoryBandwidthBytesPerSec * eff.MemoryEfficiency);
+        if (op.Quant == QuantMode.Int4WeightOnly)
+        {
+            memory = Math.Max(memory, weightBytes / eff.Int4DequantBytesPerSec);
+        }
+
         return Math.Max(compute, memory) + eff.MoeOverheadSec;
     }
 
