@@ -37,6 +37,19 @@ public sealed class EngineModelTests
     }
 
     [Fact]
+    public void A_step_takes_the_hosts_per_sequence_work_when_that_is_longer()
+    {
+        // Hand calculation: at 50 µs of host work per sequence, 512 sequences take 25.6 ms on the host, longer than
+        // Llama-3.1-8B's TP8 decode step on H200 (weights and 512 × 1000 tokens of KV cache read in about 3 ms): 25.6 ms.
+        // At 4 sequences the host needs 0.2 ms and the GPU's step, kernels plus 32 layers × 10 µs, is the longer.
+        var profile = Fixtures.TrtLlm with { LayerOverheadUs = 10, HostUsPerSequence = 50 };
+        var e = EngineModel.Create(new EngineConfig(Fixtures.Llama31_8B, Fixtures.H200, ParallelConfig.TensorParallel(8), Fixtures.Llama31_8B.DefaultQuant, profile));
+        Approx.AssertClose(25.6, e.StepMs(StepShape.Decode(512, 1000)), 1e-9);
+        var small = StepShape.Decode(4, 1000);
+        Approx.AssertClose((StepLatency.Seconds(e.Ops.Ops, small, e.Estimator) * 1000.0) + 0.32, e.StepMs(small), 1e-9);
+    }
+
+    [Fact]
     public void The_request_overhead_of_a_ttft_is_paid_per_layer()
     {
         // Hand calculation: at 0.5 ms per layer, Llama-3.1-8B's 32 layers cost a request 16 ms, Llama-3.1-405B's 126 63 ms.

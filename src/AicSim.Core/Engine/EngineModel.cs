@@ -65,9 +65,14 @@ public sealed class EngineModel
     public long MaxResidentRequests(int isl, int osl) =>
         Math.Min(Memory.RequestsHeld(isl + (osl / 2.0)), (long)Config.Backend.MaxBatchPerRank * AttentionDp);
 
-    /// <summary>Milliseconds of one step on one attention rank (kernels plus the framework's per-layer overhead).</summary>
+    /// <summary>
+    /// Milliseconds of one step on one attention rank: kernels plus the framework's per-layer overhead, or the host's
+    /// per-sequence work where that is longer (<see cref="BackendProfile.HostUsPerSequence"/>).
+    /// </summary>
     public double StepMs(in StepShape perRank) =>
-        (StepLatency.Seconds(_ops.Ops, perRank, Estimator) * 1000.0) + FrameworkStepMs;
+        Math.Max(
+            (StepLatency.Seconds(_ops.Ops, perRank, Estimator) * 1000.0) + FrameworkStepMs,
+            Config.Backend.HostUsPerSequence * (perRank.DecodeSequences + perRank.PrefillSequences) / 1000.0);
 
     /// <summary>What every request's TTFT pays the framework: its per-layer request overhead times the layers.</summary>
     public double RequestOverheadMs => Config.Backend.RequestOverheadPerLayerMs * Config.Model.NumLayers;
