@@ -8,8 +8,8 @@ namespace AicSim.Core.Calibration;
 
 /// <summary>
 /// Fits each (system, backend)'s seven constants by least squares on log error, Σ ln²(predicted/measured) over TTFT and
-/// TPOT — robust (Huber) beyond a factor of <see cref="HuberFactor"/>, and deaf beyond <see cref="RejectFactor"/> — with a weak prior that keeps each constant near
-/// its default where the data says little. Groups with fewer than
+/// TPOT — robust (Huber) beyond a factor of <see cref="HuberFactor"/> and deaf beyond <see cref="RejectFactor"/> — with
+/// a weak prior that keeps each constant near its default where the data says little. Groups with fewer than
 /// <see cref="MinRows"/> measurements keep the defaults. Deterministic: same samples, same result.
 /// </summary>
 public static class Calibrator

@@ -11,10 +11,10 @@ namespace AicSim.Core.Estimation;
 /// mem_bw_empirical_scaling_factor / mem_empirical_constant_latency); GEMM efficiency 0.8 at large m matches the
 /// ~790 TFLOP/s of a 8192³ bf16 matmul on H200 (GPU.md) against a 989 TFLOP/s peak; flash-attention at 0.6 of
 /// peak for long sequences; an MoE block's fixed 25 µs is what aiconfigurator's measured fused-MoE kernels take beyond
-/// the memory roofline at one to four tokens (h100/h200/b200, TensorRT-LLM and vLLM: 22–33 µs; `moe-study`); a
-/// W4A16 experts dequantise at most 3.3 TB/s of packed weights (measured on H200 and GB200 alike); a
-/// per-tensor FP8 GEMM's extra 9 µs is about what the measured FP8 GEMMs take beyond BF16's at decode sizes (9.5–11.7
-/// µs; 6 and 12 µs did no better cross-validated);
+/// the memory roofline at one to four tokens (h100/h200/b200, TensorRT-LLM and vLLM: 22–33 µs; `moe-study`); W4A16
+/// experts dequantise at most 3.3 TB/s of packed weights (measured on H200 and GB200 alike); a per-tensor FP8 GEMM's
+/// extra 9 µs is about what the measured FP8 GEMMs take beyond BF16's at decode sizes (9.5–11.7 µs; 6 and 12 µs did no
+/// better cross-validated);
 /// NCCL/custom all-reduce ≈ 8 µs on NVLink, 20 µs across the network, P2P 10 µs. Generation attention at 0.5 of the
 /// peak of its cache's dtype follows aiconfigurator's measured MLA decode kernels (`attention-study`: FP8 MLA at batch
 /// 256 × 8192 tokens runs at half the FP8 peak on B200 and GB200, a third of it on H200, BF16 at 0.6 of the BF16 peak).

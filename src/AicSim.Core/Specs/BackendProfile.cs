@@ -39,7 +39,7 @@ namespace AicSim.Core.Specs;
 /// bookkeeping, sampling and detokenisation), which an overlapping scheduler hides behind the GPU's step until it is
 /// the longer: a step takes max(kernels + framework, sequences × this). 50 µs for SGLang, whose Python scheduler shows
 /// it: Llama-3.1-8B FP8 on H200 at 512 requests decodes in 23–26 ms at TP4 and at TP8 alike (45–50 µs a request), and
-/// cross-validation gains by it on both folds (README, accuracy); none for TensorRT-LLM and vLLM, where it did not help.
+/// both kinds of cross-validation gain by it (README, accuracy); none for TensorRT-LLM and vLLM, where it did not help.
 /// </param>
 /// <param name="MaxBatchPerRank">Most sequences one attention rank schedules per step (TensorRT-LLM max_batch_size 2048; vLLM and SGLang max_num_seqs / max_running_requests of about 1024 on Hopper-class GPUs).</param>
 public sealed record BackendProfile(
