@@ -113,7 +113,7 @@ public sealed class EstimateCommandTests
         [
             "id,backend,model_path,system,mode,isl,osl,batch_size,tp_size,silicon_ttft_ms,silicon_tpot_ms",
             "ok1,vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,8,2,100,10",
-            "b300,vllm,Qwen/Qwen3-32B,b300_sxm,agg,1000,500,8,2,100,10",
+            "mi300x,vllm,Qwen/Qwen3-32B,mi300x,agg,1000,500,8,2,100,10",
             "heads,vllm,Qwen/Qwen3-0.6B,h200_sxm,agg,1000,500,8,8,100,10",
             "oom,vllm,meta-llama/Llama-3.1-405B,h100_sxm,agg,1000,500,8,1,100,10",
         ]);

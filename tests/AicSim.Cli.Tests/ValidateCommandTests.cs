@@ -16,18 +16,24 @@ public sealed class ValidateCommandTests
     [Fact]
     public void Validate_reports_coverage_and_error_and_writes_per_row_results()
     {
+        // The slice, plus its first row moved to a system AicSim does not model: counted as unsupported, not dropped.
         string slice = Slice(400);
+        var first = File.ReadLines(slice).Skip(1).First().Split(',');
+        first[0] += "_mi300x";
+        first[5] = "mi300x";
+        File.AppendAllLines(slice, [string.Join(',', first)]);
         string output = Path.Combine(Path.GetDirectoryName(slice)!, "rows.csv");
         var (exit, text) = Cli.Run("validate", "--silicon", slice, "--output", output);
         Assert.Equal(0, exit);
-        Assert.Contains("All 400 rows", text, StringComparison.Ordinal);
+        Assert.Contains("All 401 rows", text, StringComparison.Ordinal);
         Assert.Contains("TTFT MAPE", text, StringComparison.Ordinal);
         Assert.Contains("system: b300_sxm", text, StringComparison.Ordinal);
+        Assert.Contains("system: mi300x", text, StringComparison.Ordinal);
         Assert.Contains("Within sweeps", text, StringComparison.Ordinal);
         var lines = File.ReadAllLines(output);
-        Assert.Equal(401, lines.Length);
+        Assert.Equal(402, lines.Length);
         Assert.StartsWith("id,system,backend,mode,model,complete,status,predicted_ttft_ms,measured_ttft_ms,ttft_error_pct", lines[0], StringComparison.Ordinal);
-        Assert.Contains(lines, l => l.Contains(",unsupported,", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("_mi300x,mi300x,", StringComparison.Ordinal) && l.Contains(",unsupported,", StringComparison.Ordinal));
     }
 
     [Fact]

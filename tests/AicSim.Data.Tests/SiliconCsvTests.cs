@@ -169,9 +169,9 @@ public sealed class SiliconCsvTests
     [Fact]
     public void Systems_outside_the_set_are_unsupported()
     {
-        var row = Parse(Header, "b3,src,vllm,0.1,Qwen/Qwen3-32B,b300_sxm,,agg,1024,1024,,,8,2,1,1,1,1,,,,,,,,,,,,,,,100,20")[0];
+        var row = Parse(Header, "m3,src,vllm,0.1,Qwen/Qwen3-32B,mi300x,,agg,1024,1024,,,8,2,1,1,1,1,,,,,,,,,,,,,,,100,20")[0];
         var e = Assert.Throws<UnsupportedException>(() => Mapper.Map(row));
-        Assert.Contains("b300_sxm", e.Message, StringComparison.Ordinal);
+        Assert.Contains("mi300x", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

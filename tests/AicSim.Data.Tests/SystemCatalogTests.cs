@@ -10,9 +10,9 @@ public sealed class SystemCatalogTests
     private static readonly SystemCatalog Catalog = SystemCatalog.Load();
 
     [Fact]
-    public void The_five_systems_are_bundled()
+    public void The_seven_systems_are_bundled()
     {
-        Assert.Equal(["a100_sxm", "b200_sxm", "gb200", "h100_sxm", "h200_sxm"], Catalog.Systems.Select(s => s.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["a100_sxm", "b200_sxm", "b300_sxm", "gb200", "gb300", "h100_sxm", "h200_sxm"], Catalog.Systems.Select(s => s.Name).Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -20,6 +20,8 @@ public sealed class SystemCatalogTests
     [InlineData("h200_sxm", 4.8e12, 989e12, 141)]
     [InlineData("b200_sxm", 7.7e12, 2250e12, 180)]
     [InlineData("a100_sxm", 2.039e12, 312e12, 80)]
+    [InlineData("b300_sxm", 8e12, 2250e12, 268.2)]
+    [InlineData("gb300", 8e12, 2500e12, 268.2)]
     public void Datasheet_numbers_load(string name, double bandwidth, double bf16, double gib)
     {
         // Oracle: the NVIDIA datasheets cited in each YAML (DOMAIN.md §7 has the same table).
@@ -36,6 +38,18 @@ public sealed class SystemCatalogTests
         Assert.Equal("gb200", s.Name);
         Assert.Equal(72, s.NvlinkDomainGpus);
         Assert.Equal(4, s.GpusPerNode);
+    }
+
+    [Fact]
+    public void Blackwell_ultra_gains_fp4_but_not_fp8_over_blackwell()
+    {
+        // Oracle: NVIDIA HGX B300 and GB300 NVL72 datasheets — dense FP4 13.5 and 15 PFLOPS per GPU against B200's 9 and
+        // GB200's 10; FP8 unchanged (4.5 and 5); GB300 on one 72-GPU NVLink domain like GB200.
+        Assert.Equal(13500e12, Catalog.Get("b300_sxm").PeakFlopsPerSec[ComputeType.Fp4]);
+        Assert.Equal(15000e12, Catalog.Get("gb300").PeakFlopsPerSec[ComputeType.Fp4]);
+        Assert.Equal(Catalog.Get("b200_sxm").PeakFlopsPerSec[ComputeType.Fp8], Catalog.Get("b300_sxm").PeakFlopsPerSec[ComputeType.Fp8]);
+        Assert.Equal(Catalog.Get("gb200").PeakFlopsPerSec[ComputeType.Fp8], Catalog.Get("gb300").PeakFlopsPerSec[ComputeType.Fp8]);
+        Assert.Equal(72, Catalog.Get("gb300_nvl72").NvlinkDomainGpus);
     }
 
     [Fact]

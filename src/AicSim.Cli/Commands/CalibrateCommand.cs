@@ -18,7 +18,8 @@ public sealed class CalibrateCommand(IAnsiConsole console) : Command<ValidateSet
         var rows = SiliconCsv.Read(settings.Silicon!, "--silicon");
         var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(), SystemCatalog.Load()), CalibrationSet.None, "roofline");
         var samples = Validation.Samples(Validation.Predict(predictor, rows));
-        console.MarkupLine($"Fitting on {samples.Count} complete rows of {rows.Count} (systems {string.Join(", ", Validation.TargetSystems)}).");
+        var systems = samples.Select(x => x.Request.System.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        console.MarkupLine($"Fitting on {samples.Count} complete rows of {rows.Count} (systems {string.Join(", ", systems)}).");
         var set = Calibrator.Fit(samples, CalibrationFile.Fingerprint(settings.Silicon!), settings.MaxEvaluations);
         string path = settings.Out ?? CalibrationFile.DefaultPath;
         CalibrationFile.Save(path, set);

@@ -13,7 +13,7 @@ public sealed class EstimateSettings : CommandSettings
     public string Model { get; init; } = "Qwen/Qwen3-32B";
 
     [CommandOption("--system <SYSTEM>")]
-    [Description("GPU system: h100_sxm, h200_sxm, b200_sxm, gb200, a100_sxm.")]
+    [Description("GPU system: h100_sxm, h200_sxm, b200_sxm, b300_sxm, gb200, gb300, a100_sxm.")]
     [DefaultValue("h200_sxm")]
     public string System { get; init; } = "h200_sxm";
 

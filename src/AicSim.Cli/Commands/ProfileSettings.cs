@@ -19,7 +19,7 @@ public sealed class ProfileSettings : CommandSettings
     public string? Backend { get; init; }
 
     [CommandOption("--system|--aic-system <SYSTEM>")]
-    [Description("h100_sxm, h200_sxm, b200_sxm, gb200, a100_sxm. Default: h200_sxm.")]
+    [Description("h100_sxm, h200_sxm, b200_sxm, b300_sxm, gb200, gb300, a100_sxm. Default: h200_sxm.")]
     public string? System { get; init; }
 
     [CommandOption("--isl <TOKENS>")]

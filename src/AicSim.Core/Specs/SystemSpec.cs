@@ -40,8 +40,8 @@ public sealed record SystemSpec
 
         string needs = type switch
         {
-            ComputeType.Fp8 => "FP8 tensor cores (Hopper or Blackwell: h100_sxm, h200_sxm, b200_sxm, gb200)",
-            ComputeType.Fp4 => "FP4 tensor cores (Blackwell: b200_sxm, gb200)",
+            ComputeType.Fp8 => "FP8 tensor cores (Hopper or Blackwell: h100_sxm, h200_sxm, b200_sxm, b300_sxm, gb200, gb300)",
+            ComputeType.Fp4 => "FP4 tensor cores (Blackwell: b200_sxm, b300_sxm, gb200, gb300)",
             _ => $"{type} tensor cores",
         };
         throw new UnsupportedException(

@@ -62,21 +62,29 @@ public static class Validation
 
     /// <summary>
     /// The fold of each outcome. The groups of fitted rows are dealt round-robin in a fixed pseudo-random order (FNV-1a of
-    /// their key), so every fold holds some and the folds are the same on every machine; other rows go by their key's hash.
+    /// their key), so every fold holds some and the folds are the same on every machine — the target systems' groups
+    /// first, so adding rows of other systems leaves their folds as they were; other rows go by their key's hash.
     /// </summary>
     public static int[] AssignFolds(IReadOnlyList<RowOutcome> outcomes, int folds, FoldGrouping grouping)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
         ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
         var keys = outcomes.Select(o => grouping == FoldGrouping.Model ? ModelKey(o) : GroupKey(o)).ToArray();
-        var foldOf = keys.Where((_, i) => IsSample(outcomes[i])).Distinct(StringComparer.Ordinal)
-            .OrderBy(Fnv1a).ThenBy(k => k, StringComparer.Ordinal)
-            .Select((key, i) => (key, i))
-            .ToDictionary(x => x.key, x => x.i % folds, StringComparer.Ordinal);
+        IEnumerable<string> Dealt(bool target) => keys.Where((_, i) => IsSample(outcomes[i]) && TargetSystems.Contains(outcomes[i].Row.System) == target)
+            .Distinct(StringComparer.Ordinal).OrderBy(Fnv1a).ThenBy(k => k, StringComparer.Ordinal);
+        var foldOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var key in Dealt(target: true).Concat(Dealt(target: false)))
+        {
+            foldOf.TryAdd(key, foldOf.Count % folds);
+        }
+
         return keys.Select(k => foldOf.TryGetValue(k, out int f) ? f : (int)(Fnv1a(k) % (uint)folds)).ToArray();
     }
 
-    /// <summary>The calibration samples of outcomes: complete, predicted rows on the target systems, with both measurements.</summary>
+    /// <summary>
+    /// The calibration samples of outcomes: complete, predicted rows with both measurements, on any modelled system (the
+    /// target systems' and others', such as B300's, each fitting its own groups).
+    /// </summary>
     public static List<CalibrationSample> Samples(IEnumerable<RowOutcome> outcomes) =>
         outcomes
             .Where(IsSample)
@@ -84,7 +92,7 @@ public static class Validation
             .ToList();
 
     private static bool IsSample(RowOutcome o) =>
-        o.Complete && o.Request is not null && o.Prediction.Status == "ok" && TargetSystems.Contains(o.Row.System)
+        o.Complete && o.Request is not null && o.Prediction.Status == "ok"
         && o.Row.MeasuredTtftMs is > 0 && o.Row.MeasuredTpotMs is > 0;
 
     /// <summary>A report of the scored rows; <paramref name="targetOnly"/> keeps complete rows of the target systems.</summary>
