@@ -22,12 +22,11 @@ public static class GemmEfficiencyStudy
     public static void Run(string perfDb)
     {
         var catalog = SystemCatalog.Load();
+        var loaded = Systems.Select(s => (Name: s.System, s.Sms, Spec: catalog.Get(s.System), PerfDbReader.Load(perfDb, s.System, "trtllm").Tables)).ToList();
         KernelStudy.Header("system", "dtype", "large GEMMs", "share of the dtype's peak (median)", "relative to bf16");
         var fits = new List<object[]>();
-        foreach (var (name, sms) in Systems)
+        foreach (var (name, sms, system, tables) in loaded)
         {
-            var (tables, _) = PerfDbReader.Load(perfDb, name, "trtllm");
-            var system = catalog.Get(name);
             double? bf16 = null;
             foreach (var dtype in new[] { "bfloat16", "fp8", "fp8_block", "nvfp4" })
             {
@@ -62,10 +61,9 @@ public static class GemmEfficiencyStudy
 
         Console.WriteLine();
         KernelStudy.Header("system", "dtype", "decode-sized GEMMs (m 1–64, n·k ≥ 2048²)", "beyond the weight read (µs, median)");
-        foreach (var (name, _) in Systems)
+        foreach (var (name, _, system, tables) in loaded)
         {
-            var (tables, _) = PerfDbReader.Load(perfDb, name, "trtllm");
-            double bw = catalog.Get(name).MemoryBandwidthBytesPerSec * 0.8;
+            double bw = system.MemoryBandwidthBytesPerSec * 0.8;
             foreach (var (dtype, bytes) in new[] { ("bfloat16", 2.0), ("fp8", 1.0), ("fp8_block", 1.0), ("nvfp4", 0.5625) })
             {
                 var excess = tables.Gemm.Where(kv => kv.Key.Dtype == dtype && kv.Key.N * kv.Key.K >= 2048L * 2048)

@@ -108,6 +108,21 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void Rows_of_other_systems_leave_the_target_rows_folds_as_they_were()
+    {
+        // B300 and GB300 rows are fitted too, but the target systems' groups are dealt first: their folds with the other
+        // systems' rows present must equal their folds without them, so the target numbers stay comparable.
+        var rows = SiliconCsv.Read(SharedData.CalibrationCsv);
+        var predictor = new RowPredictor(new SiliconRowMapper(Data.Models.ModelCatalog.Load(), Data.Systems.SystemCatalog.Load()), Core.Calibration.CalibrationSet.None, "roofline");
+        var all = Validation.Predict(predictor, rows);
+        var targetsOnly = all.Where(o => Validation.TargetSystems.Contains(o.Row.System)).ToList();
+        Assert.Contains(all, o => o.Row.System == "b300_sxm" && o.Complete && o.Prediction.Status == "ok");
+        var withOthers = Validation.AssignFolds(all, 5, Validation.FoldGrouping.Configuration);
+        var alone = Validation.AssignFolds(targetsOnly, 5, Validation.FoldGrouping.Configuration);
+        Assert.Equal(alone, all.Select((o, i) => (o, i)).Where(x => Validation.TargetSystems.Contains(x.o.Row.System)).Select(x => withOthers[x.i]));
+    }
+
+    [Fact]
     public void Cross_validation_can_group_by_model()
     {
         var (exit, text) = Cli.Run("validate", "--silicon", Slice(600), "--folds", "2", "--group-by", "model", "--max-evaluations", "40");

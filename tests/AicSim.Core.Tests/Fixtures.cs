@@ -90,7 +90,6 @@ internal static class Fixtures
         MoeIntermediateSize = 768,
     };
 
-    /// <summary>NVIDIA H100 SXM datasheet: 80 GB (GiB) HBM3 at 3.35 TB/s, 989 / 1979 dense TFLOP/s bf16 / fp8, NVLink 450 GB/s per direction.</summary>
     /// <summary>
     /// Qwen/Qwen3.5-397B-A17B config.json (text_config): 60 layers of which 45 Gated DeltaNet (16 key heads, 64 value
     /// heads, 128×128, conv 4) and 15 gated full attention (32 heads, 2 KV heads, head dim 256); 512 experts, top-10,
@@ -122,6 +121,7 @@ internal static class Fixtures
         AttentionOutputGate = true,
     };
 
+    /// <summary>NVIDIA H100 SXM datasheet: 80 GB (GiB) HBM3 at 3.35 TB/s, 989 / 1979 dense TFLOP/s bf16 / fp8, NVLink 450 GB/s per direction.</summary>
     public static SystemSpec H100 { get; } = new()
     {
         Name = "h100_sxm",

@@ -22,6 +22,14 @@ public sealed class RooflineTests
         ActivationBytesPerElement = 2,
     };
 
+    /// <summary>DeepSeek-V3's routed experts on one GPU of EP8: 32 local experts of 256, top-8, width 2048, hidden 7168.</summary>
+    private static Op DeepSeekV3Experts(ComputeType compute, double weightBytes, double activationBytes, QuantMode quant) => new()
+    {
+        Kind = OpKind.MoeExperts, Scope = TokenScope.AllTokens, Compute = compute, Count = 1, N = 3 * 2048, K = 7168,
+        WeightBytesPerElement = weightBytes, ActivationBytesPerElement = activationBytes, LocalExperts = 32, PairsPerToken = 8.0 / 8,
+        TokensGathered = 1, LogInactiveProbability = Math.Log(1 - (8.0 / 256)), Quant = quant,
+    };
+
     [Fact]
     public void A_single_token_gemm_is_bound_by_reading_its_weights()
     {
@@ -83,12 +91,7 @@ public sealed class RooflineTests
         // 32 × (1 − (1 − 8/256)) = 1 local expert: 6144 × 7168 weights (1 byte) + 7168 × (1 + 2) activation bytes =
         // 44,061,696 bytes at 3.35 TB/s × 0.8 = 16.4 µs, plus the MoE block's fixed 25 µs (aiconfigurator's measured
         // fused-MoE kernels at one token take 40 µs on H200 for this shape, `moe-study`).
-        var op = new Op
-        {
-            Kind = OpKind.MoeExperts, Scope = TokenScope.AllTokens, Compute = ComputeType.Fp8, Count = 1, N = 3 * 2048, K = 7168,
-            WeightBytesPerElement = 1, ActivationBytesPerElement = 1, LocalExperts = 32, PairsPerToken = 8.0 / 8, TokensGathered = 1,
-            LogInactiveProbability = Math.Log(1 - (8.0 / 256)),
-        };
+        var op = DeepSeekV3Experts(ComputeType.Fp8, weightBytes: 1, activationBytes: 1, QuantMode.Fp8);
         double t = Roofline.OpSeconds(op, StepShape.Decode(1, 1000), H100, Eff);
         Approx.AssertClose((44_061_696 / (3.35e12 * 0.8)) + 25e-6, t, 1e-9);
     }
@@ -101,12 +104,7 @@ public sealed class RooflineTests
         // With the math made free (an unbounded peak), so only the weight stream counts: on H100 (3.35 TB/s × 0.8 =
         // 2.68 TB/s, under the 3.3 TB/s dequantisation rate) the read bounds it, 8.484 µs; on B200 (6.16 TB/s) the read
         // would take 3.691 µs but dequantising takes 22,708,224 / 3.3e12 = 6.881 µs. Both plus the block's 25 µs.
-        var op = new Op
-        {
-            Kind = OpKind.MoeExperts, Scope = TokenScope.AllTokens, Compute = ComputeType.Bf16, Count = 1, N = 3 * 2048, K = 7168,
-            WeightBytesPerElement = 0.5 + (2.0 / 128), ActivationBytesPerElement = 2, LocalExperts = 32, PairsPerToken = 8.0 / 8,
-            TokensGathered = 1, LogInactiveProbability = Math.Log(1 - (8.0 / 256)), Quant = QuantMode.Int4WeightOnly,
-        };
+        var op = DeepSeekV3Experts(ComputeType.Bf16, weightBytes: 0.5 + (2.0 / 128), activationBytes: 2, QuantMode.Int4WeightOnly);
         var h100 = H100 with { PeakBf16FlopsPerSec = 1e30 };
         var b200 = HardwareParams.From(Fixtures.B200) with { PeakBf16FlopsPerSec = 1e30 };
         Approx.AssertClose((22_736_896 / (3.35e12 * 0.8)) + 25e-6, Roofline.OpSeconds(op, StepShape.Decode(1, 1000), h100, Eff), 1e-9);

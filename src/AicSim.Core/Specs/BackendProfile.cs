@@ -13,7 +13,7 @@ namespace AicSim.Core.Specs;
 /// <param name="RequestOverheadPerLayerMs">Added to every TTFT once per layer of the model: what a request costs the
 /// framework beyond its kernels (HTTP, tokenisation and scheduling, and the host-side work of its first step, which runs
 /// without a captured CUDA graph, layer by layer). Per layer because held-out models say so: 5-fold cross-validation
-/// holding out models gave TTFT MAPE 48.5% with one constant per request and 47.1% with one per layer (README,
+/// holding out models gave TTFT MAPE 48.5% with one constant per request and 46.3% with one per layer (README,
 /// accuracy).</param>
 /// <param name="LayerOverheadUs">Framework time per layer of every forward step, in µs (kernel launches, the per-layer
 /// synchronisation of tensor-parallel ranks, scheduler and sampling spread over the layers): a step of an L-layer model
@@ -33,7 +33,7 @@ namespace AicSim.Core.Specs;
 /// TTFT's model- and load-dependent fixed part, in steps of the running engine (its decode step at the current batch):
 /// the measurements' low-load TTFT beyond prefill grows with the model (25–35 ms for gpt-oss-120b, 150–300 ms for
 /// DeepSeek-R1 and Qwen3.5), about as its step time does, and keeps growing with load. An empirical term: 5 steps by
-/// default (the fitted groups range from 3 to 22); cross-validation prefers it to none (README, accuracy).
+/// default (the fitted groups range from 3 to 18); cross-validation prefers it to none (README, accuracy).
 /// </param>
 /// <param name="HostUsPerSequence">Host time per running sequence per step, in µs (the scheduler's per-request
 /// bookkeeping, sampling and detokenisation), which an overlapping scheduler hides behind the GPU's step until it is
