@@ -30,6 +30,8 @@ public sealed class ValidateCommandTests
         Assert.Contains("system: b300_sxm", text, StringComparison.Ordinal);
         Assert.Contains("system: mi300x", text, StringComparison.Ordinal);
         Assert.Contains("Within sweeps", text, StringComparison.Ordinal);
+        Assert.Contains("concurrency: ", text, StringComparison.Ordinal);
+        Assert.Contains("shape: ", text, StringComparison.Ordinal);
         var lines = File.ReadAllLines(output);
         Assert.Equal(402, lines.Length);
         Assert.StartsWith("id,system,backend,mode,model,complete,status,predicted_ttft_ms,measured_ttft_ms,ttft_error_pct", lines[0], StringComparison.Ordinal);

@@ -173,4 +173,49 @@ public sealed class CalibrationTests
         Approx.AssertClose((100 + 100 + 100 + 50 + 200) / 5.0, report.Ttft.MeanApePercent, 1e-9);
         Approx.AssertClose(0, report.SweepTpot.MeanApePercent, 1e-12);
     }
+
+    [Theory]
+    [InlineData(1, "1–4")]
+    [InlineData(4, "1–4")]
+    [InlineData(5, "5–16")]
+    [InlineData(64, "17–64")]
+    [InlineData(65, "65–256")]
+    [InlineData(256, "65–256")]
+    [InlineData(257, "over 256")]
+    [InlineData(0, "unknown")]
+    public void Concurrency_bands_include_their_upper_end(int concurrency, string band) =>
+        Assert.Equal(band, AccuracyReport.LoadBand(concurrency).Label);
+
+    [Theory]
+    [InlineData(4096, 1024, "prompt-heavy (isl ≥ 4·osl)")]
+    [InlineData(4095, 1024, "balanced")]
+    [InlineData(1024, 1024, "balanced")]
+    [InlineData(1024, 4096, "answer-heavy (osl ≥ 4·isl)")]
+    [InlineData(0, 1024, "unknown")]
+    public void Workload_shape_is_prompt_heavy_at_four_times_the_answer(int isl, int osl, string shape) =>
+        Assert.Equal(shape, AccuracyReport.Shape(isl, osl).Label);
+
+    [Fact]
+    public void Accuracy_reports_slice_by_load_and_shape_in_order_with_the_median_ratio()
+    {
+        // Hand-made rows. Load 2 and 3 share the 1–4 band (TTFT 110/100 and 70/100: MAPE 20 %, ratios 1.1 and 0.7, median
+        // 0.9); load 300 is alone above 256 (TTFT 50/100: 50 %, ratio 0.5). Shapes: 8192/1024 is prompt-heavy, the others balanced.
+        var rows = new[]
+        {
+            new ScoredRow("h100_sxm", "vllm", "agg", "m", 110, 100, 10, 10, "", 2, 1024, 1024),
+            new ScoredRow("h100_sxm", "vllm", "agg", "m", 70, 100, 12, 10, "", 3, 1024, 1024),
+            new ScoredRow("h100_sxm", "vllm", "agg", "m", 50, 100, 10, 10, "", 300, 8192, 1024),
+        };
+        var report = AccuracyReport.Of(rows);
+        var load = report.Groups.Where(g => g.Dimension == "concurrency").ToList();
+        Assert.Equal(["1–4", "over 256"], load.Select(g => g.Value));
+        Assert.Equal(2, load[0].Rows);
+        Approx.AssertClose(20, load[0].Ttft.MeanApePercent, 1e-12);
+        Approx.AssertClose(0.9, load[0].Ttft.MedianRatio, 1e-12);
+        Approx.AssertClose(0.5, load[1].Ttft.MedianRatio, 1e-12);
+        var shapes = report.Groups.Where(g => g.Dimension == "shape").ToList();
+        Assert.Equal(["prompt-heavy (isl ≥ 4·osl)", "balanced"], shapes.Select(g => g.Value));
+        Approx.AssertClose(0.7, report.Ttft.MedianRatio, 1e-12);
+        Approx.AssertClose(1.0, report.Tpot.MedianRatio, 1e-12);
+    }
 }

@@ -140,6 +140,21 @@ public sealed class SiliconCsvTests
     }
 
     [Fact]
+    public void Client_concurrency_is_what_the_source_names_else_what_the_row_gives()
+    {
+        // The rows' own fields are the oracle: silicon_concurrency=256 on a DEP8 row with batch_size 32; an agg row with no
+        // source concurrency at batch_size 16; a disagg row at decode batch 8 per rank × 2 workers × DEP4 = 64.
+        var rows = Parse(Header,
+            "a,model=DeepSeek-R1; silicon_concurrency=256,trtllm,1.0,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,agg,1024,1024,nvfp4,nvfp4,32,1,1,8,1,8,,,,,,,,,,,,,,,791,23.9",
+            "b,src,vllm,0.1,Qwen/Qwen3-32B,h200_sxm,,agg,1024,1024,,,16,2,1,,,,,,,,,,,,,,,,,,100,20",
+            "c,src,trtllm,1.0,deepseek-ai/DeepSeek-R1,gb200,fp4,disagg,1024,1024,nvfp4,nvfp4,,,,,,,1,2,4,1,1,1,4,8,2,1,1,4,1,4,300,10");
+        var predictor = new RowPredictor(Mapper, Core.Calibration.CalibrationSet.None, "auto", null);
+        var outcomes = Validation.Predict(predictor, rows);
+        Assert.Equal([256, 16, 64], outcomes.Select(Validation.ClientConcurrency));
+        Assert.Equal([256, 16, 64], Validation.Scored(outcomes, targetOnly: false).Select(r => r.Concurrency));
+    }
+
+    [Fact]
     public void Zero_parallel_fields_are_missing_not_divisors()
     {
         var row = Parse(Header, "z,src,vllm,0.1,Qwen/Qwen3-32B,h200_sxm,,agg,1024,1024,,,8,2,1,0,0,0,,,,,,,,,,,,,,,100,20")[0];

@@ -1,6 +1,10 @@
 namespace AicSim.Core.Accuracy;
 
-/// <summary>Coverage and error of predictions against measurements, overall and by system, backend, mode and model.</summary>
+/// <summary>
+/// Coverage and error of predictions against measurements, overall and by system, backend, mode and model, and by the
+/// load and the shape of the workload, where a model's weak spots tend to hide (queueing at high concurrency; the
+/// prefill mixed into decode steps when prompts are long against answers).
+/// </summary>
 /// <remarks>
 /// <see cref="SweepTtft"/> and <see cref="SweepTpot"/> split the error in two: each sweep's predictions are first divided
 /// by the sweep's own bias (the geometric mean of predicted/measured over its rows), so what is left is how well the
@@ -24,16 +28,17 @@ public sealed record AccuracyReport(int Rows, int PredictedRows, ErrorSummary Tt
     {
         ArgumentNullException.ThrowIfNull(rows);
         var groups = new List<Group>();
-        foreach (var (dimension, key) in new (string, Func<ScoredRow, string>)[]
+        foreach (var (dimension, key) in new (string, Func<ScoredRow, (int Order, string Label)>)[]
         {
-            ("system", r => r.System), ("backend", r => r.Backend), ("mode", r => r.Mode), ("model", r => r.Model),
-            ("system/backend/mode", r => $"{r.System}/{r.Backend}/{r.Mode}"),
+            ("system", r => (0, r.System)), ("backend", r => (0, r.Backend)), ("mode", r => (0, r.Mode)), ("model", r => (0, r.Model)),
+            ("system/backend/mode", r => (0, $"{r.System}/{r.Backend}/{r.Mode}")),
+            ("concurrency", r => LoadBand(r.Concurrency)), ("shape", r => Shape(r.Isl, r.Osl)),
         })
         {
-            foreach (var g in rows.GroupBy(key).OrderBy(g => g.Key, StringComparer.Ordinal))
+            foreach (var g in rows.GroupBy(key).OrderBy(g => g.Key.Order).ThenBy(g => g.Key.Label, StringComparer.Ordinal))
             {
                 var list = g.ToList();
-                groups.Add(new Group(dimension, g.Key, list.Count, list.Count(r => r.Predicted), TtftOf(list), TpotOf(list)));
+                groups.Add(new Group(dimension, g.Key.Label, list.Count, list.Count(r => r.Predicted), TtftOf(list), TpotOf(list)));
             }
         }
 
@@ -45,6 +50,44 @@ public sealed record AccuracyReport(int Rows, int PredictedRows, ErrorSummary Tt
             SweepTpot = ErrorSummary.Of(sweeps.SelectMany(s => Debiased(s.Select(r => (r.PredictedTpotMs!.Value, r.MeasuredTpotMs)).ToList()))),
         };
     }
+
+    /// <summary>Upper ends of the concurrency bands: 1–4, 5–16, 17–64, 65–256, and above.</summary>
+    public static IReadOnlyList<int> LoadBandLimits { get; } = [4, 16, 64, 256];
+
+    /// <summary>A prompt this many times its answer (or the reverse) makes a workload prompt-heavy (answer-heavy).</summary>
+    public const int ShapeRatio = 4;
+
+    /// <summary>The concurrency band of a row ("1–4", "5–16", …, "over 256", or "unknown") and its place in the order.</summary>
+    public static (int Order, string Label) LoadBand(int concurrency)
+    {
+        if (concurrency <= 0)
+        {
+            return (int.MaxValue, "unknown");
+        }
+
+        int lower = 1;
+        for (int i = 0; i < LoadBandLimits.Count; i++)
+        {
+            if (concurrency <= LoadBandLimits[i])
+            {
+                return (i, $"{lower}–{LoadBandLimits[i]}");
+            }
+
+            lower = LoadBandLimits[i] + 1;
+        }
+
+        return (LoadBandLimits.Count, $"over {LoadBandLimits[^1]}");
+    }
+
+    /// <summary>
+    /// Whether prompts outweigh answers (isl ≥ 4·osl), answers outweigh prompts (osl ≥ 4·isl), or neither, and its
+    /// place in the order.
+    /// </summary>
+    public static (int Order, string Label) Shape(int isl, int osl) =>
+        isl <= 0 || osl <= 0 ? (int.MaxValue, "unknown")
+        : isl >= ShapeRatio * osl ? (0, $"prompt-heavy (isl ≥ {ShapeRatio}·osl)")
+        : osl >= ShapeRatio * isl ? (2, $"answer-heavy (osl ≥ {ShapeRatio}·isl)")
+        : (1, "balanced");
 
     /// <summary>The pairs with each prediction divided by the geometric mean of predicted/measured over all of them.</summary>
     private static IEnumerable<(double Predicted, double Measured)> Debiased(IReadOnlyList<(double Predicted, double Measured)> pairs)

@@ -246,8 +246,10 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
         throw new UnsupportedException($"{role}: moe_tp {moeTp} × moe_ep {moeEp} does not match tp {tp} × attention_dp {dp} and cannot be read consistently.");
     }
 
-    private static int? Concurrency(string source)
+    /// <summary>The client concurrency a row's source names (<c>silicon_concurrency=N</c>), or null.</summary>
+    public static int? Concurrency(string source)
     {
+        ArgumentNullException.ThrowIfNull(source);
         var m = ConcurrencyInSource().Match(source);
         return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
     }

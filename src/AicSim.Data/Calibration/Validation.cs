@@ -105,8 +105,29 @@ public static class Validation
         return outcomes
             .Where(o => o.Row.MeasuredTtftMs is > 0 && o.Row.MeasuredTpotMs is > 0)
             .Where(o => !targetOnly || (TargetSystems.Contains(o.Row.System) && IsCompleteRow(o.Row)))
-            .Select(o => new ScoredRow(o.Row.System, o.Row.Backend, o.Row.Mode, o.Row.Model, o.Prediction.TtftMs, o.Row.MeasuredTtftMs!.Value, o.Prediction.TpotMs, o.Row.MeasuredTpotMs!.Value, SweepKey(o.Row)))
+            .Select(o => new ScoredRow(o.Row.System, o.Row.Backend, o.Row.Mode, o.Row.Model, o.Prediction.TtftMs, o.Row.MeasuredTtftMs!.Value, o.Prediction.TpotMs, o.Row.MeasuredTpotMs!.Value, SweepKey(o.Row), ClientConcurrency(o), o.Row.Isl, o.Row.Osl))
             .ToList();
+    }
+
+    /// <summary>
+    /// The requests a row's clients kept in flight: what its source names, else the concurrency the row was read at
+    /// (agg), else decode batch × workers × attention DP (disagg); 0 when none is known.
+    /// </summary>
+    public static int ClientConcurrency(RowOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var r = outcome.Row;
+        if (SiliconRowMapper.Concurrency(r.Source) is int named)
+        {
+            return named;
+        }
+
+        if (r.Mode == "agg")
+        {
+            return outcome.Request?.Concurrency ?? r.BatchSize ?? 0;
+        }
+
+        return r.DecodeBatchSize is > 0 && r.DecodeWorkers is > 0 ? r.DecodeBatchSize.Value * r.DecodeWorkers.Value * Math.Max(1, r.Decode.AttentionDp ?? 1) : 0;
     }
 
     /// <summary>Whether a row gives its whole configuration: agg batch and parallel sizes; disagg batch sizes and worker counts.</summary>
