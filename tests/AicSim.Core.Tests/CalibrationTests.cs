@@ -118,7 +118,7 @@ public sealed class CalibrationTests
     [Fact]
     public void A_calibration_applies_its_groups_constants()
     {
-        var group = new CalibrationGroup("h200_sxm", "vllm", 100, 0.7, 0.6, 123, 1.5, 0.25, 300, 7);
+        var group = new CalibrationGroup("h200_sxm", "vllm", 100, 0.7, 0.6, 123, 1.5, 0.25, 300, 7, 1.3);
         var set = new CalibrationSet(CalibrationSet.CurrentVersion, "test", [group]);
         var request = new EstimateRequest
         {
@@ -129,6 +129,7 @@ public sealed class CalibrationTests
         Assert.Equal(123, applied.Backend.RequestOverheadPerLayerMs);
         Assert.Equal(300, applied.Backend.DisaggTtftOverheadMs);
         Assert.Equal(7, applied.Backend.TtftDecodeSteps);
+        Assert.Equal(1.3, applied.Backend.PrefillInterference);
         Assert.Equal(0.7, estimator.Efficiency.MemoryEfficiency);
         var (untouched, _) = set.Apply(request with { System = Fixtures.H100 });
         Assert.Equal(BackendProfile.For(Backend.Vllm), untouched.Backend);

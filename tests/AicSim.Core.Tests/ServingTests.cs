@@ -37,20 +37,21 @@ public sealed class ServingTests
     }
 
     [Theory]
-    [InlineData(0.0)]
-    [InlineData(0.5)]
-    [InlineData(1.0)]
-    public void Aggregated_tpot_is_the_decode_step_plus_amortised_prefills(double sync)
+    [InlineData(0.0, 1.0)]
+    [InlineData(0.5, 1.0)]
+    [InlineData(1.0, 1.0)]
+    [InlineData(0.5, 1.4)]
+    public void Aggregated_tpot_is_the_decode_step_plus_amortised_prefills(double sync, double interference)
     {
         // With c requests per rank arriving spread out (s = 0), each request's life of osl steps absorbs c prefills:
         // TPOT = ITL + c·Δ/osl. Arriving in lock-step (s = 1), it decodes only through the prompts after its own in the
-        // burst, half on average: ITL + c·Δ/(2·osl).
+        // burst, half on average: ITL + c·Δ/(2·osl). A prefill interference w weighs each prompt's Δ w times.
         var llama = Llama(1);
-        var e = llama.With(llama.Estimator, Fixtures.TrtLlm with { ArrivalSynchronisation = sync });
+        var e = llama.With(llama.Estimator, Fixtures.TrtLlm with { ArrivalSynchronisation = sync, PrefillInterference = interference });
         var s = AggregatedServing.Estimate(e, Chat, 32);
         double itl = e.StepMs(StepShape.Decode(32, Chat.MeanDecodeContext));
         double mixed = e.StepMs(new StepShape { PrefillSequences = 1, PrefillTokensPerSequence = 1000, DecodeSequences = 32, DecodeContext = Chat.MeanDecodeContext });
-        Approx.AssertClose(itl + (32 * (1 - (sync / 2)) * (mixed - itl) / 500), s.TpotMs, 1e-12);
+        Approx.AssertClose(itl + (interference * 32 * (1 - (sync / 2)) * (mixed - itl) / 500), s.TpotMs, 1e-12);
     }
 
     [Fact]

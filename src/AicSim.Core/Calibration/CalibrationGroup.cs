@@ -2,7 +2,7 @@ namespace AicSim.Core.Calibration;
 
 /// <summary>
 /// The fitted constants of one (system, backend): how close its kernels come to the roofline and what its framework
-/// adds. Seven numbers, each with a physical meaning and bounds, so a fit cannot memorise rows.
+/// adds. Eight numbers, each with a physical meaning and bounds, so a fit cannot memorise rows.
 /// </summary>
 /// <param name="System">System name.</param>
 /// <param name="Backend">Backend name.</param>
@@ -14,6 +14,7 @@ namespace AicSim.Core.Calibration;
 /// <param name="ArrivalSynchronisation">Share of concurrent prompts arriving in one burst (0–1).</param>
 /// <param name="DisaggTtftOverheadMs">Routing and KV hand-off added to a disaggregated TTFT (≥ 0).</param>
 /// <param name="TtftDecodeSteps">Steps of the running engine every TTFT pays (0–60).</param>
+/// <param name="PrefillInterference">How much a prompt's prefill delays the decoding requests, as a multiple of its kernels' time (> 0).</param>
 public sealed record CalibrationGroup(
     string System,
     string Backend,
@@ -24,4 +25,5 @@ public sealed record CalibrationGroup(
     double LayerOverheadUs,
     double ArrivalSynchronisation,
     double DisaggTtftOverheadMs,
-    double TtftDecodeSteps);
+    double TtftDecodeSteps,
+    double PrefillInterference);

@@ -10,7 +10,7 @@ namespace AicSim.Core.Calibration;
 /// <param name="Groups">One entry per (system, backend) with enough measurements.</param>
 public sealed record CalibrationSet(int Version, string FittedOn, IReadOnlyList<CalibrationGroup> Groups)
 {
-    public const int CurrentVersion = 4;
+    public const int CurrentVersion = 5;
 
     /// <summary>No fitted constants: every estimate uses the built-in defaults.</summary>
     public static CalibrationSet None { get; } = new(CurrentVersion, "none", []);
@@ -51,6 +51,7 @@ public sealed record CalibrationSet(int Version, string FittedOn, IReadOnlyList<
             ArrivalSynchronisation = g.ArrivalSynchronisation,
             DisaggTtftOverheadMs = g.DisaggTtftOverheadMs,
             TtftDecodeSteps = g.TtftDecodeSteps,
+            PrefillInterference = g.PrefillInterference,
         };
     }
 }

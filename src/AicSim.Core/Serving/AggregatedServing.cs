@@ -9,7 +9,8 @@ namespace AicSim.Core.Serving;
 /// <remarks>
 /// TPOT: over one request's life of osl steps, each of the c requests per rank enters once, so c prefills are mixed
 /// into the decode steps — except that of a synchronised burst a request sees only the prompts after its own (half):
-/// TPOT = t_decode(c) + c·(1 − s/2)·Δt_prefill / osl, where Δt_prefill is what a prompt adds to a step.
+/// TPOT = t_decode(c) + w·c·(1 − s/2)·Δt_prefill / osl, where Δt_prefill is what a prompt's kernels add to a step and w
+/// the framework's <see cref="Specs.BackendProfile.PrefillInterference"/> (mixed steps cost more than their kernels).
 /// TTFT: requests of a closed-loop benchmark tend to arrive together (same ISL/OSL, so they also finish together): a
 /// burst of b = 1 + s·(c − 1) prompts queue behind each other, chunked at max_num_tokens, so the mean wait is
 /// (b+1)/(2b) of prefilling all b. s, the arrival synchronisation of <see cref="Specs.BackendProfile"/>, is 1 for lock-step
@@ -57,7 +58,8 @@ public static class AggregatedServing
         // Prompts that arrive spread out are all prefilled while a request decodes; of a synchronised burst, the request
         // at position i waits for the i − 1 before it (its TTFT) and decodes through the rest: half, on average.
         double sync = engine.Config.Backend.ArrivalSynchronisation;
-        double tpot = decodeMs + (perRank * (1.0 - (sync / 2.0)) * prefillExtraMs / workload.Osl);
+        double interference = engine.Config.Backend.PrefillInterference;
+        double tpot = decodeMs + (interference * perRank * (1.0 - (sync / 2.0)) * prefillExtraMs / workload.Osl);
 
         int burst = 1 + (int)Math.Round(sync * (Math.Ceiling(perRank) - 1));
         // While the burst prefills, the c − b requests outside it decode, and the burst's own join them as they start

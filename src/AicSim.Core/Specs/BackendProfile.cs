@@ -41,6 +41,11 @@ namespace AicSim.Core.Specs;
 /// it: Llama-3.1-8B FP8 on H200 at 512 requests decodes in 23–26 ms at TP4 and at TP8 alike (45–50 µs a request), and
 /// both kinds of cross-validation gain by it (README, accuracy); none for TensorRT-LLM and vLLM, where it did not help.
 /// </param>
+/// <param name="PrefillInterference">How much a prompt's prefill delays the requests decoding beside it, as a multiple of
+/// the time its kernels add to a step. Steps that carry a prefill chunk run outside the CUDA graphs captured for pure
+/// decode steps, and wait on the scheduler's prefill bookkeeping (SGLang runs prefill batches apart from decode), so they
+/// cost more than their kernels add. 1 (kernels only) by default; fitted per (system, backend) it comes out at 0.8–1.4
+/// (README, accuracy).</param>
 /// <param name="MaxBatchPerRank">Most sequences one attention rank schedules per step (TensorRT-LLM max_batch_size 2048; vLLM and SGLang max_num_seqs / max_running_requests of about 1024 on Hopper-class GPUs).</param>
 public sealed record BackendProfile(
     Backend Backend,
@@ -54,7 +59,8 @@ public sealed record BackendProfile(
     double DisaggTtftOverheadMs = 50,
     bool KvFractionOfTotal = false,
     double TtftDecodeSteps = 5,
-    double HostUsPerSequence = 0)
+    double HostUsPerSequence = 0,
+    double PrefillInterference = 1)
 {
     private const double GiB = 1024.0 * 1024 * 1024;
 

@@ -40,7 +40,7 @@ public static class CalibrationFile
 
         return new CalibrationSet(dto.Version, dto.FittedOn ?? string.Empty, (dto.Groups ?? []).Select(g => new CalibrationGroup(
             g.System ?? string.Empty, g.Backend ?? string.Empty, g.Rows, g.MemoryEfficiency, g.GemmEfficiency, g.RequestOverheadPerLayerMs,
-            g.LayerOverheadUs, g.ArrivalSynchronisation, g.DisaggTtftOverheadMs, g.TtftDecodeSteps)).ToList());
+            g.LayerOverheadUs, g.ArrivalSynchronisation, g.DisaggTtftOverheadMs, g.TtftDecodeSteps, g.PrefillInterference)).ToList());
     }
 
     public static void Save(string path, CalibrationSet set)
@@ -56,7 +56,7 @@ public static class CalibrationFile
         foreach (var g in set.Groups)
         {
             w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  - {{system: {g.System}, backend: {g.Backend}, rows: {g.Rows}, memory_efficiency: {g.MemoryEfficiency}, gemm_efficiency: {g.GemmEfficiency}, request_overhead_per_layer_ms: {g.RequestOverheadPerLayerMs}, layer_overhead_us: {g.LayerOverheadUs}, arrival_synchronisation: {g.ArrivalSynchronisation}, disagg_ttft_overhead_ms: {g.DisaggTtftOverheadMs}, ttft_decode_steps: {g.TtftDecodeSteps}}}"));
+                $"  - {{system: {g.System}, backend: {g.Backend}, rows: {g.Rows}, memory_efficiency: {g.MemoryEfficiency}, gemm_efficiency: {g.GemmEfficiency}, request_overhead_per_layer_ms: {g.RequestOverheadPerLayerMs}, layer_overhead_us: {g.LayerOverheadUs}, arrival_synchronisation: {g.ArrivalSynchronisation}, disagg_ttft_overhead_ms: {g.DisaggTtftOverheadMs}, ttft_decode_steps: {g.TtftDecodeSteps}, prefill_interference: {g.PrefillInterference}}}"));
         }
 
         string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -101,5 +101,7 @@ public static class CalibrationFile
         public double DisaggTtftOverheadMs { get; set; }
 
         public double TtftDecodeSteps { get; set; }
+
+        public double PrefillInterference { get; set; } = 1;
     }
 }
