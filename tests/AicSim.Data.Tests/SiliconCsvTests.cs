@@ -93,6 +93,22 @@ public sealed class SiliconCsvTests
     }
 
     [Fact]
+    public void Pure_tensor_parallelism_over_more_than_8_gpus_is_read_as_replicas_even_where_the_heads_divide()
+    {
+        // tp 32 divides DeepSeek-R1's 128 heads, but with experts split 32 ways too no recipe runs it: like its series'
+        // tp 28 and 36, NVFP4 workers of TP4 (~390 GB in 4 × 185 GiB / 2), 32/4 = 8 of them, ⌈2150/8⌉ = 269 clients each.
+        var row = Parse(Header, "r,src,trtllm,1.0,deepseek-ai/DeepSeek-R1,gb200,fp4,agg,8192,1024,nvfp4,nvfp4,2150,32,1,1,32,1,,,,,,,,,,,,,,,5755,43.9")[0];
+        var request = Mapper.Map(row);
+        Assert.Equal("TP4", request.Parallel.Name);
+        Assert.Equal(269, request.Concurrency);
+        Assert.Contains(request.Readings, r => r.Contains("more than 8 GPUs", StringComparison.Ordinal));
+
+        // With the experts split by expert parallelism (tp 16 = moe_tp 2 × moe_ep 8), a wide engine stays one engine.
+        var wide = Parse(Header, "w,src,trtllm,1.0,deepseek-ai/DeepSeek-R1,gb200,fp4,agg,1024,1024,nvfp4,nvfp4,64,16,1,1,2,8,,,,,,,,,,,,,,,300,20")[0];
+        Assert.Equal(16, Mapper.Map(wide).Parallel.Gpus);
+    }
+
+    [Fact]
     public void More_expert_gpus_than_attention_gpus_read_as_attention_dp()
     {
         // tp 1 with moe_tp 2: Qwen3-235B in fp8 (235 GB) cannot sit on one H200; the experts' two GPUs are the engine's,

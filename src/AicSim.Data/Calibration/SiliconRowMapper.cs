@@ -135,7 +135,10 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
 
     /// <summary>
     /// An agg row whose tp_size no single engine can use (above 8 and breaking the heads rule: GB200 rows with tp 12 to
-    /// 72 for DeepSeek-R1's 128 heads) counts the GPUs of several identical workers. Each worker is read as the smallest
+    /// 72 for DeepSeek-R1's 128 heads), or that would split every weight over more than 8 GPUs (pure tensor parallelism,
+    /// experts included: the same GB200 series' tp 32, whose divisor of 128 is an accident), counts the GPUs of several
+    /// identical workers. No serving recipe runs one tensor-parallel group that wide, and every such row of the
+    /// calibration file reads as replicas. Each worker is read as the smallest
     /// power-of-two engine, dividing tp_size, whose weights fill at most half its memory (a deployment for thousands of
     /// clients keeps room for KV cache: NVFP4 DeepSeek-R1 on 4 GB200s, FP8 on 8), with the row's expert split and the
     /// clients shared evenly. Checked against the measurements: TPOT then follows most rows within 10 % (README, accuracy).
@@ -143,10 +146,20 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
     private static EstimateRequest ReadAsReplicas(EstimateRequest request, List<string> readings)
     {
         var par = request.Parallel;
-        if (par.AttentionDp > 1 || par.Pp > 1 || par.Tp <= 8 || MappingRules.Problems(request.Model, par).Count == 0)
+        if (par.AttentionDp > 1 || par.Pp > 1 || par.Tp <= 8)
         {
             return request;
         }
+
+        bool breaksHeads = MappingRules.Problems(request.Model, par).Count > 0;
+        if (!breaksHeads && par.MoeEp > 1)
+        {
+            return request;
+        }
+
+        string why = breaksHeads
+            ? $"is no single engine's TP ({request.Model.NumAttentionHeads} heads)"
+            : "would split every weight over more than 8 GPUs, which no serving engine does";
 
         var one = new EngineConfig(request.Model, request.System, new ParallelConfig(1, 1, 1, 1, 1), request.Quant, request.Backend);
         double weights = EngineModel.Create(one).Memory.WeightBytes;
@@ -167,7 +180,7 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
 
             int workers = par.Tp / n;
             int perWorker = (int)Math.Ceiling(request.Concurrency / (double)workers);
-            readings.Add($"agg: tp_size {par.Tp} is no single engine's TP ({request.Model.NumAttentionHeads} heads); read as {workers} workers of {worker.Name} " +
+            readings.Add($"agg: tp_size {par.Tp} {why}; read as {workers} workers of {worker.Name} " +
                 $"(the smallest with its weights in half its memory), {perWorker} of the {request.Concurrency} clients each");
             return request with { Parallel = worker, Concurrency = perWorker };
         }
