@@ -176,6 +176,33 @@ public sealed class RooflineTests
     }
 
     [Theory]
+    [InlineData(1.0, 111.75)] // FP8 dispatch: 6,881,280 B × 8/15 / (50 GB/s × 0.8) = 91.75 µs, + 20 µs; DeepEP measures 118
+    [InlineData(2.0, 203.50)] // BF16 combine: twice the bytes, 183.50 µs + 20 µs; DeepEP measures 195
+    public void An_all_to_all_across_two_nodes_sends_only_the_remote_share_over_the_network(double bytesPerElement, double expectedUs)
+    {
+        // Hand calculation: EP16 over two 8-GPU H100 nodes, 128 tokens of hidden 7168 to top-8 experts, 15/16 of it leaving
+        // the GPU; 8 of the 15 peers are remote, so 8/15 of the bytes cross the 50 GB/s NIC while 7/15 move over NVLink
+        // (450 GB/s × 0.8: 8.92 µs, hidden). Oracle: DeepEP's README, low-latency kernels on H800 with 400 Gb/s CX7 at
+        // EP16, the same shape: dispatch 118 µs, combine 195 µs — within 6 % of this; the whole message over the NIC, as
+        // before, would take 192 and 364 µs.
+        double perToken = 8 * 7168 * bytesPerElement * 15 / 16;
+        var op = new Op { Kind = OpKind.Communication, Role = OpRole.AllToAll, Ranks = 16, Scope = TokenScope.AllTokens, Count = 1, BytesPerToken = perToken, OverNetwork = 8.0 / 15 };
+        double t = Roofline.OpSeconds(op, StepShape.Decode(128, 100), H100, Eff);
+        Approx.AssertClose(expectedUs, t * 1e6, 1e-4);
+    }
+
+    [Fact]
+    public void Expert_parallel_all_to_all_over_two_nodes_is_marked_with_its_remote_share()
+    {
+        // DEP16 on 8-GPU H200 nodes: 8 of each GPU's 15 peers sit on the other node. DEP8 stays on NVLink.
+        var ops16 = OpTableCompiler.Compile(Fixtures.DeepSeekV3, new ParallelConfig(1, 1, 16, 1, 16), new QuantConfig(QuantMode.Fp8Block, QuantMode.Fp8Block, QuantMode.Fp8), Fixtures.H200);
+        var dispatch = ops16.Ops[ops16.Names.ToList().IndexOf("moe dispatch all-to-all")];
+        Approx.AssertClose(8.0 / 15, dispatch.OverNetwork, 1e-12);
+        var ops8 = OpTableCompiler.Compile(Fixtures.DeepSeekV3, new ParallelConfig(1, 1, 8, 1, 8), new QuantConfig(QuantMode.Fp8Block, QuantMode.Fp8Block, QuantMode.Fp8), Fixtures.H200);
+        Assert.Equal(0, ops8.Ops[ops8.Names.ToList().IndexOf("moe dispatch all-to-all")].OverNetwork);
+    }
+
+    [Theory]
     [InlineData(16, 11.186)] // one-shot: 7 × 163,840 B / (450 GB/s × 0.8) + 8 µs = 3.186 + 8
     [InlineData(256, 28.744)] // two-shot: 2·7/8 × 2,621,440 B / 360 GB/s + 2 × 8 µs = 12.744 + 16
     public void Tensor_parallel_all_reduce_on_nvlink_takes_the_faster_of_one_shot_and_two_shot(int tokens, double expectedUs)

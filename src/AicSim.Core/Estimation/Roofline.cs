@@ -216,6 +216,14 @@ public static class Roofline
             return AllReduceNvlinkSeconds(tokens * op.ElementsPerToken * 2.0, op.Ranks, bw, latency);
         }
 
+        if (op.Role == OpRole.AllToAll && network && op.OverNetwork < 1)
+        {
+            // Only the remote share crosses the network; the local share moves over NVLink meanwhile.
+            double bytes = tokens * op.BytesPerToken;
+            double nvlink = hw.NvlinkBandwidthBytesPerSec * eff.CommunicationEfficiency;
+            return Math.Max(bytes * op.OverNetwork / bw, bytes * (1 - op.OverNetwork) / nvlink) + latency;
+        }
+
         return (tokens * op.BytesPerToken / bw) + latency;
     }
 

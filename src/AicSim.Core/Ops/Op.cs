@@ -17,7 +17,8 @@ namespace AicSim.Core.Ops;
 /// <see cref="KvElementsPerToken"/> (per layer per GPU), <see cref="Window"/> (0 = full), <see cref="KvBytesPerElement"/>.</item>
 /// <item>ElementWise: <see cref="BytesPerToken"/> read plus written.</item>
 /// <item>Communication: <see cref="BytesPerToken"/> already multiplied by the algorithm's factor
-/// (ring all-reduce 2(r−1)/r, all-to-all (r−1)/r, all-gather (r−1)); <see cref="OverNetwork"/> picks the link.</item>
+/// (ring all-reduce 2(r−1)/r, all-to-all (r−1)/r, all-gather (r−1)); <see cref="OverNetwork"/> picks the link: 0 NVLink, 1 the
+/// network; an all-to-all spanning NVLink domains carries the share of its bytes bound for other domains, (r − d)/(r − 1).</item>
 /// </list>
 /// </remarks>
 [StructLayout(LayoutKind.Sequential)]

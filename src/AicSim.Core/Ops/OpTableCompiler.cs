@@ -256,8 +256,11 @@ public static class OpTableCompiler
                 double factor = (gpus - 1.0) / gpus;
                 double dispatch = k * H * QuantModes.ActivationBytes(QuantModes.ComputeOn(quant.Moe, system)) * factor;
                 double combine = k * H * 2.0 * factor;
-                Add("moe dispatch all-to-all", CommOn(layers, gpus, dispatch) with { Role = OpRole.AllToAll, ElementsPerToken = k * H });
-                Add("moe combine all-to-all", CommOn(layers, gpus, combine) with { Role = OpRole.AllToAll, ElementsPerToken = k * H });
+                // Across NVLink domains only the traffic bound for the other domains' GPUs crosses the network, the rest
+                // moves over NVLink at the same time (DeepEP's kernels do both at once).
+                double remote = gpus > system.NvlinkDomainGpus ? (gpus - system.NvlinkDomainGpus) / (gpus - 1.0) : 0;
+                Add("moe dispatch all-to-all", CommOn(layers, gpus, dispatch) with { Role = OpRole.AllToAll, ElementsPerToken = k * H, OverNetwork = remote });
+                Add("moe combine all-to-all", CommOn(layers, gpus, combine) with { Role = OpRole.AllToAll, ElementsPerToken = k * H, OverNetwork = remote });
             }
             else
             {
