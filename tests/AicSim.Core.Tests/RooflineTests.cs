@@ -44,12 +44,12 @@ public sealed class RooflineTests
     {
         // Hand calculation: m = 1, 4096 × 4096 fp8. Bytes = 4096²·1 + 4096·1 (in) + 4096·2 (out) = 16,789,504; at
         // 3.35 TB/s × 0.8 that is 6.2647 µs, plus 3 µs launch and the 9 µs the measured FP8 GEMMs take beyond BF16's.
-        // Block-scaled FP8 of the same shape pays no extra.
+        // Block-scaled FP8 of the same shape pays the 3 µs its tables take beyond BF16's instead.
         var fp8 = Gemm(4096, 4096) with { Compute = ComputeType.Fp8, WeightBytesPerElement = 1, ActivationBytesPerElement = 1, Quant = QuantMode.Fp8 };
         double t = Roofline.OpSeconds(fp8, StepShape.Decode(1, 100), H100, Eff);
         Approx.AssertClose((16_789_504 / (3.35e12 * 0.8)) + 3e-6 + 9e-6, t, 1e-9);
         double block = Roofline.OpSeconds(fp8 with { Quant = QuantMode.Fp8Block }, StepShape.Decode(1, 100), H100, Eff);
-        Approx.AssertClose((16_789_504 / (3.35e12 * 0.8)) + 3e-6, block, 1e-9);
+        Approx.AssertClose((16_789_504 / (3.35e12 * 0.8)) + 3e-6 + 3e-6, block, 1e-9);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using AicSim.Core.Errors;
 using AicSim.Core.Estimate;
+using AicSim.Core.Specs;
 using AicSim.Data.Calibration;
 using AicSim.Data.Models;
 using AicSim.Data.Systems;
@@ -168,6 +169,19 @@ public sealed class SiliconCsvTests
         var outcomes = Validation.Predict(predictor, rows);
         Assert.Equal([256, 16, 64], outcomes.Select(Validation.ClientConcurrency));
         Assert.Equal([256, 16, 64], Validation.Scored(outcomes, targetOnly: false).Select(r => r.Concurrency));
+    }
+
+    [Fact]
+    public void Fp8_rows_of_a_block_scaled_checkpoint_run_its_block_scaled_gemms()
+    {
+        // DeepSeek-R1's checkpoint is block-scaled FP8 (config.json: weight_block_size [128, 128]); "fp8" in the row names
+        // the precision. NVIDIA's Llama-3.1-8B-Instruct-FP8 is per-tensor FP8 and stays so.
+        var r1 = Parse(Header, "d,src,trtllm,1.0,deepseek-ai/DeepSeek-R1,b200_sxm,fp8,agg,1024,1024,fp8,fp8,4,8,1,1,1,8,,,,,,,,,,,,,,,200,8")[0];
+        var request = Mapper.Map(r1);
+        Assert.Equal(QuantMode.Fp8Block, request.Quant.Gemm);
+        Assert.Contains(request.Readings, r => r.Contains("block-scaled", StringComparison.Ordinal));
+        var llama = Parse(Header, "l,src,vllm,0.1,nvidia/Llama-3.1-8B-Instruct-FP8,h200_sxm,fp8,agg,1024,1024,fp8,fp8,4,1,1,,,,,,,,,,,,,,,,,,50,5")[0];
+        Assert.Equal(QuantMode.Fp8, Mapper.Map(llama).Quant.Gemm);
     }
 
     [Fact]

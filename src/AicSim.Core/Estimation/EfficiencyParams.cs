@@ -46,10 +46,16 @@ public struct EfficiencyParams
     /// <summary>
     /// Extra fixed time of a GEMM with per-tensor FP8 weights and activations: quantising the activations on the fly
     /// and the scaled epilogue (TensorRT-LLM's measured FP8 GEMMs at m = 1–64 take 13–16 µs beyond their weight read,
-    /// BF16's 3–4 µs; `gemm-efficiency-study`). Block-scaled FP8 and NVFP4 tables show 3 and 10 µs more than BF16 too,
-    /// but the served rows did not bear those out (README), so they pay none.
+    /// BF16's 3–4 µs; `gemm-efficiency-study`). NVFP4's tables show 10 µs more than BF16 too, but the served rows did not
+    /// bear that out (README), so it pays none.
     /// </summary>
     public double Fp8GemmExtraSec;
+
+    /// <summary>
+    /// The same for block-scaled FP8 (128-wide scale groups, DeepSeek's format), whose measured GEMMs take about 3 µs
+    /// more than BF16's at decode sizes: the per-group activation quantisation is lighter, or fused.
+    /// </summary>
+    public double Fp8BlockGemmExtraSec;
 
     /// <summary>
     /// Packed INT4 bytes per second a weight-only (W4A16) expert kernel dequantises, whatever the HBM bandwidth: the
@@ -84,6 +90,7 @@ public struct EfficiencyParams
         KernelOverheadSec = 3e-6,
         MoeOverheadSec = 25e-6,
         Fp8GemmExtraSec = 9e-6,
+        Fp8BlockGemmExtraSec = 3e-6,
         Int4DequantBytesPerSec = 3.3e12,
         AttentionEfficiency = 0.6,
         AttentionHalfEfficiencyTokens = 512,

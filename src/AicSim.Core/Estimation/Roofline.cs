@@ -53,8 +53,9 @@ public static class Roofline
     };
 
     /// <summary>
-    /// GEMM: flops 2mNK; bytes = weights NK + activations mK in and mN out. Per-tensor FP8 adds its activation
-    /// quantisation's fixed time (<see cref="EfficiencyParams.Fp8GemmExtraSec"/>).
+    /// GEMM: flops 2mNK; bytes = weights NK + activations mK in and mN out. FP8 adds its activation quantisation's fixed
+    /// time (<see cref="EfficiencyParams.Fp8GemmExtraSec"/> per-tensor, <see cref="EfficiencyParams.Fp8BlockGemmExtraSec"/>
+    /// block-scaled).
     /// </summary>
     public static double GemmSeconds(in Op op, double m, in HardwareParams hw, in EfficiencyParams eff)
     {
@@ -68,7 +69,12 @@ public static class Roofline
         double computeEff = eff.GemmEfficiency * m / (m + eff.GemmHalfEfficiencyTokens);
         double compute = flops / (hw.Peak(op.Compute) * computeEff);
         double memory = bytes / (hw.MemoryBandwidthBytesPerSec * eff.MemoryEfficiency);
-        double quantise = op.Quant == QuantMode.Fp8 ? eff.Fp8GemmExtraSec : 0;
+        double quantise = op.Quant switch
+        {
+            QuantMode.Fp8 => eff.Fp8GemmExtraSec,
+            QuantMode.Fp8Block => eff.Fp8BlockGemmExtraSec,
+            _ => 0,
+        };
         return Math.Max(compute, memory) + eff.KernelOverheadSec + quantise;
     }
 

@@ -120,6 +120,14 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
             readings.Add("read gpt-oss 'nvfp4' as its MXFP4 checkpoint (experts MXFP4, attention bf16)");
         }
 
+        // "fp8" names the precision, not the scaling: where the model's own checkpoint is block-scaled FP8 (DeepSeek-R1
+        // and V3, MiniMax-M2.5, Qwen3-235B-A22B-FP8: weight_block_size [128, 128] in their config.json), the row runs it.
+        if (gemm == QuantMode.Fp8 && d.Gemm == QuantMode.Fp8Block)
+        {
+            gemm = QuantMode.Fp8Block;
+            readings.Add("read gemm fp8 as the checkpoint's block-scaled fp8 (fp8_block)");
+        }
+
         // Quantised rows are read with an fp8 KV cache: the serving recipes set it, and the measurements need it — at high
         // concurrency TTFT shows where the cache fills, and with bf16 KV that comes at about half the concurrency measured
         // (MiniMax-M2.5 fp8, TP2 B200, 8192+1024: about 105 resident requests measured, 59 fit in bf16, 96 in fp8).
