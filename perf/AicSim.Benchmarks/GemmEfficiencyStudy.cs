@@ -10,7 +10,8 @@ namespace AicSim.Benchmarks;
 /// What share of the tensor-core peak aiconfigurator's measured TensorRT-LLM GEMMs reach, by dtype, and how well two
 /// shapes of the efficiency curve describe them: the roofline's ramp in m (m / (m + 64)) and a tile fill,
 /// x / (x + c) for x output tiles of 128 × 128 per SM; and what a decode-sized GEMM (m = 1–64) takes beyond reading its
-/// weights at 0.8 of HBM bandwidth, by dtype (<see cref="AicSim.Core.Estimation.EfficiencyParams.Fp8GemmExtraSec"/>).
+/// weights at 0.8 of HBM bandwidth, by dtype and backend (<see cref="AicSim.Core.Estimation.EfficiencyParams.Fp8GemmExtraSec"/>,
+/// <see cref="AicSim.Core.Estimation.EfficiencyParams.Fp8BlockGemmExtraSec"/>).
 /// The README's GEMM paragraphs quote it.
 /// </summary>
 public static class GemmEfficiencyStudy
@@ -60,8 +61,10 @@ public static class GemmEfficiencyStudy
         }
 
         Console.WriteLine();
-        KernelStudy.Header("system", "dtype", "decode-sized GEMMs (m 1–64, n·k ≥ 2048²)", "beyond the weight read (µs, median)");
-        foreach (var (name, _, system, tables) in loaded)
+        KernelStudy.Header("system", "backend", "dtype", "decode-sized GEMMs (m 1–64, n·k ≥ 2048²)", "beyond the weight read (µs, median)");
+        var perBackend = loaded.Select(l => (l.Name, Backend: "trtllm", l.Spec, l.Tables))
+            .Concat(loaded.SelectMany(l => new[] { "vllm", "sglang" }.Select(b => (l.Name, Backend: b, l.Spec, PerfDbReader.Load(perfDb, l.Name, b).Tables))));
+        foreach (var (name, backend, system, tables) in perBackend)
         {
             double bw = system.MemoryBandwidthBytesPerSec * 0.8;
             foreach (var (dtype, bytes) in new[] { ("bfloat16", 2.0), ("fp8", 1.0), ("fp8_block", 1.0), ("nvfp4", 0.5625) })
@@ -71,7 +74,7 @@ public static class GemmEfficiencyStudy
                     .Where(x => !double.IsNaN(x)).Order().ToList();
                 if (excess.Count > 0)
                 {
-                    KernelStudy.Row(name, dtype, excess.Count, (excess[excess.Count / 2] * 1e6).ToString("F1", CultureInfo.InvariantCulture));
+                    KernelStudy.Row(name, backend, dtype, excess.Count, (excess[excess.Count / 2] * 1e6).ToString("F1", CultureInfo.InvariantCulture));
                 }
             }
         }
