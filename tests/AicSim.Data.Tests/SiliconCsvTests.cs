@@ -79,32 +79,26 @@ public sealed class SiliconCsvTests
     }
 
     [Theory]
-    [InlineData("fp8", "fp8", "fp8_block", 2048, 72, "TP8", 228)]
-    [InlineData("fp4", "nvfp4", "nvfp4", 564, 36, "TP4", 63)]
-    public void A_tp_size_no_engine_can_use_is_read_as_replicas(string precision, string gemm, string moe, int clients, int tp, string worker, int perWorker)
+    [InlineData("fp8", "fp8", "fp8_block", 2048, 72, "TP8", 228, "no single engine's TP")]
+    [InlineData("fp4", "nvfp4", "nvfp4", 564, 36, "TP4", 63, "no single engine's TP")]
+    [InlineData("fp4", "nvfp4", "nvfp4", 2150, 32, "TP4", 269, "more than 8 GPUs")]
+    public void A_tp_size_no_engine_can_use_is_read_as_replicas(string precision, string gemm, string moe, int clients, int tp, string worker, int perWorker, string reading)
     {
-        // 128 heads cannot split 72 or 36 ways. FP8 DeepSeek-R1 (673 GB) needs 8 GB200s to keep its weights in half their
-        // memory (8 × 185 GiB / 2 = 795 GB), NVFP4 (~390 GB) needs 4: 72/8 = 9 workers share 2048 clients, ⌈2048/9⌉ = 228;
-        // 36/4 = 9 share 564, ⌈564/9⌉ = 63.
+        // 128 heads cannot split 72 or 36 ways; 32 they can, but with the experts split 32 ways too no recipe runs it.
+        // FP8 DeepSeek-R1 (673 GB) needs 8 GB200s to keep its weights in half their memory (8 × 185 GiB / 2 = 795 GB),
+        // NVFP4 (~390 GB) needs 4: 72/8 = 9 workers share 2048 clients, ⌈2048/9⌉ = 228; 36/4 = 9 share 564, ⌈564/9⌉ = 63;
+        // 32/4 = 8 share 2150, ⌈2150/8⌉ = 269.
         var row = Parse(Header, $"r,src,sglang,1.0,deepseek-ai/DeepSeek-R1,gb200,{precision},agg,1024,1024,{gemm},{moe},{clients},{tp},1,1,{tp},1,,,,,,,,,,,,,,,3000,30")[0];
         var request = Mapper.Map(row);
         Assert.Equal(worker, request.Parallel.Name);
         Assert.Equal(perWorker, request.Concurrency);
-        Assert.Contains(request.Readings, r => r.Contains("no single engine's TP", StringComparison.Ordinal));
+        Assert.Contains(request.Readings, r => r.Contains(reading, StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Pure_tensor_parallelism_over_more_than_8_gpus_is_read_as_replicas_even_where_the_heads_divide()
+    public void A_wide_engine_with_expert_parallelism_stays_one_engine()
     {
-        // tp 32 divides DeepSeek-R1's 128 heads, but with experts split 32 ways too no recipe runs it: like its series'
-        // tp 28 and 36, NVFP4 workers of TP4 (~390 GB in 4 × 185 GiB / 2), 32/4 = 8 of them, ⌈2150/8⌉ = 269 clients each.
-        var row = Parse(Header, "r,src,trtllm,1.0,deepseek-ai/DeepSeek-R1,gb200,fp4,agg,8192,1024,nvfp4,nvfp4,2150,32,1,1,32,1,,,,,,,,,,,,,,,5755,43.9")[0];
-        var request = Mapper.Map(row);
-        Assert.Equal("TP4", request.Parallel.Name);
-        Assert.Equal(269, request.Concurrency);
-        Assert.Contains(request.Readings, r => r.Contains("more than 8 GPUs", StringComparison.Ordinal));
-
-        // With the experts split by expert parallelism (tp 16 = moe_tp 2 × moe_ep 8), a wide engine stays one engine.
+        // With the experts split by expert parallelism (tp 16 = moe_tp 2 × moe_ep 8), a wide engine is not read as replicas.
         var wide = Parse(Header, "w,src,trtllm,1.0,deepseek-ai/DeepSeek-R1,gb200,fp4,agg,1024,1024,nvfp4,nvfp4,64,16,1,1,2,8,,,,,,,,,,,,,,,300,20")[0];
         Assert.Equal(16, Mapper.Map(wide).Parallel.Gpus);
     }
