@@ -74,6 +74,47 @@ public sealed class EngineModel
             (StepLatency.Seconds(_ops.Ops, perRank, Estimator) * 1000.0) + FrameworkStepMs,
             Config.Backend.HostUsPerSequence * (perRank.DecodeSequences + perRank.PrefillSequences) / 1000.0);
 
+    /// <summary>
+    /// Milliseconds per generated token of a decode step on one attention rank with <paramref name="perRank"/> sequences
+    /// at mean context <paramref name="context"/>: the plain decode step, or with speculative decoding
+    /// (<see cref="BackendProfile.Speculative"/>) n draft passes of one layer and the logits, then a verifying step in
+    /// which every sequence runs n + 1 tokens against its cache, all divided by the tokens a step keeps.
+    /// </summary>
+    public double DecodeTokenMs(double perRank, double context)
+    {
+        var speculative = Config.Backend.Speculative;
+        var plain = StepShape.Decode(perRank, context);
+        if (speculative is null || speculative.DraftTokens <= 0)
+        {
+            return StepMs(plain);
+        }
+
+        // The draft layer is one more decoder layer with the shared logits: a layer's share of a plain step's kernels
+        // and framework time, plus the logits, per drafted token. The verifying step runs (n + 1)·B tokens through every
+        // GEMM, but its attention reads each sequence's cache once, as B sequences' decode attention does.
+        int n = speculative.DraftTokens;
+        var verify = StepShape.Decode(perRank * (n + 1), context);
+        double logitsMs = 0;
+        double attentionMs = 0;
+        var ops = _ops.Ops;
+        for (int i = 0; i < ops.Length; i++)
+        {
+            if (ops[i].Group == OpGroup.EmbeddingAndLogits)
+            {
+                logitsMs += Estimator.OpSeconds(ops[i], plain) * 1000.0;
+            }
+            else if (ops[i].Kind == OpKind.GenerationAttention)
+            {
+                attentionMs += (Estimator.OpSeconds(ops[i], plain) - Estimator.OpSeconds(ops[i], verify)) * 1000.0;
+            }
+        }
+
+        double plainMs = StepMs(plain);
+        double draftMs = n * (((plainMs - logitsMs) / Config.Model.NumLayers) + logitsMs);
+        double verifyMs = StepMs(verify) + attentionMs;
+        return (verifyMs + draftMs) / speculative.TokensPerStep;
+    }
+
     /// <summary>What every request's TTFT pays the framework: its per-layer request overhead times the layers.</summary>
     public double RequestOverheadMs => Config.Backend.RequestOverheadPerLayerMs * Config.Model.NumLayers;
 
@@ -133,7 +174,7 @@ public sealed class EngineModel
     public double DecodeItlMs(double batch, double context)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
-        return StepMs(StepShape.Decode(Math.Max(1.0, batch / AttentionDp), context));
+        return DecodeTokenMs(Math.Max(1.0, batch / AttentionDp), context);
     }
 
     /// <summary>How many ops of a step each source priced (roofline, table, table edge): the estimate's provenance.</summary>

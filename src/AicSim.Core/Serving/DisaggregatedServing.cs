@@ -17,7 +17,8 @@ public sealed record DisaggregatedDeployment(int PrefillWorkers, int PrefillBatc
 /// ρ/(2(1−ρ))·t_p (ρ ≤ 0.95) and half of a synchronised burst of 1 + s·(C − 1) prompts at the pool's service rate;
 /// when prefill capacity cannot keep up, the closed loop stretches so the cycle equals concurrency / prefill rate, and
 /// only the requests prefill delivers decode at once (Little's law), so TPOT is taken at that smaller batch.
-/// TPOT = the decode engine's step at its batch and the mean context.
+/// TPOT = the decode engine's time per generated token at its batch and the mean context (a step, or a speculative
+/// step over the tokens it keeps).
 /// </remarks>
 public static class DisaggregatedServing
 {
@@ -40,7 +41,7 @@ public static class DisaggregatedServing
             notes.Add($"decode KV cache holds {decodeCapacity} requests; batch {deployment.DecodeBatch * decode.AttentionDp} does not fit.");
         }
 
-        double tpot = decode.StepMs(StepShape.Decode(deployment.DecodeBatch, workload.MeanDecodeContext));
+        double tpot = decode.DecodeTokenMs(deployment.DecodeBatch, workload.MeanDecodeContext);
 
         double prefillStepMs = prefill.PrefillMs(workload.Isl, deployment.PrefillBatch);
         double transferMs = workload.Isl * prefill.Memory.KvBytesPerToken / prefill.Config.System.NetworkBandwidthBytesPerSec * 1000.0;
@@ -69,7 +70,7 @@ public static class DisaggregatedServing
             {
                 double inFlight = Math.Clamp(prefillRate * workload.Osl * tpot / decodeRanks, 1.0, deployment.DecodeBatch);
                 batch = 0.5 * (batch + inFlight);
-                tpot = decode.StepMs(StepShape.Decode(batch, workload.MeanDecodeContext));
+                tpot = decode.DecodeTokenMs(batch, workload.MeanDecodeContext);
             }
 
             ttft = Math.Max(ttft, saturatedCycle - (workload.Osl * tpot));

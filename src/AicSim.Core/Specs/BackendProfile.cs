@@ -46,6 +46,7 @@ namespace AicSim.Core.Specs;
 /// decode steps, and wait on the scheduler's prefill bookkeeping (SGLang runs prefill batches apart from decode), so they
 /// cost more than their kernels add. 1 (kernels only) by default; fitted per (system, backend) it comes out at 0.8–1.4
 /// (README, accuracy).</param>
+/// <param name="Speculative">Multi-token prediction (speculative decoding) in decode steps, or none.</param>
 /// <param name="MaxBatchPerRank">Most sequences one attention rank schedules per step (TensorRT-LLM max_batch_size 2048; vLLM and SGLang max_num_seqs / max_running_requests of about 1024 on Hopper-class GPUs).</param>
 public sealed record BackendProfile(
     Backend Backend,
@@ -60,7 +61,8 @@ public sealed record BackendProfile(
     bool KvFractionOfTotal = false,
     double TtftDecodeSteps = 5,
     double HostUsPerSequence = 0,
-    double PrefillInterference = 1)
+    double PrefillInterference = 1,
+    SpeculativeDecoding? Speculative = null)
 {
     private const double GiB = 1024.0 * 1024 * 1024;
 

@@ -1,0 +1,91 @@
+using AicSim.Core.Engine;
+using AicSim.Core.Ops;
+using AicSim.Core.Serving;
+using AicSim.Core.Specs;
+using AicSim.Tests;
+
+namespace AicSim.Core.Tests;
+
+public sealed class SpeculativeDecodingTests
+{
+    private static readonly Workload Chat = new(1000, 500);
+
+    private static EngineModel Llama(SpeculativeDecoding? mtp) =>
+        EngineModel.Create(new EngineConfig(Fixtures.Llama31_8B, Fixtures.H200, ParallelConfig.TensorParallel(1), QuantConfig.Bf16, Fixtures.TrtLlm with { Speculative = mtp }));
+
+    [Theory]
+    [InlineData(3, 0.5, 1.875)] // 1 + 0.5 + 0.25 + 0.125
+    [InlineData(1, 0.8, 1.8)]
+    [InlineData(3, 0.0, 1.0)] // every draft rejected: the verified token only
+    [InlineData(3, 1.0, 4.0)] // every draft kept
+    public void Tokens_per_step_is_the_verified_token_plus_each_surviving_draft(int draft, double acceptance, double expected)
+    {
+        // Oracle: hand calculation of 1 + a + a² + … + aⁿ.
+        Approx.AssertClose(expected, new SpeculativeDecoding(draft, acceptance).TokensPerStep, 1e-12);
+    }
+
+    [Fact]
+    public void Impossible_settings_are_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SpeculativeDecoding(-1, 0.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SpeculativeDecoding(3, 1.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SpeculativeDecoding(3, -0.1));
+    }
+
+    [Fact]
+    public void Without_speculation_a_token_costs_one_decode_step()
+    {
+        var e = Llama(null);
+        Assert.Equal(e.StepMs(StepShape.Decode(8, 1250)), e.DecodeTokenMs(8, 1250));
+    }
+
+    [Fact]
+    public void A_speculative_step_is_n_draft_layers_and_a_verify_of_n_plus_1_tokens_per_sequence_over_the_tokens_kept()
+    {
+        // Hand composition: the verify step runs B·(n+1) tokens through the GEMMs but reads each sequence's KV once (the
+        // decode attention of B sequences); each draft is one of the L layers' share of a plain step plus the logits.
+        const int n = 3;
+        const double b = 8, context = 1250;
+        var mtp = new SpeculativeDecoding(n, 0.6);
+        var e = Llama(mtp);
+        var plain = StepShape.Decode(b, context);
+        var wide = StepShape.Decode(b * (n + 1), context);
+        var breakdownPlain = e.Breakdown(plain);
+        var breakdownWide = e.Breakdown(wide);
+        double logits = breakdownPlain.Where(o => o.Group == OpGroup.EmbeddingAndLogits).Sum(o => o.Ms);
+        var attention = e.Ops.Ops.ToArray().Select((op, i) => (op, i)).Where(x => x.op.Kind == OpKind.GenerationAttention).Select(x => x.i).ToList();
+        double attentionPlain = attention.Sum(i => breakdownPlain[i].Ms);
+        double attentionWide = attention.Sum(i => breakdownWide[i].Ms);
+        double verify = e.StepMs(wide) - attentionWide + attentionPlain;
+        double draft = n * (((e.StepMs(plain) - logits) / 32) + logits);
+        Approx.AssertClose((verify + draft) / mtp.TokensPerStep, e.DecodeTokenMs(b, context), 1e-12);
+    }
+
+    [Fact]
+    public void Speculation_pays_when_drafts_are_accepted_and_costs_when_they_are_not()
+    {
+        // At batch 1 a decode step reads all weights whatever its few tokens: verifying 4 tokens costs about what 1 does.
+        // Each of the 3 drafts adds one of 32 layers and the logits (0.5 B of Llama-3.1-8B's 8 B parameters, 6.5%): about
+        // 3 × (3.1% + 6.5%) = 0.29 of a step (hand estimate). So a speculative step costs 1–1.35 plain ones, divided by the
+        // 2.533 tokens kept at acceptance 0.7, or by 1 when every draft is rejected.
+        double plain = Llama(null).DecodeTokenMs(1, 1250);
+        double accepted = Llama(new SpeculativeDecoding(3, 0.7)).DecodeTokenMs(1, 1250);
+        double rejected = Llama(new SpeculativeDecoding(3, 0)).DecodeTokenMs(1, 1250);
+        Assert.InRange(accepted / plain, 1 / 2.533, 1.35 / 2.533);
+        Assert.InRange(rejected / plain, 1.0, 1.35);
+    }
+
+    [Fact]
+    public void Aggregated_tpot_with_speculation_adds_the_same_prefill_interference_per_token()
+    {
+        // Over its life a request still sees the other c requests' prefills once each, whatever the tokens per step:
+        // TPOT = token time + w·c·(1 − s/2)·Δ/osl, Δ what a prompt adds to a plain decode step.
+        var e = Llama(new SpeculativeDecoding(2, 0.8));
+        var s = AggregatedServing.Estimate(e, Chat, 32);
+        double step = e.StepMs(StepShape.Decode(32, Chat.MeanDecodeContext));
+        double mixed = e.StepMs(new StepShape { PrefillSequences = 1, PrefillTokensPerSequence = 1000, DecodeSequences = 32, DecodeContext = Chat.MeanDecodeContext });
+        var p = Fixtures.TrtLlm;
+        double expected = e.DecodeTokenMs(32, Chat.MeanDecodeContext) + (p.PrefillInterference * 32 * (1 - (p.ArrivalSynchronisation / 2)) * (mixed - step) / 500);
+        Approx.AssertClose(expected, s.TpotMs, 1e-12);
+    }
+}
