@@ -96,6 +96,36 @@ public sealed class EstimateCommandTests
     }
 
     [Fact]
+    public void Mtp_flags_speed_up_decoding_and_say_so()
+    {
+        string[] common = ["estimate", "--model", "deepseek-ai/DeepSeek-R1", "--system", "b200_sxm", "--tp", "8", "--batch-size", "4", "--json"];
+        var (exit, plain) = Run(common);
+        var (exitMtp, mtp) = Run([.. common, "--mtp", "3", "--mtp-acceptance", "0.5"]);
+        Assert.Equal(0, exit);
+        Assert.Equal(0, exitMtp);
+        using var p = JsonDocument.Parse(plain);
+        using var m = JsonDocument.Parse(mtp);
+        Assert.False(p.RootElement.TryGetProperty("mtp", out _));
+
+        // Oracle: 1 + 0.5 + 0.25 + 0.125 tokens a step (hand calculation); fewer, slightly longer steps: TPOT falls.
+        Assert.Equal(1.875, m.RootElement.GetProperty("mtp").GetProperty("tokens_per_step").GetDouble(), 12);
+        Assert.True(m.RootElement.GetProperty("tpot_ms").GetDouble() < p.RootElement.GetProperty("tpot_ms").GetDouble());
+
+        var (_, table) = Run("estimate", "--model", "deepseek-ai/DeepSeek-R1", "--system", "b200_sxm", "--tp", "8", "--mtp", "2");
+        Assert.Contains("MTP 2 draft tokens at acceptance 0.85", table, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--mtp", "0", "--mtp is 0")]
+    [InlineData("--mtp-acceptance", "1.5", "--mtp-acceptance is 1.5")]
+    public void Impossible_mtp_settings_exit_1_and_name_the_flag(string flag, string value, string expected)
+    {
+        var (exit, output) = Run("estimate", "--mtp", "3", flag, value);
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Non_positive_sizes_are_rejected_before_anything_runs()
     {
         var (exit, output) = Run("estimate", "--isl", "0");

@@ -58,7 +58,7 @@ public sealed class EstimateCommand(IAnsiConsole console) : Command<EstimateSett
         {
             Model = model,
             System = system,
-            Backend = BackendProfile.For(backend),
+            Backend = BackendProfile.For(backend) with { Speculative = s.Mtp is int draft ? new SpeculativeDecoding(draft, s.MtpAcceptance) : null },
             Quant = quant,
             Workload = new Workload(s.Isl, s.Osl),
             Mode = ServingMode.Aggregated,

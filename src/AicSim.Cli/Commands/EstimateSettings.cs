@@ -77,6 +77,15 @@ public sealed class EstimateSettings : CommandSettings
     [Description("KV cache: bf16 or fp8 (default: the checkpoint's).")]
     public string? KvQuant { get; init; }
 
+    [CommandOption("--mtp <N>")]
+    [Description("Speculative decoding: N tokens drafted per decode step by a one-layer draft (DeepSeek's MTP) and verified together (default: off).")]
+    public int? Mtp { get; init; }
+
+    [CommandOption("--mtp-acceptance <P>")]
+    [Description("With --mtp: the chance each draft token is accepted, given the ones before it were (0 to 1; 0.85, DeepSeek-V3's for its one MTP draft).")]
+    [DefaultValue(0.85)]
+    public double MtpAcceptance { get; init; } = 0.85;
+
     [CommandOption("--prefill-tp <N>")]
     [DefaultValue(1)]
     public int PrefillTp { get; init; } = 1;
@@ -178,6 +187,16 @@ public sealed class EstimateSettings : CommandSettings
             {
                 problems.Add($"{name} is {value}; it must be 1 or more.");
             }
+        }
+
+        if (Mtp is < 1 or > 8)
+        {
+            problems.Add($"--mtp is {Mtp}; draft 1 to 8 tokens per step, or leave it out for plain decoding.");
+        }
+
+        if (MtpAcceptance is < 0 or > 1 || double.IsNaN(MtpAcceptance))
+        {
+            problems.Add($"--mtp-acceptance is {MtpAcceptance.ToString(global::System.Globalization.CultureInfo.InvariantCulture)}; it is a probability, from 0 to 1 (0.85 by default).");
         }
 
         if (Input is not null && Output is null)

@@ -27,6 +27,7 @@ internal static class EstimateJson
             Mode = r.Mode == ServingMode.Aggregated ? "agg" : "disagg",
             r.Workload.Isl,
             r.Workload.Osl,
+            Mtp = r.Backend.Speculative is { } mtp ? new { mtp.DraftTokens, mtp.Acceptance, mtp.TokensPerStep } : null,
             Quant = new { Gemm = QuantModes.Name(r.Quant.Gemm), Moe = QuantModes.Name(r.Quant.Moe), KvCache = QuantModes.Name(r.Quant.KvCache) },
             s.TtftMs,
             s.TpotMs,

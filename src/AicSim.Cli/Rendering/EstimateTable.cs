@@ -15,7 +15,8 @@ internal static class EstimateTable
         var r = result.Request;
         var s = result.Serving;
         console.MarkupLine($"[bold]{Markup.Escape(r.Model.Id)}[/] on [bold]{Markup.Escape(r.System.Name)}[/] with {Backends.Name(r.Backend.Backend)}, " +
-            $"{(r.Mode == ServingMode.Aggregated ? "aggregated" : "disaggregated")}, ISL {r.Workload.Isl}, OSL {r.Workload.Osl}, {Markup.Escape(r.Quant.ToString())}");
+            $"{(r.Mode == ServingMode.Aggregated ? "aggregated" : "disaggregated")}, ISL {r.Workload.Isl}, OSL {r.Workload.Osl}, {Markup.Escape(r.Quant.ToString())}" +
+            (r.Backend.Speculative is { } mtp ? $", MTP {mtp.DraftTokens} draft token{(mtp.DraftTokens == 1 ? string.Empty : "s")} at acceptance {mtp.Acceptance.ToString(CultureInfo.InvariantCulture)} ({mtp.TokensPerStep.ToString("F2", CultureInfo.InvariantCulture)} tokens a step)" : string.Empty));
 
         var perf = new Table().AddColumns("TTFT (ms)", "TPOT (ms)", "tokens/s/GPU", "tokens/s/user", "concurrency", "GPUs");
         perf.AddRow(F(s.TtftMs, 1), F(s.TpotMs, 2), F(s.OutputTokensPerSecPerGpu, 1), F(s.OutputTokensPerSecPerUser, 1), F(s.Concurrency, 0), s.Gpus.ToString(CultureInfo.InvariantCulture));
