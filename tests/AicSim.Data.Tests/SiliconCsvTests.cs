@@ -59,6 +59,27 @@ public sealed class SiliconCsvTests
     }
 
     [Fact]
+    public void The_build_measured_with_speculative_decoding_decodes_with_it()
+    {
+        // SiliconRowMapper.SpeculativeBuilds: TensorRT-LLM 1.2.0rc6.post3's rows measure as multi-token prediction does;
+        // the same configuration on 1.2.0rc6.post2 decodes plainly.
+        string Row(string version) => $"r,silicon_concurrency=4,trtllm,{version},deepseek-ai/DeepSeek-R1,b200_sxm,fp8,agg,1024,1024,fp8,fp8,4,8,1,1,8,1,,,,,,,,,,,,,,,195,5.38";
+        var mtp = Mapper.Map(Parse(Header, Row("1.2.0rc6.post3"))[0]);
+        Assert.Equal(new SpeculativeDecoding(1, 0.85), mtp.Backend.Speculative);
+        Assert.Contains(mtp.Readings, r => r.Contains("MTP: 1 draft token a step, accepted at 0.85", StringComparison.Ordinal));
+        Assert.DoesNotContain(mtp.Readings, r => r.StartsWith("assumed", StringComparison.Ordinal));
+
+        var plain = Mapper.Map(Parse(Header, Row("1.2.0rc6.post2"))[0]);
+        Assert.Null(plain.Backend.Speculative);
+
+        // The reading lowers TPOT toward what was measured (5.38 ms against 10.3 ms on post2, hand-picked pair).
+        var predictor = new RowPredictor(Mapper, Core.Calibration.CalibrationSet.None, "roofline", null);
+        double withMtp = predictor.Predict(Parse(Header, Row("1.2.0rc6.post3"))[0]).Prediction.TpotMs!.Value;
+        double without = predictor.Predict(Parse(Header, Row("1.2.0rc6.post2"))[0]).Prediction.TpotMs!.Value;
+        Assert.InRange(withMtp / without, 0.4, 0.75);
+    }
+
+    [Fact]
     public void The_tp_equals_moe_product_quirk_reads_the_worker_from_the_id()
     {
         // SOURCES.md: tp_size 64 with moe_tp 8 × moe_ep 8 on an 8-GPU system is an 8-GPU TEP worker (the id says tp8_ep8).

@@ -165,7 +165,8 @@ public static class Validation
         File.Move(temp, path, overwrite: true);
     }
 
-    private static EstimateRequest Uncalibrated(EstimateRequest r) => r with { Backend = Core.Specs.BackendProfile.For(r.Backend.Backend) };
+    // The framework's built-in constants, from which the fit starts; how the row was run (speculative decoding) stays.
+    private static EstimateRequest Uncalibrated(EstimateRequest r) => r with { Backend = Core.Specs.BackendProfile.For(r.Backend.Backend) with { Speculative = r.Backend.Speculative } };
 
     private static string GroupKey(RowOutcome o) => o.Request is { } q
         ? $"{q.Model.Id}|{q.System.Name}|{q.Backend.Backend}|{q.Mode}|{q.Parallel.Name}|{q.DecodeParallel?.Name}"
