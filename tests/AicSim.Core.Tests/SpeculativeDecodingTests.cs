@@ -56,7 +56,7 @@ public sealed class SpeculativeDecodingTests
         var attention = e.Ops.Ops.ToArray().Select((op, i) => (op, i)).Where(x => x.op.Kind == OpKind.GenerationAttention).Select(x => x.i).ToList();
         double attentionPlain = attention.Sum(i => breakdownPlain[i].Ms);
         double attentionWide = attention.Sum(i => breakdownWide[i].Ms);
-        double verify = e.StepMs(wide) - attentionWide + attentionPlain;
+        double verify = e.StepMs(wide) - attentionWide + attentionPlain; // TensorRT-LLM: no host floor
         double draft = n * (((e.StepMs(plain) - logits) / 32) + logits);
         Approx.AssertClose((verify + draft) / mtp.TokensPerStep, e.DecodeTokenMs(b, context), 1e-12);
     }
@@ -87,5 +87,24 @@ public sealed class SpeculativeDecodingTests
         var p = Fixtures.TrtLlm;
         double expected = e.DecodeTokenMs(32, Chat.MeanDecodeContext) + (p.PrefillInterference * 32 * (1 - (p.ArrivalSynchronisation / 2)) * (mixed - step) / 500);
         Approx.AssertClose(expected, s.TpotMs, 1e-12);
+    }
+
+    [Fact]
+    public void The_host_floor_of_a_speculative_step_counts_sequences_not_verified_tokens()
+    {
+        // SGLang's 50 µs of host work per running request (BackendProfile.HostUsPerSequence): a step of 100 sequences
+        // takes at least 5 ms, whatever tokens each verifies; counted per verified token it would take 20 ms, more than
+        // the kernels of Llama-3.1-8B at 400 tokens.
+        var sglang = BackendProfile.For(Backend.Sglang) with { LayerOverheadUs = 0, Speculative = new SpeculativeDecoding(3, 0) };
+        var e = EngineModel.Create(new EngineConfig(Fixtures.Llama31_8B, Fixtures.H200, ParallelConfig.TensorParallel(1), QuantConfig.Bf16, sglang));
+        var plain = StepShape.Decode(100, 10);
+        var breakdown = e.Breakdown(plain);
+        double logits = breakdown.Where(o => o.Group == OpGroup.EmbeddingAndLogits).Sum(o => o.Ms);
+        double draft = 3 * (((e.StepMs(plain) - logits) / 32) + logits);
+        double token = e.DecodeTokenMs(100, 10);
+
+        // Acceptance 0: one token a step, so the step is the token time. Its verify part is at least 100 × 50 µs and
+        // never 400 × 50 µs = 20 ms (hand calculation), which only a per-token count would give.
+        Assert.InRange(token - draft, 5.0, 20.0 - 1e-9);
     }
 }

@@ -70,9 +70,11 @@ public sealed class EngineModel
     /// per-sequence work where that is longer (<see cref="BackendProfile.HostUsPerSequence"/>).
     /// </summary>
     public double StepMs(in StepShape perRank) =>
-        Math.Max(
-            (StepLatency.Seconds(_ops.Ops, perRank, Estimator) * 1000.0) + FrameworkStepMs,
-            Config.Backend.HostUsPerSequence * (perRank.DecodeSequences + perRank.PrefillSequences) / 1000.0);
+        Math.Max(KernelsAndFrameworkMs(perRank), HostMs(perRank.DecodeSequences + perRank.PrefillSequences));
+
+    private double KernelsAndFrameworkMs(in StepShape perRank) => (StepLatency.Seconds(_ops.Ops, perRank, Estimator) * 1000.0) + FrameworkStepMs;
+
+    private double HostMs(double sequences) => Config.Backend.HostUsPerSequence * sequences / 1000.0;
 
     /// <summary>
     /// Milliseconds per generated token of a decode step on one attention rank with <paramref name="perRank"/> sequences
@@ -111,7 +113,8 @@ public sealed class EngineModel
 
         double plainMs = StepMs(plain);
         double draftMs = n * (((plainMs - logitsMs) / Config.Model.NumLayers) + logitsMs);
-        double verifyMs = StepMs(verify) + attentionMs;
+        // The host's bookkeeping is per sequence, not per token it verifies.
+        double verifyMs = Math.Max(KernelsAndFrameworkMs(verify) + attentionMs, HostMs(perRank));
         return (verifyMs + draftMs) / speculative.TokensPerStep;
     }
 
