@@ -109,4 +109,47 @@ public sealed class ServingTests
         double ttft0 = prefill.RequestOverheadMs + (lockStep.TtftDecodeSteps * s.TpotMs) + lockStep.DisaggTtftOverheadMs + tp + transfer;
         Approx.AssertClose(ttft0 + (15.75 * tp), s.TtftMs, 1e-9);
     }
+
+    [Theory]
+    [InlineData(64, 808.04)] // B = 0.7·7/128 = 0.03828; w = B·20300/(1 − B) (hand calculation)
+    [InlineData(16, 840.0)]  // B = 0.153: w would be 3669 ms; capped at 0.7 × 60 steps × 20 ms
+    public void Attention_dp_balancing_holds_a_prompt_until_every_rank_has_one(double inFlight, double expectedMs)
+    {
+        // DEP8 on TensorRT-LLM (60 steps of balancing), s = 0.3, TTFT without it 300 ms, the rest of a request 20 s.
+        var e = EngineModel.Create(new EngineConfig(Fixtures.DeepSeekV3, Fixtures.H200, ParallelConfig.DataExpertParallel(8), QuantConfig.Bf16, Fixtures.TrtLlm));
+        Approx.AssertClose(expectedMs, AggregatedServing.AttentionDpBalanceWaitMs(e, inFlight, 300, 20_000, 20), 1e-5);
+    }
+
+    [Fact]
+    public void The_balancing_wait_is_its_own_fixed_point_and_absent_without_attention_dp_or_on_other_frameworks()
+    {
+        var dep = EngineModel.Create(new EngineConfig(Fixtures.DeepSeekV3, Fixtures.H200, ParallelConfig.DataExpertParallel(8), QuantConfig.Bf16, Fixtures.TrtLlm));
+        double w = AggregatedServing.AttentionDpBalanceWaitMs(dep, 64, 300, 20_000, 20);
+
+        // Little's law on the cycle the wait itself lengthens: λ = c / (T₀ + w + L); the spread share waits (dp − 1)/(2λ).
+        double rate = 64 / (300 + w + 20_000);
+        Approx.AssertClose(0.7 * 7 / (2 * rate), w, 1e-9);
+
+        var tep = EngineModel.Create(new EngineConfig(Fixtures.DeepSeekV3, Fixtures.H200, ParallelConfig.TensorExpertParallel(8), QuantConfig.Bf16, Fixtures.TrtLlm));
+        Assert.Equal(0, AggregatedServing.AttentionDpBalanceWaitMs(tep, 64, 300, 20_000, 20));
+        var vllm = dep.With(dep.Estimator, BackendProfile.For(Backend.Vllm));
+        Assert.Equal(0, AggregatedServing.AttentionDpBalanceWaitMs(vllm, 64, 300, 20_000, 20));
+    }
+
+    [Fact]
+    public void Aggregated_ttft_of_a_balanced_attention_dp_engine_adds_the_wait()
+    {
+        // NVFP4 on B200, where 128 requests of 1000 + 500 tokens fit (no queueing outside the engine).
+        var nvfp4 = new QuantConfig(QuantMode.Nvfp4, QuantMode.Nvfp4, QuantMode.Fp8);
+        var balanced = EngineModel.Create(new EngineConfig(Fixtures.DeepSeekV3, Fixtures.B200, ParallelConfig.DataExpertParallel(8), nvfp4, Fixtures.TrtLlm));
+        var plain = balanced.With(balanced.Estimator, Fixtures.TrtLlm with { AttentionDpBalanceSteps = 0 });
+        var withWait = AggregatedServing.Estimate(balanced, Chat, 128);
+        var without = AggregatedServing.Estimate(plain, Chat, 128);
+        Assert.True(balanced.MaxResidentRequests(1000, 500) >= 128);
+        double step = balanced.StepMs(StepShape.Decode(16, Chat.MeanDecodeContext));
+        double wait = AggregatedServing.AttentionDpBalanceWaitMs(balanced, 128, without.TtftMs, 500 * without.TpotMs, step);
+        Assert.True(wait > 0);
+        Approx.AssertClose(without.TtftMs + wait, withWait.TtftMs, 1e-12);
+        Assert.Equal(without.TpotMs, withWait.TpotMs);
+    }
 }

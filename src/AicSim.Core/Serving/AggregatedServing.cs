@@ -17,6 +17,7 @@ namespace AicSim.Core.Serving;
 /// burst of b = 1 + s·(c − 1) prompts queue behind each other, chunked at max_num_tokens, so the mean wait is
 /// (b+1)/(2b) of prefilling all b. s, the arrival synchronisation of <see cref="Specs.BackendProfile"/>, is 1 for lock-step
 /// waves and 0 for evenly spread arrivals. TTFT then grows about linearly with concurrency, as measured (SOURCES.md).
+/// An engine with attention DP may also hold prompts back until every rank has one (<see cref="AttentionDpBalanceWaitMs"/>).
 /// </remarks>
 public static class AggregatedServing
 {
@@ -75,6 +76,12 @@ public static class AggregatedServing
         double allPrefillsMs = engine.PrefillMs(workload.Isl, burst, riding, context);
         double queueWaitFactor = (burst + 1.0) / (2.0 * burst);
         double ttft = FixedTtftMs(engine, decodeMs) + (allPrefillsMs * queueWaitFactor);
+        double balanceMs = AttentionDpBalanceWaitMs(engine, inFlight, ttft, workload.Osl * tpot, decodeMs);
+        if (balanceMs > 0)
+        {
+            ttft += balanceMs;
+            notes.Add($"attention-DP balancing holds a prompt {balanceMs:F0} ms on average until every rank has one.");
+        }
         if (inFlight < concurrency)
         {
             // Waiting requests start when a running one ends.
@@ -85,6 +92,30 @@ public static class AggregatedServing
         double requestMs = ttft + ((workload.Osl - 1) * tpot);
         double throughput = concurrency * workload.Osl / (requestMs / 1000.0) / gpus;
         return new ServingEstimate(ttft, tpot, throughput, 1000.0 / tpot, gpus, concurrency, notes);
+    }
+
+    /// <summary>
+    /// How long attention-DP balancing (<see cref="Specs.BackendProfile.AttentionDpBalanceSteps"/>) holds a prompt back: until
+    /// every one of the dp ranks has a prompt, at most that many decode steps of <paramref name="stepMs"/>. Prompts of a
+    /// synchronised burst (share s) fill every rank at once and do not wait. A spread-out prompt waits for the (dp − 1)/2
+    /// arrivals still missing on average, at the closed loop's arrival rate λ = c / (TTFT + osl·TPOT); since the wait
+    /// itself lengthens the cycle, w = B·(T₀ + L)/(1 − B) with B = (1 − s)(dp − 1)/(2c), T₀ the TTFT without it and L
+    /// the rest of a request's life; at most (1 − s) × the steps' time.
+    /// </summary>
+    public static double AttentionDpBalanceWaitMs(EngineModel engine, double inFlight, double ttftMs, double decodeLifeMs, double stepMs)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        int dp = engine.AttentionDp;
+        int steps = engine.Config.Backend.AttentionDpBalanceSteps;
+        if (dp <= 1 || steps <= 0)
+        {
+            return 0;
+        }
+
+        double spread = 1.0 - engine.Config.Backend.ArrivalSynchronisation;
+        double capMs = spread * steps * stepMs;
+        double b = spread * (dp - 1) / (2.0 * inFlight);
+        return b >= 1 ? capMs : Math.Min(b * (ttftMs + decodeLifeMs) / (1 - b), capMs);
     }
 
     /// <summary>

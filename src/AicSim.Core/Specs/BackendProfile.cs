@@ -47,6 +47,11 @@ namespace AicSim.Core.Specs;
 /// cost more than their kernels add. 1 (kernels only) by default; fitted per (system, backend) it comes out at 0.8–1.4
 /// (README, accuracy).</param>
 /// <param name="Speculative">Multi-token prediction (speculative decoding) in decode steps, or none.</param>
+/// <param name="AttentionDpBalanceSteps">Attention-DP prefill balancing: the most steps an engine with attention DP holds a
+/// prompt back so that every rank starts a prefill together (TensorRT-LLM's attention_dp_config enable_balance, whose
+/// executor "withholds context for up to timeout_iters so all ranks start prefill together"). 60 for TensorRT-LLM, as
+/// its published DeepSeek recipes set it (enable_balance true, timeout_iters 60, batching_wait_iters 0); 0 (none) for
+/// vLLM and SGLang.</param>
 /// <param name="MaxBatchPerRank">Most sequences one attention rank schedules per step (TensorRT-LLM max_batch_size 2048; vLLM and SGLang max_num_seqs / max_running_requests of about 1024 on Hopper-class GPUs).</param>
 public sealed record BackendProfile(
     Backend Backend,
@@ -62,14 +67,15 @@ public sealed record BackendProfile(
     double TtftDecodeSteps = 5,
     double HostUsPerSequence = 0,
     double PrefillInterference = 1,
-    SpeculativeDecoding? Speculative = null)
+    SpeculativeDecoding? Speculative = null,
+    int AttentionDpBalanceSteps = 0)
 {
     private const double GiB = 1024.0 * 1024 * 1024;
 
     /// <summary>Built-in defaults for a backend.</summary>
     public static BackendProfile For(Backend backend) => backend switch
     {
-        Backend.TrtLlm => new(backend, RequestOverheadPerLayerMs: 0.67, LayerOverheadUs: 7, MaxNumTokens: 8192, 3.5 * GiB, 0.9, MaxBatchPerRank: 2048),
+        Backend.TrtLlm => new(backend, RequestOverheadPerLayerMs: 0.67, LayerOverheadUs: 7, MaxNumTokens: 8192, 3.5 * GiB, 0.9, MaxBatchPerRank: 2048, AttentionDpBalanceSteps: 60),
         Backend.Vllm => new(backend, RequestOverheadPerLayerMs: 0.83, LayerOverheadUs: 13, MaxNumTokens: 8192, 3.5 * GiB, 0.9, KvFractionOfTotal: true),
         Backend.Sglang => new(backend, RequestOverheadPerLayerMs: 0.83, LayerOverheadUs: 10, MaxNumTokens: 8192, 3.5 * GiB, 0.9, HostUsPerSequence: 50),
         _ => throw new ArgumentOutOfRangeException(nameof(backend)),
