@@ -82,14 +82,22 @@ public sealed class EngineModel
     /// (<see cref="BackendProfile.Speculative"/>) n draft passes of one layer and the logits, then a verifying step in
     /// which every sequence runs n + 1 tokens against its cache, all divided by the tokens a step keeps.
     /// </summary>
-    public double DecodeTokenMs(double perRank, double context)
+    public double DecodeTokenMs(double perRank, double context) =>
+        DecodeTokenMs(perRank, context, StepMs(StepShape.Decode(perRank, context)));
+
+    /// <summary>
+    /// <see cref="DecodeTokenMs(double, double)"/> for a caller that already has the plain decode step,
+    /// <paramref name="plainMs"/> (= <see cref="StepMs"/> of that shape), so it is not priced twice.
+    /// </summary>
+    public double DecodeTokenMs(double perRank, double context, double plainMs)
     {
         var speculative = Config.Backend.Speculative;
-        var plain = StepShape.Decode(perRank, context);
-        if (speculative is null || speculative.DraftTokens <= 0)
+        if (speculative is null || speculative.DraftTokens == 0)
         {
-            return StepMs(plain);
+            return plainMs;
         }
+
+        var plain = StepShape.Decode(perRank, context);
 
         // The draft layer is one more decoder layer with the shared logits: a layer's share of a plain step's kernels
         // and framework time, plus the logits, per drafted token. The verifying step runs (n + 1)·B tokens through every
@@ -111,7 +119,6 @@ public sealed class EngineModel
             }
         }
 
-        double plainMs = StepMs(plain);
         double draftMs = n * (((plainMs - logitsMs) / Config.Model.NumLayers) + logitsMs);
         // The host's bookkeeping is per sequence, not per token it verifies.
         double verifyMs = Math.Max(KernelsAndFrameworkMs(verify) + attentionMs, HostMs(perRank));

@@ -12,7 +12,7 @@ namespace AicSim.Core.Serving;
 /// TPOT = t_decode(c) + w·c·(1 − s/2)·Δt_prefill / osl, where Δt_prefill is what a prompt's kernels add to a step and w
 /// the framework's <see cref="Specs.BackendProfile.PrefillInterference"/> (mixed steps cost more than their kernels).
 /// t_decode is per generated token: with speculative decoding, the draft-and-verify step over the tokens it keeps
-/// (<see cref="EngineModel.DecodeTokenMs"/>).
+/// (<see cref="EngineModel.DecodeTokenMs(double, double)"/>).
 /// TTFT: requests of a closed-loop benchmark tend to arrive together (same ISL/OSL, so they also finish together): a
 /// burst of b = 1 + s·(c − 1) prompts queue behind each other, chunked at max_num_tokens, so the mean wait is
 /// (b+1)/(2b) of prefilling all b. s, the arrival synchronisation of <see cref="Specs.BackendProfile"/>, is 1 for lock-step
@@ -45,7 +45,7 @@ public static class AggregatedServing
         // Per generated token: the decode step itself, or with speculative decoding its draft-and-verify step over the
         // tokens that step keeps. TTFT's fixed part stays in plain decode steps: in steps of the longer speculative one
         // cross-validation was a wash (TTFT 35.2% against 35.1% by configuration, 40.2% against 40.4% holding out models).
-        double tokenMs = engine.DecodeTokenMs(perRank, context);
+        double tokenMs = engine.DecodeTokenMs(perRank, context, decodeMs);
 
         double prefillExtraMs = 0;
         int chunk = engine.Config.Backend.MaxNumTokens;
