@@ -3,8 +3,10 @@ using AicSim.Core.Ops;
 using AicSim.Core.Specs;
 using AicSim.Core.Tests;
 using AicSim.Gpu;
-using ILGPU;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.PTX;
 using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
 
 namespace AicSim.Gpu.Tests;
 
@@ -45,7 +47,7 @@ public sealed class DecodeSweepTests
     {
         var tables = Tables();
         var points = Points();
-        using var context = Context.Create(builder => builder.CPU());
+        using var context = SweepContext.Create();
         using var accelerator = context.CreateCPUAccelerator(0);
         using var sweep = new DecodeSweep(accelerator, tables, H200, EfficiencyParams.Default);
 
@@ -78,9 +80,23 @@ public sealed class DecodeSweepTests
     }
 
     [Fact]
+    public void The_kernel_compiles_to_ptx_for_hopper_without_a_gpu()
+    {
+        // The CPU emulator runs any .NET math; the PTX backend does not (Math.Exp needs ILGPU.Algorithms). Compiling
+        // for sm_90 here catches that on machines without a GPU. Oracle: ILGPU's own PTX compiler.
+        using var context = SweepContext.Create();
+        using var backend = new PTXBackend(context, new CudaCapabilityContext(CudaArchitecture.SM_90), CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, nvvmAPI: null);
+        var entry = EntryPointDescription.FromImplicitlyGroupedKernel(typeof(DecodeSweepKernel).GetMethod(nameof(DecodeSweepKernel.Run))!);
+        var kernel = backend.Compile(entry, default);
+        string ptx = ((PTXCompiledKernel)kernel).PTXAssembly;
+        Assert.Contains(".target sm_", ptx, StringComparison.Ordinal);
+        Assert.Contains(".entry", ptx, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Points_naming_a_missing_mapping_are_refused()
     {
-        using var context = Context.Create(builder => builder.CPU());
+        using var context = SweepContext.Create();
         using var accelerator = context.CreateCPUAccelerator(0);
         using var sweep = new DecodeSweep(accelerator, Tables(), H200, EfficiencyParams.Default);
         Assert.Throws<ArgumentOutOfRangeException>(() => sweep.Evaluate([new SweepPoint { Mapping = 3, Batch = 1, Context = 1 }]));
