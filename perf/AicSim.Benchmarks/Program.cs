@@ -1,11 +1,18 @@
 using AicSim.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// `NAME-study PERF_DB` runs a kernel study (KernelStudy.Commands); anything else goes to BenchmarkDotNet.
+// `NAME-study PERF_DB` runs a kernel study (KernelStudy.Commands); `gpu-check [POINTS]` checks the CUDA kernel against
+// the CPU loop (GpuCheck); anything else goes to BenchmarkDotNet.
+if (args.Length is 1 or 2 && args[0] == "gpu-check")
+{
+    return GpuCheck.Run(args.Length == 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1 << 20);
+}
+
 if (args.Length == 2 && KernelStudy.Commands.TryGetValue(args[0], out var study))
 {
     study(args[1]);
-    return;
+    return 0;
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(EstimateBenchmarks).Assembly).Run(args);
+return 0;
