@@ -10,7 +10,8 @@ Measures, within the time budget (default 270 s, under the 5 minutes the issue a
   * context attention (F.scaled_dot_product_attention, causal, flash backend) over batch x sequence x head layouts;
   * generation attention (one query against a KV cache, GQA) over batch x KV length x head layouts;
   * memory bandwidth (device-to-device copies of growing size).
-Latencies are medians of CUDA-event timings after warm-up, in milliseconds. Files written: gemm.csv,
+Latencies are medians of CUDA-event timings of CUDA-graph replays after warm-up, in milliseconds; operands smaller
+than the L2 cache are cycled through copies, so weights and KV caches are read from HBM as in a real step. Files written: gemm.csv,
 context_attention.csv, generation_attention.csv, memory.csv and provenance.yaml (GPU, torch/CUDA versions, date).
 The measured library is PyTorch's (cuBLAS, flash attention), not a serving framework's kernels: the provenance says so.
 """
@@ -62,31 +63,35 @@ def gemm_shapes(models):
     return sorted(shapes)
 
 
-def time_ms(fn):
-    """Median milliseconds of one call. The calls are replayed from a CUDA graph, as the serving frameworks run decode,
-    so the host's launch time (a few microseconds, as long as a small GEMM) is not counted; eager timing if capture fails.
-    Calls over a millisecond are repeated less: their launch time is noise, and the budget goes further."""
+def time_ms(fn, copies=1):
+    """Median milliseconds of one call of fn(i), where i picks one of `copies` sets of operands.
+
+    The calls are replayed from a CUDA graph, as the serving frameworks run decode, so the host's launch time (a few
+    microseconds, as long as a small GEMM) is not counted; eager timing if capture fails. The calls cycle through the
+    copies so that operands smaller than the L2 cache are read from HBM, as each layer's own weights and KV cache are
+    in a real step; timing one tensor over and over would read it from L2. Calls over a millisecond are repeated less:
+    their launch time is noise, and the budget goes further."""
     side = torch.cuda.Stream()
     side.wait_stream(torch.cuda.current_stream())
     with torch.cuda.stream(side):
-        for _ in range(2):
-            fn()
+        for i in range(2):
+            fn(i % copies)
         start = torch.cuda.Event(enable_timing=True); end = torch.cuda.Event(enable_timing=True)
-        start.record(side); fn(); end.record(side)
+        start.record(side); fn(0); end.record(side)
     torch.cuda.current_stream().wait_stream(side)
     torch.cuda.synchronize()
-    reps, trials = (10, 5) if start.elapsed_time(end) < 1.0 else (2, 3)
+    reps, trials = (max(10, copies), 5) if start.elapsed_time(end) < 1.0 else (max(2, copies), 3)
     try:
         graph = torch.cuda.CUDAGraph()
         with torch.cuda.graph(graph):
-            for _ in range(reps):
-                fn()
+            for i in range(reps):
+                fn(i % copies)
         run = graph.replay
     except RuntimeError:
         torch.cuda.synchronize()
         def run():
-            for _ in range(reps):
-                fn()
+            for i in range(reps):
+                fn(i % copies)
     run()
     torch.cuda.synchronize()
     times = []
@@ -99,19 +104,25 @@ def time_ms(fn):
     return times[len(times) // 2]
 
 
+def copies_for(nbytes, l2_bytes):
+    """How many operand sets make the cycle four times the L2 cache (at most 64, which still spans the L2 cache for
+    operands of a megabyte, the smallest bundled shapes)."""
+    return max(1, min(64, -(-4 * l2_bytes // max(1, nbytes))))
+
+
 def flash(fn):
     """fn under the flash-attention backend only: a point the flash kernel cannot run is skipped (it stays on the
     roofline) rather than timed on PyTorch's slow reference path."""
-    def run():
+    def run(i):
         with sdpa_kernel(SDPBackend.FLASH_ATTENTION):
-            return fn()
+            return fn(i)
     return run
 
 
-def measured(label, fn):
+def measured(label, fn, copies=1):
     """time_ms, or None (with a note) when the kernel refuses the shape or the GPU runs out of memory."""
     try:
-        return time_ms(fn)
+        return time_ms(fn, copies)
     except (RuntimeError, torch.cuda.OutOfMemoryError) as e:
         print(f"  skipped {label}: {str(e).splitlines()[0][:120]}", flush=True)
         torch.cuda.empty_cache()
@@ -132,6 +143,7 @@ def main():
     dev = torch.device("cuda")
     props = torch.cuda.get_device_properties(dev)
     has_fp8 = props.major >= 9 and hasattr(torch, "_scaled_mm")
+    l2 = getattr(props, "L2_cache_size", 64 << 20)
 
     def left(share):
         return time.time() < deadline - args.budget_s * (1 - share)
@@ -144,16 +156,17 @@ def main():
         if not left(0.55):
             print(f"  GEMM budget spent after {i} of {len(shapes)} shapes", flush=True)
             break
-        w = torch.randn(k, n, device=dev, dtype=torch.bfloat16)
-        w8 = w.t().contiguous().to(torch.float8_e4m3fn).t() if has_fp8 else None
+        c = copies_for(2 * n * k, l2)
+        w = [torch.randn(k, n, device=dev, dtype=torch.bfloat16) for _ in range(c)]
+        w8 = [x.t().contiguous().to(torch.float8_e4m3fn).t() for x in w] if has_fp8 else None
         for m in M_GRID:
             a = torch.randn(m, k, device=dev, dtype=torch.bfloat16)
-            ms = measured(f"bf16 {m}x{n}x{k}", lambda: torch.matmul(a, w))
+            ms = measured(f"bf16 {m}x{n}x{k}", lambda i: torch.matmul(a, w[i]), c)
             if ms is not None:
                 rows.append(("bfloat16", m, n, k, ms))
             if has_fp8:
                 a8 = a.to(torch.float8_e4m3fn)
-                ms = measured(f"fp8 {m}x{n}x{k}", lambda: torch._scaled_mm(a8, w8, scale_a=one, scale_b=one, out_dtype=torch.bfloat16))
+                ms = measured(f"fp8 {m}x{n}x{k}", lambda i: torch._scaled_mm(a8, w8[i], scale_a=one, scale_b=one, out_dtype=torch.bfloat16), c)
                 if ms is not None:
                     rows.append(("fp8", m, n, k, ms))
         del w, w8
@@ -171,8 +184,10 @@ def main():
                 if not left(0.8) or batch * isl > 32768:
                     continue
                 q = torch.randn(batch, heads, isl, dim, device=dev, dtype=torch.bfloat16)
-                kk = torch.randn(batch, kv_heads, isl, dim, device=dev, dtype=torch.bfloat16)
-                ms = measured(f"context b{batch} s{isl} h{heads}/{kv_heads}", flash(lambda: F.scaled_dot_product_attention(q, kk, kk, is_causal=True, enable_gqa=True)))
+                c = copies_for(2 * 2 * batch * kv_heads * isl * dim, l2)
+                kv = [(torch.randn(batch, kv_heads, isl, dim, device=dev, dtype=torch.bfloat16),
+                       torch.randn(batch, kv_heads, isl, dim, device=dev, dtype=torch.bfloat16)) for _ in range(c)]
+                ms = measured(f"context b{batch} s{isl} h{heads}/{kv_heads}", flash(lambda i: F.scaled_dot_product_attention(q, *kv[i], is_causal=True, enable_gqa=True)), c)
                 if ms is not None:
                     ctx.append((batch, isl, heads, kv_heads, dim, ms))
     with open(os.path.join(args.out, "context_attention.csv"), "w") as f:
@@ -187,8 +202,10 @@ def main():
                 if not left(0.95) or batch * kv_len > 1 << 21:
                     continue
                 q = torch.randn(batch, heads, 1, dim, device=dev, dtype=torch.bfloat16)
-                kk = torch.randn(batch, kv_heads, kv_len, dim, device=dev, dtype=torch.bfloat16)
-                ms = measured(f"generation b{batch} kv{kv_len} h{heads}/{kv_heads}", flash(lambda: F.scaled_dot_product_attention(q, kk, kk, enable_gqa=True)))
+                c = copies_for(2 * 2 * batch * kv_heads * kv_len * dim, l2)
+                kv = [(torch.randn(batch, kv_heads, kv_len, dim, device=dev, dtype=torch.bfloat16),
+                       torch.randn(batch, kv_heads, kv_len, dim, device=dev, dtype=torch.bfloat16)) for _ in range(c)]
+                ms = measured(f"generation b{batch} kv{kv_len} h{heads}/{kv_heads}", flash(lambda i: F.scaled_dot_product_attention(q, *kv[i], enable_gqa=True)), c)
                 if ms is not None:
                     gen.append((batch, kv_len, heads, kv_heads, dim, ms))
     with open(os.path.join(args.out, "generation_attention.csv"), "w") as f:
@@ -200,8 +217,8 @@ def main():
     for size in (1 << 20, 1 << 24, 1 << 27, 1 << 30, 1 << 32):
         if size * 2 > props.total_memory * 0.8:
             break
-        src = torch.empty(size, dtype=torch.uint8, device=dev); dst = torch.empty_like(src)
-        ms = measured(f"copy {size}", lambda: dst.copy_(src))
+        src = torch.empty(size // 2, dtype=torch.bfloat16, device=dev); dst = torch.empty_like(src)
+        ms = measured(f"copy {size}", lambda i: dst.copy_(src))
         if ms is not None:
             mem.append((2 * size, ms))  # bytes read + written
         del src, dst
@@ -211,7 +228,7 @@ def main():
 
     with open(os.path.join(args.out, "provenance.yaml"), "w") as f:
         f.write(f"gpu: {props.name}\n")
-        f.write(f"library: pytorch {torch.__version__} (cuBLAS matmul and scaled_mm, flash scaled_dot_product_attention; CUDA-graph replay)\n")
+        f.write(f"library: pytorch {torch.__version__} (cuBLAS matmul and scaled_mm, flash scaled_dot_product_attention; CUDA-graph replays, operands cycled past the L2 cache)\n")
         f.write(f"cuda: '{torch.version.cuda}'\n")
         f.write(f"version: 'torch-{torch.__version__}'\n")
         f.write(f"date: '{datetime.date.today().isoformat()}'\n")
