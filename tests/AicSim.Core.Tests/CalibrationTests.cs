@@ -71,6 +71,41 @@ public sealed class CalibrationTests
     }
 
     [Fact]
+    public void The_fit_holds_the_constants_of_the_estimator_it_prices_through()
+    {
+        // Measured tables replace some ops' roofline times, so a calibration for them must be fitted through them. Here
+        // the "tables" are the roofline running 1.25× slow: fitted through that estimator, the constants must predict the
+        // model-made measurements through it (oracle: the measurements), and must differ from the plain fit's.
+        var samples = Synthetic(overheadMs: 150, memoryEfficiency: 0.65);
+        var asked = new List<(string, Backend)>();
+        OpEstimatorFactory slow = (system, backend, eff) =>
+        {
+            asked.Add((system.Name, backend));
+            return new Slowed(new RooflineEstimator(HardwareParams.From(system), eff), 1.25);
+        };
+        var plain = Assert.Single(Calibrator.Fit(samples, "plain", maxEvaluations: 1500, priorWeight: 0.001).Groups);
+        var set = Calibrator.Fit(samples, "slow", maxEvaluations: 1500, priorWeight: 0.001, estimators: slow);
+        var g = Assert.Single(set.Groups);
+        Assert.NotEmpty(asked);
+        Assert.All(asked, a => Assert.Equal(("h200_sxm", Backend.Vllm), a));
+        Assert.True(g.MemoryEfficiency > plain.MemoryEfficiency, $"{g.MemoryEfficiency} should exceed {plain.MemoryEfficiency}: the slow ops need faster memory");
+        foreach (var sample in samples)
+        {
+            var (request, roofline) = set.Apply(sample.Request);
+            var result = Estimator.Run(request, new Slowed(roofline, 1.25)).Serving;
+            Approx.AssertClose(sample.MeasuredTpotMs, result.TpotMs, 0.06);
+            Approx.AssertClose(sample.MeasuredTtftMs, result.TtftMs, 0.06);
+        }
+    }
+
+    private sealed class Slowed(IOpEstimator inner, double factor) : IOpEstimator
+    {
+        public string Name => "slowed";
+
+        public double OpSeconds(in Ops.Op op, in Ops.StepShape shape) => factor * inner.OpSeconds(op, shape);
+    }
+
+    [Fact]
     public void A_few_anomalous_measurements_do_not_drag_the_fit()
     {
         // Two of 24 model-made rows with TTFT 30× too high (like the file's 38 s TTFT at concurrency 4): the other rows'

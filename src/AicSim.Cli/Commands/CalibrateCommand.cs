@@ -16,11 +16,13 @@ public sealed class CalibrateCommand(IAnsiConsole console) : Command<ValidateSet
         ArgumentNullException.ThrowIfNull(settings);
         Infrastructure.OutputPath.EnsureWritable("--out", settings.Out ?? CalibrationFile.DefaultPath);
         var rows = SiliconCsv.Read(settings.Silicon!, "--silicon");
-        var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(), SystemCatalog.Load()), CalibrationSet.None, "roofline");
+        // Fitted through the perf source the estimates will use (auto: measured tables where bundled), so that the
+        // constants are those of that estimator.
+        var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(), SystemCatalog.Load()), CalibrationSet.None, settings.PerfSource, settings.PerfDb);
         var samples = Validation.Samples(Validation.Predict(predictor, rows));
         var systems = samples.Select(x => x.Request.System.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         console.MarkupLine($"Fitting on {samples.Count} complete rows of {rows.Count} (systems {string.Join(", ", systems)}).");
-        var set = Calibrator.Fit(samples, CalibrationFile.Fingerprint(settings.Silicon!), settings.MaxEvaluations);
+        var set = Calibrator.Fit(samples, CalibrationFile.Fingerprint(settings.Silicon!), settings.MaxEvaluations, estimators: predictor.Estimators);
         string path = settings.Out ?? CalibrationFile.DefaultPath;
         CalibrationFile.Save(path, set);
 

@@ -39,6 +39,7 @@ public sealed class ValidateSettings : CommandSettings
     public int MaxEvaluations { get; init; } = 400;
 
     [CommandOption("--perf-source <SOURCE>")]
+    [Description("roofline, tables or auto, as for estimate. calibrate and --folds fit the constants through it, so they are that estimator's.")]
     [DefaultValue("auto")]
     public string PerfSource { get; init; } = "auto";
 

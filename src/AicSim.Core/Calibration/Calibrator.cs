@@ -39,9 +39,16 @@ public static class Calibrator
     /// </summary>
     public const double DefaultPriorWeight = 1.5;
 
-    public static CalibrationSet Fit(IReadOnlyList<CalibrationSample> samples, string fittedOn, int maxEvaluations = 400, double priorWeight = DefaultPriorWeight)
+    /// <summary>Fits every (system, backend) group with enough rows.</summary>
+    /// <param name="samples">Complete rows: request and measurement.</param>
+    /// <param name="fittedOn">What the file says it was fitted on.</param>
+    /// <param name="maxEvaluations">Nelder–Mead evaluations per group.</param>
+    /// <param name="priorWeight">Weight of the prior per parameter.</param>
+    /// <param name="estimators">The op estimator predictions will use (default: the roofline).</param>
+    public static CalibrationSet Fit(IReadOnlyList<CalibrationSample> samples, string fittedOn, int maxEvaluations = 400, double priorWeight = DefaultPriorWeight, OpEstimatorFactory? estimators = null)
     {
         ArgumentNullException.ThrowIfNull(samples);
+        estimators ??= (system, _, eff) => new RooflineEstimator(HardwareParams.From(system), eff);
         var groups = new List<CalibrationGroup>();
         foreach (var group in samples
             .GroupBy(s => (System: s.Request.System.Name, Backend: Backends.Name(s.Request.Backend.Backend)))
@@ -61,14 +68,16 @@ public static class Calibrator
             }
 
             var defaults = rows[0].Request.Backend;
+            var system = rows[0].Request.System;
             double[] start = Encode(EfficiencyParams.Default, defaults);
             double Loss(double[] u)
             {
                 var (eff, profileOf) = Decode(u);
+                var estimator = estimators(system, defaults.Backend, eff);
                 double loss = 0;
                 foreach (var p in prepared)
                 {
-                    var s = p.Predict(eff, profileOf(p.Sample.Request.Backend));
+                    var s = p.Predict(estimator, profileOf(p.Sample.Request.Backend));
                     loss += RobustLoss(Math.Log(s.TtftMs / p.Sample.MeasuredTtftMs)) + RobustLoss(Math.Log(s.TpotMs / p.Sample.MeasuredTpotMs));
                 }
 
@@ -171,10 +180,9 @@ public static class Calibrator
 
     private sealed record Prepared(CalibrationSample Sample, EngineModel First, EngineModel? Second)
     {
-        public ServingEstimate Predict(EfficiencyParams eff, BackendProfile profile)
+        public ServingEstimate Predict(IOpEstimator estimator, BackendProfile profile)
         {
             var r = Sample.Request;
-            var estimator = new RooflineEstimator(HardwareParams.From(r.System), eff);
             var a = First.With(estimator, profile);
             return Second is null
                 ? AggregatedServing.Estimate(a, r.Workload, r.Concurrency)

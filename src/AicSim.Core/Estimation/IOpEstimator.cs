@@ -1,3 +1,4 @@
+using AicSim.Core.Specs;
 using AicSim.Core.Ops;
 
 namespace AicSim.Core.Estimation;
@@ -17,3 +18,9 @@ public interface IOpEstimator
     /// <summary>Where the latency of an op comes from (measured table, table edge, or roofline).</summary>
     Tables.OpSource SourceOf(in Op op, in StepShape shape) => Tables.OpSource.Roofline;
 }
+
+/// <summary>
+/// The estimator for a system and backend at given efficiencies: what the calibration fits through, so that it fits the
+/// constants of the same estimator (roofline or measured tables) that will use them.
+/// </summary>
+public delegate IOpEstimator OpEstimatorFactory(SystemSpec system, Backend backend, EfficiencyParams efficiency);

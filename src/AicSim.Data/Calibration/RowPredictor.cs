@@ -1,6 +1,7 @@
 using AicSim.Core.Calibration;
 using AicSim.Core.Errors;
 using AicSim.Core.Estimate;
+using AicSim.Core.Estimation;
 using AicSim.Data.KernelData;
 
 namespace AicSim.Data.Calibration;
@@ -20,6 +21,9 @@ public sealed record RowOutcome(SiliconRow Row, EstimateRequest? Request, Predic
 public sealed class RowPredictor(SiliconRowMapper mapper, CalibrationSet calibration, string perfSource = "auto", string? perfDb = null, string? backendVersion = null)
 {
     public CalibrationSet Calibration => calibration;
+
+    /// <summary>The op estimators this predictor prices with, for a calibration fitted through them.</summary>
+    public OpEstimatorFactory Estimators => (system, backend, eff) => PerfSource.Create(perfSource, perfDb, backendVersion, system, backend, eff).Estimator;
 
     public RowOutcome Predict(SiliconRow row) => Predict(row, calibration);
 

@@ -45,7 +45,7 @@ public static class Validation
         for (int k = 0; k < folds; k++)
         {
             var training = Samples(uncalibrated.Where((_, i) => fold[i] != k));
-            var calibration = Calibrator.Fit(training, $"fold {k + 1} of {folds}", maxEvaluations);
+            var calibration = Calibrator.Fit(training, $"fold {k + 1} of {folds}", maxEvaluations, estimators: predictor.Estimators);
             for (int i = 0; i < rows.Count; i++)
             {
                 if (fold[i] == k)
