@@ -2,17 +2,20 @@
 """Measure kernel latencies on the local NVIDIA GPU and write AicSim's kernel-table CSV format.
 
 Usage (on a GPU host with PyTorch):
-    python3 collector/collect.py --out systems-data/h200_sxm/trtllm --budget-s 270
+    python3 collector/collect.py --out systems-data/h200_sxm/pytorch --budget-s 270
 
-Measures, within the time budget (default 270 s, under the 5 minutes the issue allows):
-  * GEMM (torch.matmul -> cuBLAS) in bf16, and fp8 e4m3 with per-tensor scales (torch._scaled_mm) where the GPU has it,
-    over m in {1, 2, 4, ..., 8192} and the (n, k) shapes of the bundled models (models-data/*.yaml) at TP 1, 2, 4, 8;
+systems-data/<system>/pytorch/ is read by --perf-source tables; a folder named after a backend
+(systems-data/<system>/trtllm/) is read by auto too, and belongs to that framework's own kernels.
+
+Measures, within the time budget (default 270 s; about a minute on an H100 or H200):
+  * GEMM (F.linear -> cuBLAS, weights (n, k) as checkpoints store them) in bf16, and fp8 e4m3 with per-tensor scales
+    (torch._scaled_mm) where the GPU has it, over m in {1, 2, 4, ..., 8192} and the (n, k) shapes of the bundled models (models-data/*.yaml) at TP 1, 2, 4, 8;
   * context attention (F.scaled_dot_product_attention, causal, flash backend) over batch x sequence x head layouts;
   * generation attention (one query against a KV cache, GQA) over batch x KV length x head layouts;
   * memory bandwidth (device-to-device copies of growing size).
 Latencies are medians of CUDA-event timings of CUDA-graph replays after warm-up, in milliseconds; operands smaller
-than the L2 cache are cycled through copies, so weights and KV caches are read from HBM as in a real step. Files written: gemm.csv,
-context_attention.csv, generation_attention.csv, memory.csv and provenance.yaml (GPU, torch/CUDA versions, date).
+than the L2 cache are cycled through copies, so weights and KV caches are read from HBM as in a real step.
+Files written: gemm.csv, context_attention.csv, generation_attention.csv, memory.csv and provenance.yaml (GPU, torch/CUDA versions, date).
 The measured library is PyTorch's (cuBLAS, flash attention), not a serving framework's kernels: the provenance says so.
 """
 import argparse
@@ -131,7 +134,7 @@ def measured(label, fn, copies=1):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", required=True, help="folder to write the CSV tables into, e.g. systems-data/h200_sxm/trtllm")
+    ap.add_argument("--out", required=True, help="folder to write the CSV tables into, e.g. systems-data/h200_sxm/pytorch")
     ap.add_argument("--models", default=os.path.join(os.path.dirname(__file__), "..", "models-data"))
     ap.add_argument("--budget-s", type=float, default=270.0)
     args = ap.parse_args()
@@ -157,16 +160,17 @@ def main():
             print(f"  GEMM budget spent after {i} of {len(shapes)} shapes", flush=True)
             break
         c = copies_for(2 * n * k, l2)
-        w = [torch.randn(k, n, device=dev, dtype=torch.bfloat16) for _ in range(c)]
-        w8 = [x.t().contiguous().to(torch.float8_e4m3fn).t() for x in w] if has_fp8 else None
+        # Weights stored (n, k) and applied as x·Wᵀ, the layout of a checkpoint's linear layers and of every framework.
+        w = [torch.randn(n, k, device=dev, dtype=torch.bfloat16) for _ in range(c)]
+        w8 = [x.to(torch.float8_e4m3fn) for x in w] if has_fp8 else None
         for m in M_GRID:
             a = torch.randn(m, k, device=dev, dtype=torch.bfloat16)
-            ms = measured(f"bf16 {m}x{n}x{k}", lambda i: torch.matmul(a, w[i]), c)
+            ms = measured(f"bf16 {m}x{n}x{k}", lambda i: F.linear(a, w[i]), c)
             if ms is not None:
                 rows.append(("bfloat16", m, n, k, ms))
             if has_fp8:
                 a8 = a.to(torch.float8_e4m3fn)
-                ms = measured(f"fp8 {m}x{n}x{k}", lambda i: torch._scaled_mm(a8, w8[i], scale_a=one, scale_b=one, out_dtype=torch.bfloat16), c)
+                ms = measured(f"fp8 {m}x{n}x{k}", lambda i: torch._scaled_mm(a8, w8[i].t(), scale_a=one, scale_b=one, out_dtype=torch.bfloat16), c)
                 if ms is not None:
                     rows.append(("fp8", m, n, k, ms))
         del w, w8
@@ -228,7 +232,7 @@ def main():
 
     with open(os.path.join(args.out, "provenance.yaml"), "w") as f:
         f.write(f"gpu: {props.name}\n")
-        f.write(f"library: pytorch {torch.__version__} (cuBLAS matmul and scaled_mm, flash scaled_dot_product_attention; CUDA-graph replays, operands cycled past the L2 cache)\n")
+        f.write(f"library: pytorch {torch.__version__} (cuBLAS linear and scaled_mm, flash scaled_dot_product_attention; CUDA-graph replays, operands cycled past the L2 cache)\n")
         f.write(f"cuda: '{torch.version.cuda}'\n")
         f.write(f"version: 'torch-{torch.__version__}'\n")
         f.write(f"date: '{datetime.date.today().isoformat()}'\n")

@@ -141,7 +141,7 @@ public sealed class EstimateSettings : CommandSettings
     public int DecodeWorkers { get; init; } = 1;
 
     [CommandOption("--perf-source <SOURCE>")]
-    [Description("roofline, tables (measured kernels, roofline where they do not reach) or auto (tables where present).")]
+    [Description("roofline, tables (measured kernels, roofline where they do not reach; also the PyTorch-measured ones in systems-data/<system>/pytorch/) or auto (a framework's own tables where present: --perf-db or systems-data/<system>/<backend>/).")]
     [DefaultValue("auto")]
     public string PerfSource { get; init; } = "auto";
 

@@ -97,7 +97,7 @@ public sealed class ProfileSettings : CommandSettings
     public string? KvQuant { get; init; }
 
     [CommandOption("--perf-source <SOURCE>")]
-    [Description("roofline, tables or auto (measured kernel tables where present). Default: auto.")]
+    [Description("roofline, tables (also the PyTorch-measured ones in systems-data/<system>/pytorch/) or auto (a framework's own measured tables where present). Default: auto.")]
     public string? PerfSource { get; init; }
 
     [CommandOption("--perf-db <DIR>")]

@@ -8,12 +8,16 @@ namespace AicSim.Data.KernelData;
 
 /// <summary>
 /// Chooses the op estimator: <c>roofline</c>; <c>tables</c> (measured kernels first, roofline where they do not reach);
-/// <c>auto</c> = tables where present. Tables come from --perf-db (aiconfigurator's database) or from the bundled
-/// systems-data/&lt;system&gt;/&lt;backend&gt;/ folder. Loaded tables are cached per (source, system, backend, version).
+/// <c>auto</c> = a serving framework's own tables where present. Tables come from --perf-db (aiconfigurator's database)
+/// or from the bundled systems-data/&lt;system&gt;/&lt;backend&gt;/ folder; <c>tables</c> also takes the kernels measured
+/// through PyTorch in systems-data/&lt;system&gt;/pytorch/. Loaded tables are cached per (source, system, backend, version).
 /// </summary>
 public static class PerfSource
 {
     public static IReadOnlyList<string> Modes { get; } = ["roofline", "tables", "auto"];
+
+    /// <summary>The bundled folder (systems-data/&lt;system&gt;/pytorch/) of kernels measured through PyTorch, for every backend with --perf-source tables.</summary>
+    public const string LibraryFolder = "pytorch";
 
     private static readonly ConcurrentDictionary<(string, string, string, string), KernelTables?> Cache = new();
 
@@ -34,7 +38,7 @@ public static class PerfSource
             return (roofline, "roofline");
         }
 
-        var tables = Load(perfDb, backendVersion, system, Backends.Name(backend));
+        var tables = Load(perfDb, backendVersion, system, Backends.Name(backend), libraryTables: mode == "tables");
         if (tables is null)
         {
             if (mode == "tables")
@@ -51,7 +55,7 @@ public static class PerfSource
         return (new TableEstimator(tables, HardwareParams.From(system), eff), $"measured tables{where}, roofline elsewhere");
     }
 
-    private static KernelTables? Load(string? perfDb, string? version, SystemSpec system, string backend)
+    private static KernelTables? Load(string? perfDb, string? version, SystemSpec system, string backend, bool libraryTables)
     {
         if (perfDb is not null)
         {
@@ -61,7 +65,18 @@ public static class PerfSource
                     : null);
         }
 
-        string bundled = Path.Combine(DataPaths.SystemsDirectory, system.Name, backend);
-        return KernelTableCsv.Exists(bundled) ? Cache.GetOrAdd((bundled, system.Name, backend, string.Empty), _ => KernelTableCsv.Read(bundled)) : null;
+        // A backend's own measurements first. The library kernels collector/collect.py measured are asked for by name
+        // only: cross-validated on the calibration file they predicted served rows no better than the calibrated
+        // roofline (README, "Kernel tables"), since cuBLAS and flash attention are not the frameworks' kernels.
+        foreach (string folder in libraryTables ? new[] { backend, LibraryFolder } : [backend])
+        {
+            string bundled = Path.Combine(DataPaths.SystemsDirectory, system.Name, folder);
+            if (KernelTableCsv.Exists(bundled))
+            {
+                return Cache.GetOrAdd((bundled, system.Name, folder, string.Empty), _ => KernelTableCsv.Read(bundled));
+            }
+        }
+
+        return null;
     }
 }
