@@ -27,6 +27,8 @@ public class GpuSweepBenchmarks
     private DecodeSweep _sweep = null!;
     private SweepPoint[] _points = null!;
     private double[] _cpu = null!;
+    private double[] _batches = null!;
+    private double[] _contexts = null!;
 
     [Params(1 << 20, 1 << 24)]
     public int Points { get; set; }
@@ -40,7 +42,9 @@ public class GpuSweepBenchmarks
         _sweep = GpuSweepFixture.Sweep(_accelerator);
         _points = GpuSweepFixture.Grid(Points);
         _cpu = new double[Points];
-        _sweep.Evaluate(_points); // the first call pays the upload of the op tables' first use; the JIT ran in the constructor
+        (_batches, _contexts) = GpuSweepFixture.Axes(Points);
+        _sweep.Evaluate(_points); // the first calls pay the first use of the uploaded op tables; the JIT ran in the constructor
+        _sweep.LargestBatchWithin(_batches, _contexts, GpuSweepFixture.ItlSeconds);
     }
 
     [GlobalCleanup]
@@ -62,6 +66,14 @@ public class GpuSweepBenchmarks
         GpuSweepFixture.RunOnAllCores(_sweep, _points, _cpu);
         return _cpu[^1];
     }
+
+    /// <summary>The capacity question (largest batch per mapping and context within an ITL), reduced on the GPU.</summary>
+    [Benchmark]
+    public int Cuda_largest_batch_within_itl() => _sweep.LargestBatchWithin(_batches, _contexts, GpuSweepFixture.ItlSeconds)[^1];
+
+    /// <summary>The same question on every CPU core.</summary>
+    [Benchmark]
+    public int Cpu_largest_batch_within_itl_all_cores() => GpuSweepFixture.LargestBatchOnAllCores(_sweep, _batches, _contexts)[^1];
 
     private sealed class InProcessShortRun : ManualConfig
     {
@@ -106,6 +118,40 @@ internal static class GpuSweepFixture
         }
 
         return points;
+    }
+
+    /// <summary>ITL target of the capacity benchmark and check: 30 ms, a common interactive SLA.</summary>
+    public const double ItlSeconds = 0.030;
+
+    /// <summary>Axes of a mapping × context × batch grid of about count points: batches 1…1024, contexts log-spaced 64…131072.</summary>
+    public static (double[] Batches, double[] Contexts) Axes(int count)
+    {
+        var batches = Enumerable.Range(1, 1024).Select(b => (double)b).ToArray();
+        int n = Math.Max(2, count / (3 * batches.Length));
+        var contexts = Enumerable.Range(0, n).Select(i => Math.Round(64 * Math.Pow(2048, i / (double)(n - 1)))).ToArray();
+        return (batches, contexts);
+    }
+
+    /// <summary><see cref="DecodeSweepKernel.LargestBatchWithinOnCpu"/> split over contexts, one chunk per core.</summary>
+    public static int[] LargestBatchOnAllCores(DecodeSweep sweep, double[] batches, double[] contexts)
+    {
+        int mappings = sweep.Ranges.Length;
+        var result = new int[mappings * contexts.Length];
+        int chunks = Environment.ProcessorCount * 4;
+        int size = (contexts.Length + chunks - 1) / chunks;
+        var hw = sweep.Hardware;
+        var eff = sweep.Efficiency;
+        Parallel.For(0, chunks, c =>
+        {
+            int start = Math.Min(contexts.Length, c * size);
+            int length = Math.Min(size, contexts.Length - start);
+            int[] part = DecodeSweepKernel.LargestBatchWithinOnCpu(sweep.Ops, sweep.Ranges, batches, contexts.AsSpan(start, length), ItlSeconds, hw, eff);
+            for (int m = 0; m < mappings; m++)
+            {
+                Array.Copy(part, m * length, result, (m * contexts.Length) + start, length);
+            }
+        });
+        return result;
     }
 
     public static void RunOnAllCores(DecodeSweep sweep, SweepPoint[] points, double[] seconds)

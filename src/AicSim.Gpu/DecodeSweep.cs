@@ -13,6 +13,7 @@ public sealed class DecodeSweep : IDisposable
 {
     private readonly Accelerator _accelerator;
     private readonly Action<Index1D, ArrayView<Op>, ArrayView<OpRange>, ArrayView<SweepPoint>, ArrayView<double>, HardwareParams, EfficiencyParams> _kernel;
+    private readonly Action<Index1D, ArrayView<Op>, ArrayView<OpRange>, ArrayView<double>, ArrayView<double>, ArrayView<int>, double, HardwareParams, EfficiencyParams> _largest;
     private readonly MemoryBuffer1D<Op, Stride1D.Dense> _ops;
     private readonly MemoryBuffer1D<OpRange, Stride1D.Dense> _ranges;
 
@@ -30,6 +31,7 @@ public sealed class DecodeSweep : IDisposable
         _ops = accelerator.Allocate1D(flat);
         _ranges = accelerator.Allocate1D(ranges);
         _kernel = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<Op>, ArrayView<OpRange>, ArrayView<SweepPoint>, ArrayView<double>, HardwareParams, EfficiencyParams>(DecodeSweepKernel.Run);
+        _largest = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<Op>, ArrayView<OpRange>, ArrayView<double>, ArrayView<double>, ArrayView<int>, double, HardwareParams, EfficiencyParams>(DecodeSweepKernel.LargestBatchWithin);
     }
 
     public HardwareParams Hardware { get; }
@@ -55,6 +57,32 @@ public sealed class DecodeSweep : IDisposable
         _kernel((int)pointBuffer.Length, _ops.View, _ranges.View, pointBuffer.View, output.View, Hardware, Efficiency);
         _accelerator.Synchronize();
         return output.GetAsArray1D();
+    }
+
+    /// <summary>
+    /// Per (mapping, context), mapping-major: the index into <paramref name="batches"/> (ascending) of the largest batch
+    /// whose decode step takes at most <paramref name="stepSeconds"/>, or −1 when none does. Evaluates every point of
+    /// mappings × contexts × batches on the device and copies back one integer per (mapping, context).
+    /// </summary>
+    public int[] LargestBatchWithin(double[] batches, double[] contexts, double stepSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        ArgumentNullException.ThrowIfNull(contexts);
+        ArgumentOutOfRangeException.ThrowIfZero(batches.Length, nameof(batches));
+        ArgumentOutOfRangeException.ThrowIfZero(contexts.Length, nameof(contexts));
+        for (int i = 1; i < batches.Length; i++)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(batches[i], batches[i - 1], nameof(batches));
+        }
+
+        long points = (long)Ranges.Length * contexts.Length * batches.Length;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(points, int.MaxValue, nameof(batches));
+        using var batchBuffer = _accelerator.Allocate1D(batches);
+        using var contextBuffer = _accelerator.Allocate1D(contexts);
+        using var largest = _accelerator.Allocate1D(Enumerable.Repeat(-1, Ranges.Length * contexts.Length).ToArray());
+        _largest((int)points, _ops.View, _ranges.View, batchBuffer.View, contextBuffer.View, largest.View, stepSeconds, Hardware, Efficiency);
+        _accelerator.Synchronize();
+        return largest.GetAsArray1D();
     }
 
     public void Dispose()

@@ -31,6 +31,71 @@ public static class DecodeSweepKernel
         seconds[index] = total;
     }
 
+    /// <summary>
+    /// A capacity question answered on the GPU: over the grid mapping × context × batch (batches ascending), the index
+    /// of the largest batch whose decode step fits within <paramref name="stepSeconds"/>, per (mapping, context). The
+    /// grid is built from its two axes on the device and only the answers come back, since copying every point's
+    /// latency costs far more than computing it.
+    /// </summary>
+    public static void LargestBatchWithin(
+        Index1D index,
+        ArrayView<Op> ops,
+        ArrayView<OpRange> ranges,
+        ArrayView<double> batches,
+        ArrayView<double> contexts,
+        ArrayView<int> largest,
+        double stepSeconds,
+        HardwareParams hardware,
+        EfficiencyParams efficiency)
+    {
+        int b = index % (int)batches.Length;
+        int row = index / (int)batches.Length;
+        int mapping = row / (int)contexts.Length;
+        var range = ranges[mapping];
+        var shape = StepShape.Decode(batches[b], contexts[row % (int)contexts.Length]);
+        double total = 0;
+        for (int i = 0; i < range.Length; i++)
+        {
+            total += Roofline.OpSeconds(ops[range.Start + i], shape, hardware, efficiency);
+        }
+
+        if (total <= stepSeconds)
+        {
+            Atomic.Max(ref largest[row], b);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="LargestBatchWithin"/> in a plain loop: per (mapping, context), mapping-major, the index of the largest
+    /// batch whose step fits, or −1.
+    /// </summary>
+    public static int[] LargestBatchWithinOnCpu(
+        ReadOnlySpan<Op> ops,
+        ReadOnlySpan<OpRange> ranges,
+        ReadOnlySpan<double> batches,
+        ReadOnlySpan<double> contexts,
+        double stepSeconds,
+        in HardwareParams hardware,
+        in EfficiencyParams efficiency)
+    {
+        var largest = new int[ranges.Length * contexts.Length];
+        for (int row = 0; row < largest.Length; row++)
+        {
+            var range = ranges[row / contexts.Length];
+            largest[row] = -1;
+            for (int b = 0; b < batches.Length; b++)
+            {
+                var shape = StepShape.Decode(batches[b], contexts[row % contexts.Length]);
+                if (StepLatency.RooflineSeconds(ops.Slice(range.Start, range.Length), shape, hardware, efficiency) <= stepSeconds)
+                {
+                    largest[row] = b;
+                }
+            }
+        }
+
+        return largest;
+    }
+
     /// <summary>The same sum in a plain loop, for CPUs and for checking the kernel.</summary>
     public static void RunOnCpu(
         ReadOnlySpan<Op> ops,

@@ -86,11 +86,67 @@ public sealed class DecodeSweepTests
         // for sm_90 here catches that on machines without a GPU. Oracle: ILGPU's own PTX compiler.
         using var context = SweepContext.Create();
         using var backend = new PTXBackend(context, new CudaCapabilityContext(CudaArchitecture.SM_90), CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, nvvmAPI: null);
-        var entry = EntryPointDescription.FromImplicitlyGroupedKernel(typeof(DecodeSweepKernel).GetMethod(nameof(DecodeSweepKernel.Run))!);
-        var kernel = backend.Compile(entry, default);
-        string ptx = ((PTXCompiledKernel)kernel).PTXAssembly;
-        Assert.Contains(".target sm_", ptx, StringComparison.Ordinal);
-        Assert.Contains(".entry", ptx, StringComparison.Ordinal);
+        foreach (string name in new[] { nameof(DecodeSweepKernel.Run), nameof(DecodeSweepKernel.LargestBatchWithin) })
+        {
+            var entry = EntryPointDescription.FromImplicitlyGroupedKernel(typeof(DecodeSweepKernel).GetMethod(name)!);
+            var kernel = backend.Compile(entry, default);
+            string ptx = ((PTXCompiledKernel)kernel).PTXAssembly;
+            Assert.Contains(".target sm_", ptx, StringComparison.Ordinal);
+            Assert.Contains(".entry", ptx, StringComparison.Ordinal);
+        }
+    }
+
+    private static readonly double[] Batches = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
+    private static readonly double[] Contexts = [128, 1024, 8192, 65536];
+
+    [Fact]
+    public void The_largest_batch_kernel_matches_the_cpu_loop_on_the_cpu_accelerator()
+    {
+        var tables = Tables();
+        using var context = SweepContext.Create();
+        using var accelerator = context.CreateCPUAccelerator(0);
+        using var sweep = new DecodeSweep(accelerator, tables, H200, EfficiencyParams.Default);
+        foreach (double target in new[] { 0.002, 0.02, 0.2 })
+        {
+            int[] gpu = sweep.LargestBatchWithin(Batches, Contexts, target);
+            int[] cpu = DecodeSweepKernel.LargestBatchWithinOnCpu(sweep.Ops, sweep.Ranges, Batches, Contexts, target, H200, EfficiencyParams.Default);
+            Assert.Equal(cpu, gpu);
+        }
+    }
+
+    [Theory]
+    [InlineData(0.005)]
+    [InlineData(0.02)]
+    public void The_largest_batch_is_the_last_whose_step_fits(double target)
+    {
+        // Oracle: the step latency itself (StepLatency, which Core ties to the estimate), batch by batch.
+        var tables = Tables();
+        var (ops, ranges) = DecodeSweep.Flatten(tables);
+        int[] largest = DecodeSweepKernel.LargestBatchWithinOnCpu(ops, ranges, Batches, Contexts, target, H200, EfficiencyParams.Default);
+        Assert.Equal(tables.Length * Contexts.Length, largest.Length);
+        for (int row = 0; row < largest.Length; row++)
+        {
+            var table = tables[row / Contexts.Length];
+            double Step(int b) => StepLatency.RooflineSeconds(table.Ops, StepShape.Decode(Batches[b], Contexts[row % Contexts.Length]), H200, EfficiencyParams.Default);
+            for (int b = 0; b < Batches.Length; b++)
+            {
+                Assert.Equal(b <= largest[row], Step(b) <= target);
+            }
+        }
+
+        // Not a degenerate grid: a 5 ms step leaves rows with no batch at all, a 20 ms one rows with every batch, and
+        // both rows in between.
+        Assert.Contains(target < 0.01 ? -1 : Batches.Length - 1, largest);
+        Assert.Contains(largest, b => b is > 0 and < 9);
+    }
+
+    [Fact]
+    public void Batches_out_of_order_are_refused()
+    {
+        using var context = SweepContext.Create();
+        using var accelerator = context.CreateCPUAccelerator(0);
+        using var sweep = new DecodeSweep(accelerator, Tables(), H200, EfficiencyParams.Default);
+        Assert.Throws<ArgumentOutOfRangeException>(() => sweep.LargestBatchWithin([4, 2], Contexts, 0.01));
     }
 
     [Fact]
