@@ -217,6 +217,11 @@ public static class Roofline
         bool network = op.OverNetwork != 0;
         double bw = (network ? hw.NetworkBandwidthBytesPerSec : hw.NvlinkBandwidthBytesPerSec) * eff.CommunicationEfficiency;
         double latency = network ? eff.NetworkLatencySec : eff.NvlinkLatencySec;
+        if (op.Role == OpRole.AllToAll)
+        {
+            latency = Math.Max(latency, eff.AllToAllLatencySec);
+        }
+
         if (op.Role == OpRole.AllReduce && !network)
         {
             return AllReduceNvlinkSeconds(tokens * op.ElementsPerToken * 2.0, op.Ranks, bw, latency);
