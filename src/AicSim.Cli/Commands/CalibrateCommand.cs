@@ -16,8 +16,8 @@ public sealed class CalibrateCommand(IAnsiConsole console) : Command<ValidateSet
         ArgumentNullException.ThrowIfNull(settings);
         Infrastructure.OutputPath.EnsureWritable("--out", settings.Out ?? CalibrationFile.DefaultPath);
         var rows = SiliconCsv.Read(settings.Silicon!, "--silicon");
-        // Fitted through the perf source the estimates will use (auto: measured tables where bundled), so that the
-        // constants are those of that estimator.
+        // Fitted through the perf source the estimates will use (auto: a framework's own tables where present, else the
+        // roofline), so that the constants are those of that estimator.
         var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(), SystemCatalog.Load()), CalibrationSet.None, settings.PerfSource, settings.PerfDb);
         var samples = Validation.Samples(Validation.Predict(predictor, rows));
         var systems = samples.Select(x => x.Request.System.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);

@@ -1,5 +1,5 @@
-using AicSim.Core.Specs;
 using AicSim.Core.Ops;
+using AicSim.Core.Specs;
 
 namespace AicSim.Core.Estimation;
 
