@@ -1,3 +1,4 @@
+using AicSim.Core.Engine;
 using AicSim.Core.Estimation;
 using AicSim.Core.Ops;
 using AicSim.Core.Specs;
@@ -88,19 +89,20 @@ internal static class GpuSweepFixture
     {
         var models = ModelCatalog.Load();
         var system = SystemCatalog.Load().Get("h200_sxm");
-        OpTable Compile(string id, ParallelConfig parallel)
+        var roofline = new RooflineEstimator(HardwareParams.From(system), EfficiencyParams.Default);
+        EngineModel Engine(string id, ParallelConfig parallel)
         {
             var model = models.Resolve(id);
-            return OpTableCompiler.Compile(model, parallel, model.DefaultQuant, system);
+            return EngineModel.Create(new EngineConfig(model, system, parallel, model.DefaultQuant, BackendProfile.For(Backend.TrtLlm)), roofline);
         }
 
-        OpTable[] tables =
+        // The engines' own decode step (kernels, the framework's per-layer overhead, the host's floor), as estimate prices it.
+        return DecodeSweep.ForEngines(accelerator,
         [
-            Compile("Qwen/Qwen3-32B", ParallelConfig.TensorParallel(2)),
-            Compile("Qwen/Qwen3-235B-A22B", ParallelConfig.TensorExpertParallel(8)),
-            Compile("deepseek-ai/DeepSeek-V3", ParallelConfig.DataExpertParallel(8)),
-        ];
-        return new DecodeSweep(accelerator, tables, HardwareParams.From(system), EfficiencyParams.Default);
+            Engine("Qwen/Qwen3-32B", ParallelConfig.TensorParallel(2)),
+            Engine("Qwen/Qwen3-235B-A22B", ParallelConfig.TensorExpertParallel(8)),
+            Engine("deepseek-ai/DeepSeek-V3", ParallelConfig.DataExpertParallel(8)),
+        ]);
     }
 
     /// <summary>count points: mapping fastest, then batch 1…1024, then context 64…131072 (both log-spaced).</summary>

@@ -1,3 +1,4 @@
+using AicSim.Core.Engine;
 using AicSim.Core.Estimation;
 using AicSim.Core.Ops;
 using ILGPU;
@@ -17,15 +18,22 @@ public sealed class DecodeSweep : IDisposable
     private readonly MemoryBuffer1D<Op, Stride1D.Dense> _ops;
     private readonly MemoryBuffer1D<OpRange, Stride1D.Dense> _ranges;
 
-    /// <summary>Uploads the op tables once; <see cref="Evaluate"/> can then run many point sets against them.</summary>
+    /// <summary>
+    /// Uploads bare op tables once (the step is their kernels alone); <see cref="Evaluate"/> can then run many point
+    /// sets against them.
+    /// </summary>
     public DecodeSweep(Accelerator accelerator, IReadOnlyList<OpTable> tables, HardwareParams hardware, EfficiencyParams efficiency)
+        : this(accelerator, Flatten(tables), hardware, efficiency)
+    {
+    }
+
+    private DecodeSweep(Accelerator accelerator, (Op[] Ops, OpRange[] Ranges) flattened, HardwareParams hardware, EfficiencyParams efficiency)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
-        ArgumentNullException.ThrowIfNull(tables);
         _accelerator = accelerator;
         Hardware = hardware;
         Efficiency = efficiency;
-        (var flat, var ranges) = Flatten(tables);
+        (var flat, var ranges) = flattened;
         Ranges = ranges;
         Ops = flat;
         _ops = accelerator.Allocate1D(flat);
@@ -89,6 +97,39 @@ public sealed class DecodeSweep : IDisposable
     {
         _ops.Dispose();
         _ranges.Dispose();
+    }
+
+    /// <summary>
+    /// A sweep whose step is the engines' own decode step (<c>EngineModel.StepMs</c>): kernels priced by the roofline at
+    /// the engines' efficiencies (calibrated ones included), plus each framework's per-layer overhead, bounded below by
+    /// its host's per-sequence work. The engines must share one roofline estimator's system and efficiencies, since
+    /// the device prices every mapping with one set; measured kernel tables do not run on the device.
+    /// </summary>
+    public static DecodeSweep ForEngines(Accelerator accelerator, IReadOnlyList<EngineModel> engines)
+    {
+        ArgumentNullException.ThrowIfNull(engines);
+        ArgumentOutOfRangeException.ThrowIfZero(engines.Count, nameof(engines));
+        if (engines[0].Estimator is not RooflineEstimator first)
+        {
+            throw new ArgumentException($"the GPU sweep prices with the roofline; engine 0 uses '{engines[0].Estimator.Name}'. Build the engines with a RooflineEstimator.", nameof(engines));
+        }
+
+        foreach (var engine in engines)
+        {
+            if (engine.Estimator is not RooflineEstimator r || !r.Hardware.Equals(first.Hardware) || !r.Efficiency.Equals(first.Efficiency))
+            {
+                throw new ArgumentException("the engines of one GPU sweep must share one system and one set of efficiencies (one roofline estimator's).", nameof(engines));
+            }
+        }
+
+        var (ops, ranges) = Flatten([.. engines.Select(e => e.Ops)]);
+        for (int i = 0; i < ranges.Length; i++)
+        {
+            ranges[i].FrameworkSeconds = engines[i].FrameworkStepMs / 1000.0;
+            ranges[i].HostSecondsPerSequence = engines[i].Config.Backend.HostUsPerSequence / 1e6;
+        }
+
+        return new DecodeSweep(accelerator, (ops, ranges), first.Hardware, first.Efficiency);
     }
 
     /// <summary>Concatenates op tables into one buffer with a range per table.</summary>

@@ -6,7 +6,8 @@ namespace AicSim.Gpu;
 
 /// <summary>
 /// The kernel: one thread per point sums <see cref="Roofline.OpSeconds"/> over its mapping's ops — the very method
-/// the CPU loop calls, so both paths share one source of truth.
+/// the CPU loop calls, so both paths share one source of truth — and adds the engine's per-step costs
+/// (<see cref="OpRange.StepSeconds"/>).
 /// </summary>
 public static class DecodeSweepKernel
 {
@@ -28,7 +29,7 @@ public static class DecodeSweepKernel
             total += Roofline.OpSeconds(ops[range.Start + i], shape, hardware, efficiency);
         }
 
-        seconds[index] = total;
+        seconds[index] = range.StepSeconds(total, point.Batch);
     }
 
     /// <summary>
@@ -59,7 +60,7 @@ public static class DecodeSweepKernel
             total += Roofline.OpSeconds(ops[range.Start + i], shape, hardware, efficiency);
         }
 
-        if (total <= stepSeconds)
+        if (range.StepSeconds(total, batches[b]) <= stepSeconds)
         {
             Atomic.Max(ref largest[row], b);
         }
@@ -86,7 +87,7 @@ public static class DecodeSweepKernel
             for (int b = 0; b < batches.Length; b++)
             {
                 var shape = StepShape.Decode(batches[b], contexts[row % contexts.Length]);
-                if (StepLatency.RooflineSeconds(ops.Slice(range.Start, range.Length), shape, hardware, efficiency) <= stepSeconds)
+                if (range.StepSeconds(StepLatency.RooflineSeconds(ops.Slice(range.Start, range.Length), shape, hardware, efficiency), batches[b]) <= stepSeconds)
                 {
                     largest[row] = b;
                 }
@@ -113,7 +114,8 @@ public static class DecodeSweepKernel
         for (int p = 0; p < points.Length; p++)
         {
             var range = ranges[points[p].Mapping];
-            seconds[p] = StepLatency.RooflineSeconds(ops.Slice(range.Start, range.Length), StepShape.Decode(points[p].Batch, points[p].Context), hardware, efficiency);
+            double kernels = StepLatency.RooflineSeconds(ops.Slice(range.Start, range.Length), StepShape.Decode(points[p].Batch, points[p].Context), hardware, efficiency);
+            seconds[p] = range.StepSeconds(kernels, points[p].Batch);
         }
     }
 }

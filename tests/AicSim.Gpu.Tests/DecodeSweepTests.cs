@@ -1,7 +1,9 @@
+using AicSim.Core.Engine;
 using AicSim.Core.Estimation;
 using AicSim.Core.Ops;
 using AicSim.Core.Specs;
 using AicSim.Core.Tests;
+using AicSim.Tests;
 using AicSim.Gpu;
 using ILGPU.Backends.EntryPoints;
 using ILGPU.Backends.PTX;
@@ -147,6 +149,61 @@ public sealed class DecodeSweepTests
         using var accelerator = context.CreateCPUAccelerator(0);
         using var sweep = new DecodeSweep(accelerator, Tables(), H200, EfficiencyParams.Default);
         Assert.Throws<ArgumentOutOfRangeException>(() => sweep.LargestBatchWithin([4, 2], Contexts, 0.01));
+    }
+
+    private static EngineModel[] Engines(EfficiencyParams eff)
+    {
+        var roofline = new RooflineEstimator(H200, eff);
+        return
+        [
+            EngineModel.Create(new EngineConfig(Fixtures.Llama31_8B, Fixtures.H200, ParallelConfig.TensorParallel(2), QuantConfig.Bf16, BackendProfile.For(Backend.Sglang)), roofline),
+            EngineModel.Create(new EngineConfig(Fixtures.DeepSeekV3, Fixtures.H200, ParallelConfig.DataExpertParallel(8), Fixtures.DeepSeekV3.DefaultQuant, BackendProfile.For(Backend.TrtLlm)), roofline),
+        ];
+    }
+
+    [Fact]
+    public void An_engine_sweep_prices_the_engines_own_decode_step()
+    {
+        // Oracle: EngineModel.StepMs, the step estimate and profile use (kernels at the engine's efficiencies, plus the
+        // framework's per-layer overhead, at least the host's per-sequence work). SGLang's 50 µs per sequence binds for
+        // Llama-3.1-8B at 300 sequences, so both branches of the step are checked; non-default efficiencies stand in for
+        // calibrated ones.
+        var eff = EfficiencyParams.Default;
+        eff.MemoryEfficiency = 0.71;
+        eff.GemmEfficiency = 0.77;
+        var engines = Engines(eff);
+        var points = Points().Where(p => p.Mapping < engines.Length).ToArray();
+        using var context = SweepContext.Create();
+        using var accelerator = context.CreateCPUAccelerator(0);
+        using var sweep = DecodeSweep.ForEngines(accelerator, engines);
+        double[] onDevice = sweep.Evaluate(points);
+        var onCpu = new double[points.Length];
+        DecodeSweepKernel.RunOnCpu(sweep.Ops, sweep.Ranges, points, onCpu, sweep.Hardware, sweep.Efficiency);
+        bool hostBound = false;
+        for (int i = 0; i < points.Length; i++)
+        {
+            var engine = engines[points[i].Mapping];
+            var shape = StepShape.Decode(points[i].Batch, points[i].Context);
+            double expected = engine.StepMs(shape) / 1000.0;
+            Assert.Equal(onCpu[i], onDevice[i], 12);
+            Approx.AssertClose(expected, onCpu[i], 1e-12);
+            hostBound |= engine.Config.Backend.HostUsPerSequence * points[i].Batch / 1e6 > (StepLatency.Seconds(engine.Ops.Ops, shape, engine.Estimator) + (engine.FrameworkStepMs / 1000.0));
+        }
+
+        Assert.True(hostBound, "no point reached the host-bound branch");
+    }
+
+    [Fact]
+    public void An_engine_sweep_refuses_engines_it_cannot_price_on_the_device()
+    {
+        var engines = Engines(EfficiencyParams.Default);
+        var other = EfficiencyParams.Default;
+        other.MemoryEfficiency = 0.5;
+        var mixed = new[] { engines[0], engines[1].With(new RooflineEstimator(H200, other), engines[1].Config.Backend) };
+        using var context = SweepContext.Create();
+        using var accelerator = context.CreateCPUAccelerator(0);
+        var e = Assert.Throws<ArgumentException>(() => DecodeSweep.ForEngines(accelerator, mixed));
+        Assert.Contains("one set of efficiencies", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
