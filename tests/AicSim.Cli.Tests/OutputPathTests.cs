@@ -10,6 +10,7 @@ public sealed class OutputPathTests
         { new[] { "estimate", "--input", SharedData.CalibrationCsv, "--output", "{blocked}/out.csv" } },
         { new[] { "validate", "--silicon", SharedData.CalibrationCsv, "--output", "{blocked}/rows.csv" } },
         { new[] { "validate", "--silicon", SharedData.CalibrationCsv, "--plots", "{blocked}/plots" } },
+        { new[] { "validate", "--silicon", SharedData.CalibrationCsv, "--data-checks", "{blocked}/checks.csv" } },
         { new[] { "calibrate", "--silicon", SharedData.CalibrationCsv, "--out", "{blocked}/cal.yaml" } },
         { new[] { "profile", "--output-dir", "{blocked}/out" } },
     };

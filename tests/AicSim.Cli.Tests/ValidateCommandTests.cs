@@ -39,6 +39,19 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void Validate_reports_the_data_checks_and_writes_them_on_request()
+    {
+        string slice = Slice(400);
+        string checks = Path.Combine(Path.GetDirectoryName(slice)!, "checks.csv");
+        var (exit, text) = Cli.Run("validate", "--silicon", slice, "--data-checks", checks);
+        Assert.Equal(0, exit);
+        Assert.Contains("Data checks (every row is still scored)", text, StringComparison.Ordinal);
+        var lines = File.ReadAllLines(checks);
+        Assert.Equal("id,check,message", lines[0]);
+        Assert.All(lines.Skip(1), l => Assert.True(l.Contains(",same-as-other-mapping,", StringComparison.Ordinal) || l.Contains(",few-in-flight,", StringComparison.Ordinal), l));
+    }
+
+    [Fact]
     public void Validate_draws_predicted_against_measured()
     {
         string slice = Slice(400);

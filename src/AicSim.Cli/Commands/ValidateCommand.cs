@@ -1,3 +1,4 @@
+using System.Globalization;
 using AicSim.Cli.Rendering;
 using AicSim.Core.Calibration;
 using AicSim.Data.Calibration;
@@ -16,6 +17,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         ArgumentNullException.ThrowIfNull(settings);
         Infrastructure.OutputPath.EnsureWritable("--output", settings.Output);
         Infrastructure.OutputPath.EnsureWritable("--plots", settings.Plots, isFolder: true);
+        Infrastructure.OutputPath.EnsureWritable("--data-checks", settings.DataChecks);
         var rows = SiliconCsv.Read(settings.Silicon!, "--silicon");
         var calibration = settings.Folds > 0 ? CalibrationSet.None : CalibrationFile.Resolve(settings.Calibration);
         var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(), SystemCatalog.Load()), calibration, settings.PerfSource, settings.PerfDb);
@@ -26,6 +28,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         string how = settings.Folds > 0 ? $"{settings.Folds}-fold cross-validation grouped by {settings.GroupBy}" : $"calibration: {calibration.FittedOn}";
         AccuracyTable.Render(console, $"All {rows.Count} rows ({how})", Validation.Report(outcomes, targetOnly: false));
         AccuracyTable.Render(console, $"Target rows: complete configurations on {string.Join(", ", Validation.TargetSystems)}", Validation.Report(outcomes, targetOnly: true));
+        RenderDataChecks(DataChecks.Find(outcomes), settings.DataChecks);
         if (settings.Plots is not null)
         {
             Data.Plots.AccuracyPlots.Write(settings.Plots, Validation.Scored(outcomes, targetOnly: true), $"target rows ({how})");
@@ -39,6 +42,22 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         }
 
         return AicSimApp.ExitOk;
+    }
+
+    /// <summary>What the rows' own numbers make doubtful; every row is still scored as it is.</summary>
+    private void RenderDataChecks(IReadOnlyList<DataFinding> findings, string? path)
+    {
+        int twins = findings.Count(f => f.Check == DataChecks.SameAsOtherMapping);
+        int fewInFlight = findings.Count(f => f.Check == DataChecks.FewInFlight);
+        string line = string.Create(CultureInfo.InvariantCulture,
+            $"Data checks (every row is still scored): {twins} aggregated rows measure the same TPOT and TTFT (within {100 * DataChecks.TpotTolerance:F0}% and {100 * DataChecks.TtftTolerance:F0}%) " +
+            $"as a row read as another configuration at the same load (one run under two labels?); {fewInFlight} kept fewer than {100 * DataChecks.InFlightShare:F0}% of their clients in flight.");
+        console.MarkupLine(Markup.Escape(line + (path is null && findings.Count > 0 ? " --data-checks FILE lists them." : string.Empty)));
+        if (path is not null)
+        {
+            DataChecks.Write(path, findings);
+            console.MarkupLine($"Data checks: [bold]{Markup.Escape(path)}[/]");
+        }
     }
 
     private static Validation.FoldGrouping Grouping(string name) =>

@@ -19,6 +19,10 @@ public sealed class ValidateSettings : CommandSettings
     [Description("validate: write accuracy_ttft.png and accuracy_tpot.png (predicted against measured, target rows, log–log) into this folder.")]
     public string? Plots { get; init; }
 
+    [CommandOption("--data-checks <CSV>")]
+    [Description("validate: write the rows the data checks name (id, check, message): rows measuring what a row read as another configuration measures, rows with few clients in flight.")]
+    public string? DataChecks { get; init; }
+
     [CommandOption("--out <YAML>")]
     [Description("calibrate: where to write the fitted constants. Default: systems-data/calibration/default.yaml.")]
     public string? Out { get; init; }

@@ -1,0 +1,111 @@
+using System.Globalization;
+
+namespace AicSim.Data.Calibration;
+
+/// <summary>One suspicion about a measured row: which check raised it and why.</summary>
+/// <param name="Id">The row's id.</param>
+/// <param name="Check">The check's name (<see cref="DataChecks.SameAsOtherMapping"/>, <see cref="DataChecks.FewInFlight"/>).</param>
+/// <param name="Message">What the row's own numbers show.</param>
+public sealed record DataFinding(string Id, string Check, string Message);
+
+/// <summary>
+/// Checks of a measurement file that use only the rows' own numbers and how AicSim reads their configurations. They name
+/// rows to look at before trusting an error on them; <c>validate</c> reports them and still scores every row as it is.
+/// </summary>
+public static class DataChecks
+{
+    /// <summary>
+    /// An aggregated row measures what a row read as another configuration measures at the same load: one run, two labels?
+    /// Rows whose labels differ but read as one configuration (the export quirks) are not compared.
+    /// </summary>
+    public const string SameAsOtherMapping = "same-as-other-mapping";
+
+    /// <summary>An aggregated row whose clients were mostly waiting outside the engine.</summary>
+    public const string FewInFlight = "few-in-flight";
+
+    /// <summary>
+    /// Two runs of different mappings agree this closely only by accident: the vLLM twins in silicon_calibration.csv
+    /// agree to 0.1 ms TPOT over seven concurrencies, where other mappings of one model differ by 10–50%.
+    /// </summary>
+    public const double TpotTolerance = 0.01;
+
+    public const double TtftTolerance = 0.02;
+
+    /// <summary>Below this share of its clients in flight a row measured its client more than its engine.</summary>
+    public const double InFlightShare = 0.25;
+
+    /// <summary>The in-flight check looks at rows of this many clients or more, where a client-side cap shows.</summary>
+    public const int MinClients = 64;
+
+    /// <summary>The findings on rows predicted as <paramref name="outcomes"/> (the mapping each row was read as is compared).</summary>
+    public static IReadOnlyList<DataFinding> Find(IReadOnlyList<RowOutcome> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var findings = new List<DataFinding>();
+        var agg = outcomes.Where(o => o.Row.Mode.Equals("agg", StringComparison.OrdinalIgnoreCase) && Clients(o.Row) is > 0 && o.Row.MeasuredTtftMs > 0 && o.Row.MeasuredTpotMs > 0).ToList();
+        foreach (var load in agg.GroupBy(o => (o.Row.Model, o.Row.System, o.Row.Backend, o.Row.Isl, o.Row.Osl, Clients(o.Row))))
+        {
+            var group = load.ToList();
+            foreach (var one in group)
+            {
+                var row = one.Row;
+                var twin = group.FirstOrDefault(o => ReadAs(o) != ReadAs(one) && Close(o.Row.MeasuredTpotMs!.Value, row.MeasuredTpotMs!.Value, TpotTolerance) && Close(o.Row.MeasuredTtftMs!.Value, row.MeasuredTtftMs!.Value, TtftTolerance));
+                if (twin is not null)
+                {
+                    findings.Add(new DataFinding(row.Id, SameAsOtherMapping, string.Create(CultureInfo.InvariantCulture,
+                        $"measures TPOT {row.MeasuredTpotMs:F2} ms and TTFT {row.MeasuredTtftMs:F0} ms, as {twin.Row.Id} ({ReadAs(twin)}) does at the same load, though this row is {ReadAs(one)}: one run under two labels?")));
+                }
+            }
+        }
+
+        foreach (var row in agg.Select(o => o.Row))
+        {
+            int clients = Clients(row)!.Value;
+            double decoding = row.Osl * row.MeasuredTpotMs!.Value;
+            double inFlight = clients * decoding / (row.MeasuredTtftMs!.Value + decoding);
+            if (clients >= MinClients && inFlight < InFlightShare * clients)
+            {
+                findings.Add(new DataFinding(row.Id, FewInFlight, string.Create(CultureInfo.InvariantCulture,
+                    $"by Little's law on its own TTFT and TPOT it kept {inFlight:F0} of its {clients} clients in flight (in flight = clients · osl·TPOT / (TTFT + osl·TPOT)); the rest waited outside the engine, at a client's or server's cap, unless its KV cache holds so few.")));
+            }
+        }
+
+        return findings;
+    }
+
+    /// <summary>Writes the findings as CSV (id, check, message), atomically.</summary>
+    public static void Write(string path, IReadOnlyList<DataFinding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(findings);
+        string temp = path + ".tmp";
+        using (var csv = CsvHelper.CsvWriter.Create(File.Create(temp), new CsvHelper.CsvWriterOptions { NewLine = "\n" }))
+        {
+            csv.WriteHeader(["id", "check", "message"]);
+            foreach (var f in findings)
+            {
+                csv.WriteRecord([f.Id, f.Check, f.Message]);
+            }
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>The clients of an aggregated row: what its source names, else its batch size.</summary>
+    public static int? Clients(SiliconRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return SiliconRowMapper.Concurrency(row.Source) ?? row.BatchSize;
+    }
+
+    /// <summary>The configuration a row was read as (its labels where it could not be read).</summary>
+    private static string ReadAs(RowOutcome o)
+    {
+        var r = o.Row.Agg;
+        return o.Request is { } q
+            ? string.Create(CultureInfo.InvariantCulture, $"read as {q.Parallel.Name} {o.Row.Precision} at {q.Concurrency} clients an engine")
+            : string.Create(CultureInfo.InvariantCulture, $"labelled tp {r.Tp ?? 1}, attention_dp {r.AttentionDp ?? 1}, moe_tp {r.MoeTp ?? 1}, moe_ep {r.MoeEp ?? 1}, {o.Row.Precision}");
+    }
+
+    private static bool Close(double a, double b, double tolerance) => Math.Abs(a - b) <= tolerance * Math.Max(a, b);
+}

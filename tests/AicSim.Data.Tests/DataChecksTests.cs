@@ -1,0 +1,63 @@
+using AicSim.Core.Calibration;
+using AicSim.Data.Calibration;
+using AicSim.Data.Models;
+using AicSim.Data.Systems;
+using AicSim.Tests;
+
+namespace AicSim.Data.Tests;
+
+public sealed class DataChecksTests
+{
+    private static RowOutcome Row(string id, int tp, int dp, int ep, double ttft, double tpot, int clients = 32, int osl = 1024) =>
+        new(new SiliconRow
+        {
+            Line = 2, Id = id, Source = $"silicon_concurrency={clients}", Backend = "vllm", Model = "moonshotai/Kimi-K2.5", System = "b200_sxm",
+            Mode = "agg", Isl = 1024, Osl = osl, BatchSize = clients / dp, Agg = new RowParallel(tp, 1, dp, 1, ep),
+            MeasuredTtftMs = ttft, MeasuredTpotMs = tpot,
+        }, null, new Prediction(id, null, null, "ok", string.Empty), true, string.Empty);
+
+    [Fact]
+    public void Rows_of_two_mappings_that_measure_the_same_are_named_and_others_are_not()
+    {
+        // Hand-made: a and b agree within 1% TPOT and 2% TTFT under different mappings; c differs by 3% in TPOT; d has
+        // a's labels, so it is the same configuration and not compared.
+        var rows = new[]
+        {
+            Row("a", 4, 1, 4, 208.3, 18.51),
+            Row("b", 4, 4, 16, 206.0, 18.40),
+            Row("c", 8, 1, 1, 208.0, 19.06),
+            Row("d", 4, 1, 4, 207.9, 18.52),
+        };
+        var found = DataChecks.Find(rows).Where(f => f.Check == DataChecks.SameAsOtherMapping).Select(f => f.Id).Order().ToArray();
+        Assert.Equal(["a", "b", "d"], found);
+    }
+
+    [Fact]
+    public void Littles_law_names_rows_whose_clients_mostly_waited_outside_the_engine()
+    {
+        // Hand calculation: 512 clients, OSL 1024, TPOT 5.33 ms, TTFT 22,295 ms: in flight = 512 · 5458 / (22295 + 5458)
+        // = 100.7, under a quarter of 512. With TTFT 2000 ms and TPOT 20 ms over 1024 tokens: 512 · 20480 / 22480 = 466.
+        var capped = Row("capped", 8, 1, 1, 22295, 5.33, clients: 512);
+        var busy = Row("busy", 8, 1, 1, 2000, 20, clients: 512);
+        var found = DataChecks.Find([capped, busy]).Where(f => f.Check == DataChecks.FewInFlight).ToList();
+        var one = Assert.Single(found);
+        Assert.Equal("capped", one.Id);
+        Assert.Contains("kept 101 of its 512 clients", one.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_calibration_file_s_known_cases_are_found()
+    {
+        // Oracle: the README's analysis of silicon_calibration.csv — Kimi-K2.5 on B200 vLLM labelled tp4 dp4 ep16 measures
+        // what tp4 dp1 ep4 does (c32: 18.51 ms TPOT, 208.3 ms TTFT in both), and the H100 vLLM gpt-oss-120b rows at 512
+        // clients kept 96–106 in flight. Rows whose labels differ only by the export quirks read as one configuration
+        // and are not named (Qwen3.5 on B200 SGLang, tp 16 = moe_tp 4 × moe_ep 4 against tp4 ep4).
+        var rows = SiliconCsv.Read(SharedData.CalibrationCsv, "--silicon");
+        var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(), SystemCatalog.Load()), CalibrationSet.None, "roofline");
+        var found = DataChecks.Find(Validation.Predict(predictor, rows));
+        Assert.Contains(found, f => f.Check == DataChecks.SameAsOtherMapping && f.Id == "kimik2_5_b200_vllm_fp4_agg_1024x1024_c32_cfg635");
+        var fewInFlight = found.Where(f => f.Check == DataChecks.FewInFlight && f.Id.Contains("gpt_oss_120b_h100_sxm_vllm", StringComparison.Ordinal)).ToList();
+        Assert.Equal(6, fewInFlight.Count);
+        Assert.DoesNotContain(found, f => f.Id == "qwen3_5_b200_sglang_fp8_agg_8192x1024_c64_cfg615");
+    }
+}
