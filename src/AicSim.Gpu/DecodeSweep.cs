@@ -107,6 +107,16 @@ public sealed class DecodeSweep : IDisposable
     /// </summary>
     public static DecodeSweep ForEngines(Accelerator accelerator, IReadOnlyList<EngineModel> engines)
     {
+        var (ops, ranges, hardware, efficiency) = FlattenEngines(engines);
+        return new DecodeSweep(accelerator, (ops, ranges), hardware, efficiency);
+    }
+
+    /// <summary>
+    /// The buffers <see cref="ForEngines"/> uploads, for the same sweep in CPU loops
+    /// (<see cref="DecodeSweepKernel.LargestBatchWithinOnCpu"/>) on hosts without a GPU.
+    /// </summary>
+    public static (Op[] Ops, OpRange[] Ranges, HardwareParams Hardware, EfficiencyParams Efficiency) FlattenEngines(IReadOnlyList<EngineModel> engines)
+    {
         ArgumentNullException.ThrowIfNull(engines);
         ArgumentOutOfRangeException.ThrowIfZero(engines.Count, nameof(engines));
         if (engines[0].Estimator is not RooflineEstimator first)
@@ -129,7 +139,7 @@ public sealed class DecodeSweep : IDisposable
             ranges[i].HostSecondsPerSequence = engines[i].Config.Backend.HostUsPerSequence / 1e6;
         }
 
-        return new DecodeSweep(accelerator, (ops, ranges), first.Hardware, first.Efficiency);
+        return (ops, ranges, first.Hardware, first.Efficiency);
     }
 
     /// <summary>Concatenates op tables into one buffer with a range per table.</summary>

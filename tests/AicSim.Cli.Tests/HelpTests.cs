@@ -7,6 +7,7 @@ public sealed class HelpTests
     [InlineData("profile", "--itl")]
     [InlineData("validate", "--group-by")]
     [InlineData("calibrate", "--out")]
+    [InlineData("capacity", "--contexts")]
     [InlineData("models", "--help")]
     [InlineData("systems", "--help")]
     public void Every_command_prints_its_help(string command, string option)

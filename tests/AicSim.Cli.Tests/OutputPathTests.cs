@@ -13,6 +13,7 @@ public sealed class OutputPathTests
         { new[] { "validate", "--silicon", SharedData.CalibrationCsv, "--data-checks", "{blocked}/checks.csv" } },
         { new[] { "calibrate", "--silicon", SharedData.CalibrationCsv, "--out", "{blocked}/cal.yaml" } },
         { new[] { "profile", "--output-dir", "{blocked}/out" } },
+        { new[] { "capacity", "--output", "{blocked}/capacity.csv" } },
     };
 
     [Theory]

@@ -1,0 +1,77 @@
+using System.ComponentModel;
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace AicSim.Cli.Commands;
+
+/// <summary>Flags of <c>aicsim capacity</c>: the engines profile would try, and the what-if grid.</summary>
+public sealed class CapacitySettings : CommandSettings
+{
+    [CommandOption("--model <MODEL>")]
+    [Description("Bundled model id or a path to a Hugging Face config.json/folder. Default: Qwen/Qwen3-32B.")]
+    public string? Model { get; init; }
+
+    [CommandOption("--backend <BACKEND>")]
+    [Description("trtllm, vllm or sglang. Default: trtllm.")]
+    public string? Backend { get; init; }
+
+    [CommandOption("--system <SYSTEM>")]
+    [Description("h100_sxm, h200_sxm, b200_sxm, b300_sxm, gb200, gb300, a100_sxm. Default: h200_sxm.")]
+    public string? System { get; init; }
+
+    [CommandOption("--itl <MS>")]
+    [Description("Inter-token latency target in ms. Default: 30.")]
+    public double? Itl { get; init; }
+
+    [CommandOption("--contexts <TOKENS,...>")]
+    [Description("Mean KV-cache tokens per sequence to answer for, comma-separated. Default: 1024,4096,16384,65536 (those within the model's context).")]
+    public string? Contexts { get; init; }
+
+    [CommandOption("--min-num-gpus <N>")]
+    [Description("Smallest engine to try (default: from the model's size, as profile).")]
+    public int? MinGpus { get; init; }
+
+    [CommandOption("--max-num-gpus <N>")]
+    [Description("Largest engine to try (default: as profile).")]
+    public int? MaxGpus { get; init; }
+
+    [CommandOption("--gemm-quant <QUANT>")]
+    [Description("bf16, fp8, fp8_block, nvfp4, ... (default: the checkpoint's).")]
+    public string? GemmQuant { get; init; }
+
+    [CommandOption("--moe-quant <QUANT>")]
+    [Description("The experts' quantisation (default: the checkpoint's).")]
+    public string? MoeQuant { get; init; }
+
+    [CommandOption("--kv-quant <QUANT>")]
+    [Description("The KV cache's dtype, bf16 or fp8 (default: as profile and estimate pick it).")]
+    public string? KvQuant { get; init; }
+
+    [CommandOption("--calibration <FILE>")]
+    [Description("Constants to use (a file or 'none'). Default: systems-data/calibration/default.yaml.")]
+    public string? Calibration { get; init; }
+
+    [CommandOption("--device <DEVICE>")]
+    [Description("auto (a CUDA GPU when there is one, else every CPU core), gpu or cpu. Default: auto.")]
+    [DefaultValue("auto")]
+    public string Device { get; init; } = "auto";
+
+    [CommandOption("--output <CSV>")]
+    [Description("Write every (mapping, context) answer: mapping,gpus,context,max_concurrency,itl_ms,tokens_per_sec_per_gpu,limited_by.")]
+    public string? Output { get; init; }
+
+    /// <summary>The contexts asked for, or null when the flag is malformed.</summary>
+    public IReadOnlyList<double>? ContextList() =>
+        Contexts is null ? null
+        : Contexts.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } parts
+          && parts.All(p => int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0)
+            ? [.. parts.Select(p => (double)int.Parse(p, CultureInfo.InvariantCulture))]
+            : null;
+
+    public override ValidationResult Validate() =>
+        Itl is <= 0 ? ValidationResult.Error($"--itl {Itl?.ToString(CultureInfo.InvariantCulture)}: give a positive number of milliseconds, e.g. --itl 30.")
+        : Contexts is not null && ContextList() is null ? ValidationResult.Error($"--contexts '{Contexts}': give positive whole token counts separated by commas, e.g. --contexts 1024,8192.")
+        : Device is not ("auto" or "cpu" or "gpu") ? ValidationResult.Error($"--device '{Device}': use auto, cpu or gpu.")
+        : ValidationResult.Success();
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using AicSim.Gpu;
+
+namespace AicSim.Cli.Tests;
+
+/// <summary>aicsim capacity in-process: its table and CSV, and its refusals.</summary>
+public sealed class CapacityCommandTests
+{
+    [Fact]
+    public void Capacity_answers_every_engine_profile_would_try_at_every_context_and_writes_them()
+    {
+        string output = Path.Combine(Directory.CreateTempSubdirectory().FullName, "capacity.csv");
+        var (exit, text) = Cli.Run("capacity", "--itl", "30", "--contexts", "1024,8192", "--output", output);
+        Assert.Equal(0, exit);
+        foreach (string mapping in new[] { "TP1", "TP2", "TP4", "TP8" })
+        {
+            Assert.Contains(mapping, text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("most tokens/s/GPU on", text, StringComparison.Ordinal);
+        var lines = File.ReadAllLines(output);
+        Assert.Equal("mapping,gpus,context,max_concurrency,itl_ms,tokens_per_sec_per_gpu,limited_by", lines[0]);
+        Assert.Equal(1 + (4 * 2), lines.Length);
+        foreach (var cells in lines.Skip(1).Select(l => l.Split(',')))
+        {
+            // Every answer keeps its ITL within the target, and its throughput is its requests over that ITL per GPU.
+            double itl = double.Parse(cells[4], CultureInfo.InvariantCulture);
+            Assert.InRange(itl, 0, 30 * (1 + 1e-9));
+            double expected = double.Parse(cells[3], CultureInfo.InvariantCulture) * 1000 / itl / double.Parse(cells[1], CultureInfo.InvariantCulture);
+            Assert.Equal(expected, double.Parse(cells[5], CultureInfo.InvariantCulture), 6);
+        }
+    }
+
+    [Theory]
+    [InlineData("--contexts", "1024,abc", "--contexts '1024,abc'")]
+    [InlineData("--contexts", "100000", "holds at most 40960 tokens")]
+    [InlineData("--itl", "0", "--itl 0")]
+    [InlineData("--device", "tpu", "--device 'tpu'")]
+    public void Bad_input_names_the_flag(string flag, string value, string message)
+    {
+        var (exit, text) = Cli.Run("capacity", flag, value);
+        Assert.Equal(1, exit);
+        Assert.Contains(message, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Device_gpu_without_a_gpu_is_a_clear_error()
+    {
+        using var context = SweepContext.Create();
+        using var gpu = SweepContext.CreateCudaAccelerator(context);
+        var (exit, text) = Cli.Run("capacity", "--device", "gpu", "--contexts", "1024");
+        if (gpu is null)
+        {
+            Assert.Equal(1, exit);
+            Assert.Contains("no CUDA GPU is visible", text, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(0, exit);
+            Assert.Contains(gpu.Name, text, StringComparison.Ordinal);
+        }
+    }
+}

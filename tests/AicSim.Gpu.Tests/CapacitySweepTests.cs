@@ -1,0 +1,67 @@
+using AicSim.Core.Engine;
+using AicSim.Core.Estimation;
+using AicSim.Core.Specs;
+using AicSim.Core.Tests;
+using AicSim.Gpu;
+using AicSim.Tests;
+
+namespace AicSim.Gpu.Tests;
+
+/// <summary>The capacity sweep's answers against the engine itself (EngineModel.DecodeItlMs and its KV cache), the path estimate and profile use.</summary>
+public sealed class CapacitySweepTests
+{
+    private static readonly HardwareParams H200 = HardwareParams.From(Fixtures.H200);
+
+    [Fact]
+    public void Each_answer_is_the_most_requests_whose_itl_meets_the_target_unless_the_kv_cache_or_batch_limit_stops_first()
+    {
+        var roofline = new RooflineEstimator(H200, EfficiencyParams.Default);
+        var engines = new[]
+        {
+            EngineModel.Create(new EngineConfig(Fixtures.Llama31_8B, Fixtures.H200, ParallelConfig.TensorParallel(1), QuantConfig.Bf16, BackendProfile.For(Backend.Vllm)), roofline),
+            EngineModel.Create(new EngineConfig(Fixtures.DeepSeekV3, Fixtures.H200, ParallelConfig.DataExpertParallel(8), Fixtures.DeepSeekV3.DefaultQuant, BackendProfile.For(Backend.Vllm)), roofline),
+        };
+        double[] contexts = [1024, 16384, 131072];
+        const double itl = 60;
+        var result = CapacitySweep.Run(engines, contexts, itl, SweepDevice.Cpu);
+        Assert.Equal(engines.Length * contexts.Length, result.Points.Count);
+        Assert.Equal((long)engines.Length * contexts.Length * 1024, result.GridPoints);
+        var seen = new HashSet<CapacityLimit>();
+        foreach (var p in result.Points)
+        {
+            var engine = engines.Single(e => e.Config.Parallel == p.Mapping);
+            int dp = engine.AttentionDp;
+            long kv = engine.Memory.RequestsHeld(p.Context) / dp * dp;
+            seen.Add(p.LimitedBy);
+            switch (p.LimitedBy)
+            {
+                case CapacityLimit.Unreachable:
+                    Assert.True(engine.DecodeItlMs(dp, p.Context) > itl);
+                    break;
+                case CapacityLimit.KvCache:
+                    Assert.Equal(kv, p.MaxConcurrency);
+                    Assert.True(p.MaxConcurrency == 0 || engine.DecodeItlMs(p.MaxConcurrency, p.Context) <= itl * (1 + 1e-9));
+                    break;
+                case CapacityLimit.Itl:
+                    Assert.True(engine.DecodeItlMs(p.MaxConcurrency, p.Context) <= itl * (1 + 1e-9), $"{p}");
+                    Assert.True(engine.DecodeItlMs(p.MaxConcurrency + dp, p.Context) > itl * (1 - 1e-9), $"{p}");
+                    Assert.True(p.MaxConcurrency <= kv);
+                    break;
+                default:
+                    Assert.Equal(1024L * dp, p.MaxConcurrency);
+                    break;
+            }
+
+            if (p.MaxConcurrency > 0)
+            {
+                // Tokens per second per GPU: every request yields a token per ITL (hand arithmetic on the engine's own ITL).
+                Approx.AssertClose(p.MaxConcurrency * 1000.0 / engine.DecodeItlMs(p.MaxConcurrency, p.Context) / engine.Config.Gpus, p.TokensPerSecPerGpu, 1e-12);
+            }
+        }
+
+        // Not a degenerate case: the ITL binds somewhere and the KV cache somewhere else (Llama-3.1-8B on one GPU at 128 K).
+        Assert.Contains(CapacityLimit.Itl, seen);
+        Assert.Contains(CapacityLimit.KvCache, seen);
+        Assert.StartsWith("CPU", result.Device, StringComparison.Ordinal);
+    }
+}
