@@ -46,9 +46,29 @@ public sealed class EngineModel
     {
         ArgumentNullException.ThrowIfNull(config);
         MappingRules.Validate(config.Model, config.Parallel);
-        var ops = OpTableCompiler.Compile(config.Model, config.Parallel, config.Quant, config.System);
+        var ops = WithFrameworkCollectives(OpTableCompiler.Compile(config.Model, config.Parallel, config.Quant, config.System), config.Backend);
         estimator ??= new RooflineEstimator(HardwareParams.From(config.System), EfficiencyParams.Default);
         return new EngineModel(config, ops, estimator);
+    }
+
+    /// <summary>The framework's own all-reduce kernel sets each call's fixed time (<see cref="BackendProfile.AllReduceLatencyUs"/>).</summary>
+    private static OpTable WithFrameworkCollectives(OpTable table, BackendProfile backend)
+    {
+        if (backend.AllReduceLatencyUs <= 0)
+        {
+            return table;
+        }
+
+        var ops = table.ToArray();
+        for (int i = 0; i < ops.Length; i++)
+        {
+            if (ops[i].Role == OpRole.AllReduce)
+            {
+                ops[i].LatencySec = backend.AllReduceLatencyUs / 1e6;
+            }
+        }
+
+        return new OpTable(ops, [.. table.Names]);
     }
 
     /// <summary>

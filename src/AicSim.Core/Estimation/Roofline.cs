@@ -224,7 +224,7 @@ public static class Roofline
 
         if (op.Role == OpRole.AllReduce && !network)
         {
-            return AllReduceNvlinkSeconds(tokens * op.ElementsPerToken * 2.0, op.Ranks, bw, latency);
+            return AllReduceNvlinkSeconds(tokens * op.ElementsPerToken * 2.0, op.Ranks, bw, op.LatencySec > 0 ? op.LatencySec : latency);
         }
 
         if (op.Role == OpRole.AllToAll && network && op.OverNetwork < 1)

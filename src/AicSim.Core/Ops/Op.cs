@@ -55,6 +55,9 @@ public struct Op
     public double BytesPerToken;
     public double OverNetwork;
 
+    /// <summary>Fixed time of one call of a collective, where the framework's own kernel sets it; 0 takes the link's latency.</summary>
+    public double LatencySec;
+
     // Identity for measured kernel tables (not used by the roofline).
 
     /// <summary>The quantisation the op's weights are stored in.</summary>

@@ -52,6 +52,12 @@ namespace AicSim.Core.Specs;
 /// executor "withholds context for up to timeout_iters so all ranks start prefill together"). 60 for TensorRT-LLM, as
 /// its published DeepSeek recipes set it (enable_balance true, timeout_iters 60, batching_wait_iters 0); 0 (none) for
 /// vLLM and SGLang.</param>
+/// <param name="AllReduceLatencyUs">Fixed time of one all-reduce inside an NVLink domain with the framework's own kernel,
+/// in µs; 0 takes the link's 8 µs (<see cref="Estimation.EfficiencyParams.NvlinkLatencySec"/>). aiconfigurator's custom
+/// all-reduce tables take 12–17 µs at one token for vLLM and SGLang, launch included, and 3–6 µs for TensorRT-LLM: 14 µs
+/// for vLLM and SGLang; TensorRT-LLM keeps the link's 8 µs. Cross-validated (TPOT / TTFT MAPE by configuration), against
+/// 16.3 / 34.7 % with 8 µs for all: vLLM and SGLang at 12, 14 or 17 µs 16.2, 16.1, 16.2 / 34.6 %; TensorRT-LLM at 5 µs as
+/// well 16.2 / 34.7 %.</param>
 /// <param name="MaxBatchPerRank">Most sequences one attention rank schedules per step (TensorRT-LLM max_batch_size 2048; vLLM and SGLang max_num_seqs / max_running_requests of about 1024 on Hopper-class GPUs).</param>
 public sealed record BackendProfile(
     Backend Backend,
@@ -68,6 +74,7 @@ public sealed record BackendProfile(
     double HostUsPerSequence = 0,
     double PrefillInterference = 1,
     SpeculativeDecoding? Speculative = null,
+    double AllReduceLatencyUs = 0,
     int AttentionDpBalanceSteps = 0)
 {
     private const double GiB = 1024.0 * 1024 * 1024;
@@ -76,8 +83,8 @@ public sealed record BackendProfile(
     public static BackendProfile For(Backend backend) => backend switch
     {
         Backend.TrtLlm => new(backend, RequestOverheadPerLayerMs: 0.67, LayerOverheadUs: 7, MaxNumTokens: 8192, 3.5 * GiB, 0.9, MaxBatchPerRank: 2048, AttentionDpBalanceSteps: 60),
-        Backend.Vllm => new(backend, RequestOverheadPerLayerMs: 0.83, LayerOverheadUs: 13, MaxNumTokens: 8192, 3.5 * GiB, 0.9, KvFractionOfTotal: true),
-        Backend.Sglang => new(backend, RequestOverheadPerLayerMs: 0.83, LayerOverheadUs: 10, MaxNumTokens: 8192, 3.5 * GiB, 0.9, HostUsPerSequence: 50),
+        Backend.Vllm => new(backend, RequestOverheadPerLayerMs: 0.83, LayerOverheadUs: 13, MaxNumTokens: 8192, 3.5 * GiB, 0.9, KvFractionOfTotal: true, AllReduceLatencyUs: 14),
+        Backend.Sglang => new(backend, RequestOverheadPerLayerMs: 0.83, LayerOverheadUs: 10, MaxNumTokens: 8192, 3.5 * GiB, 0.9, HostUsPerSequence: 50, AllReduceLatencyUs: 14),
         _ => throw new ArgumentOutOfRangeException(nameof(backend)),
     };
 }
