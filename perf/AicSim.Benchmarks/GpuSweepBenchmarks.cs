@@ -134,27 +134,9 @@ internal static class GpuSweepFixture
         return (batches, contexts);
     }
 
-    /// <summary><see cref="DecodeSweepKernel.LargestBatchWithinOnCpu"/> split over contexts, one chunk per core.</summary>
-    public static int[] LargestBatchOnAllCores(DecodeSweep sweep, double[] batches, double[] contexts)
-    {
-        int mappings = sweep.Ranges.Length;
-        var result = new int[mappings * contexts.Length];
-        int chunks = Environment.ProcessorCount * 4;
-        int size = (contexts.Length + chunks - 1) / chunks;
-        var hw = sweep.Hardware;
-        var eff = sweep.Efficiency;
-        Parallel.For(0, chunks, c =>
-        {
-            int start = Math.Min(contexts.Length, c * size);
-            int length = Math.Min(size, contexts.Length - start);
-            int[] part = DecodeSweepKernel.LargestBatchWithinOnCpu(sweep.Ops, sweep.Ranges, batches, contexts.AsSpan(start, length), ItlSeconds, hw, eff);
-            for (int m = 0; m < mappings; m++)
-            {
-                Array.Copy(part, m * length, result, (m * contexts.Length) + start, length);
-            }
-        });
-        return result;
-    }
+    /// <summary>The library's CPU path of the same question, on every core.</summary>
+    public static int[] LargestBatchOnAllCores(DecodeSweep sweep, double[] batches, double[] contexts) =>
+        DecodeSweepKernel.LargestBatchWithinOnAllCores(sweep.Ops, sweep.Ranges, batches, contexts, ItlSeconds, sweep.Hardware, sweep.Efficiency);
 
     public static void RunOnAllCores(DecodeSweep sweep, SweepPoint[] points, double[] seconds)
     {

@@ -107,26 +107,8 @@ public static class CapacitySweep
             }
         }
 
-        // Contexts split into chunks over every core; each chunk's rows are mapping-major, like the whole answer's.
         var (ops, ranges, hardware, efficiency) = DecodeSweep.FlattenEngines(engines);
-        var largest = new int[ranges.Length * contexts.Length];
-        int chunks = Math.Min(contexts.Length, Environment.ProcessorCount * 4);
-        int size = (contexts.Length + chunks - 1) / chunks;
-        Parallel.For(0, chunks, k =>
-        {
-            int start = Math.Min(contexts.Length, k * size);
-            int length = Math.Min(size, contexts.Length - start);
-            if (length <= 0)
-            {
-                return;
-            }
-
-            int[] part = DecodeSweepKernel.LargestBatchWithinOnCpu(ops, ranges, batches, contexts.AsSpan(start, length), stepSeconds, hardware, efficiency);
-            for (int m = 0; m < ranges.Length; m++)
-            {
-                Array.Copy(part, m * length, largest, (m * contexts.Length) + start, length);
-            }
-        });
+        var largest = DecodeSweepKernel.LargestBatchWithinOnAllCores(ops, ranges, batches, contexts, stepSeconds, hardware, efficiency);
         return (largest, $"CPU, {Environment.ProcessorCount} threads");
     }
 }

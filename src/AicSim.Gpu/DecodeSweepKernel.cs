@@ -97,6 +97,42 @@ public static class DecodeSweepKernel
         return largest;
     }
 
+    /// <summary>
+    /// <see cref="LargestBatchWithinOnCpu"/> on every core: the contexts split into chunks, each chunk's rows
+    /// mapping-major like the whole answer's. The CPU path of sweeps on hosts without a GPU.
+    /// </summary>
+    public static int[] LargestBatchWithinOnAllCores(
+        Op[] ops,
+        OpRange[] ranges,
+        double[] batches,
+        double[] contexts,
+        double stepSeconds,
+        HardwareParams hardware,
+        EfficiencyParams efficiency)
+    {
+        ArgumentNullException.ThrowIfNull(ranges);
+        ArgumentNullException.ThrowIfNull(contexts);
+        var largest = new int[ranges.Length * contexts.Length];
+        int chunks = Math.Max(1, Math.Min(contexts.Length, Environment.ProcessorCount * 4));
+        int size = (contexts.Length + chunks - 1) / chunks;
+        Parallel.For(0, chunks, k =>
+        {
+            int start = Math.Min(contexts.Length, k * size);
+            int length = Math.Min(size, contexts.Length - start);
+            if (length <= 0)
+            {
+                return;
+            }
+
+            int[] part = LargestBatchWithinOnCpu(ops, ranges, batches, contexts.AsSpan(start, length), stepSeconds, hardware, efficiency);
+            for (int m = 0; m < ranges.Length; m++)
+            {
+                Array.Copy(part, m * length, largest, (m * contexts.Length) + start, length);
+            }
+        });
+        return largest;
+    }
+
     /// <summary>The same sum in a plain loop, for CPUs and for checking the kernel.</summary>
     public static void RunOnCpu(
         ReadOnlySpan<Op> ops,

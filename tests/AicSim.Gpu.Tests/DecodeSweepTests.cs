@@ -143,6 +143,18 @@ public sealed class DecodeSweepTests
     }
 
     [Fact]
+    public void The_all_cores_path_reassembles_its_chunks_into_the_single_loops_answer()
+    {
+        // Oracle: the single-threaded loop. 37 contexts split into chunks of uneven size, so rows cross chunk edges.
+        var (ops, ranges) = DecodeSweep.Flatten(Tables());
+        double[] contexts = [.. Enumerable.Range(0, 37).Select(i => 100.0 + (i * 1700))];
+        int[] one = DecodeSweepKernel.LargestBatchWithinOnCpu(ops, ranges, Batches, contexts, 0.02, H200, EfficiencyParams.Default);
+        int[] all = DecodeSweepKernel.LargestBatchWithinOnAllCores(ops, ranges, Batches, contexts, 0.02, H200, EfficiencyParams.Default);
+        Assert.Equal(one, all);
+        Assert.Contains(one, b => b is > 0 and < 9);
+    }
+
+    [Fact]
     public void Batches_out_of_order_are_refused()
     {
         using var context = SweepContext.Create();
