@@ -1,3 +1,10 @@
+using AicSim.Core.Engine;
+using AicSim.Core.Estimation;
+using AicSim.Core.Ops;
+using AicSim.Core.Profiling;
+using AicSim.Data.Models;
+using AicSim.Data.Profiles;
+using AicSim.Data.Systems;
 using AicSim.Gpu;
 
 namespace AicSim.Benchmarks;
@@ -55,7 +62,64 @@ public static class GpuCheck
         Console.WriteLine($"largest batch within {GpuSweepFixture.ItlSeconds * 1000} ms: {onGpu.Length} (mapping, context) rows over " +
                           $"{(long)onGpu.Length * batches.Length} points; {differ} differ from the CPU loop; rows with no batch: {onGpu.Count(b => b < 0)}");
         bool ok = worst <= Tolerance && differ == 0;
+        foreach (var (model, backend, system) in CapacityCases)
+        {
+            ok &= CheckEngines(accelerator, model, backend, system);
+        }
+
         Console.WriteLine(ok ? $"gpu-check: OK (within {Tolerance:E0})" : $"gpu-check: FAILED (above {Tolerance:E0})");
         return ok ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The capacity command's engines (profile's candidates, calibrated constants): dense, MoE, MLA + MoE with DEP, and
+    /// an SGLang engine whose host floor binds at large batches.
+    /// </summary>
+    private static readonly (string Model, string Backend, string System)[] CapacityCases =
+    [
+        ("Qwen/Qwen3-32B", "trtllm", "h200_sxm"),
+        ("deepseek-ai/DeepSeek-V3", "sglang", "h200_sxm"),
+        ("meta-llama/Llama-3.1-8B-Instruct", "sglang", "h100_sxm"),
+        ("openai/gpt-oss-120b", "vllm", "b200_sxm"),
+    ];
+
+    /// <summary>
+    /// For one capacity case: every GPU step against the oracle <c>EngineModel.StepMs</c> on a grid of batches and
+    /// contexts, and <see cref="CapacitySweep"/> on the GPU against the same on every CPU core (the same answers).
+    /// </summary>
+    private static bool CheckEngines(ILGPU.Runtime.Accelerator accelerator, string model, string backend, string system)
+    {
+        var job = new ProfileJob(ModelCatalog.Load(), SystemCatalog.Load());
+        var request = job.Resolve(ProfileJob.Defaults.Merge(new ProfileOptions { Model = model, Backend = backend, System = system }));
+        var engines = SweepPlan.For(request).Candidates
+            .Select(c => EngineModel.Create(new EngineConfig(request.Model, request.System, c, request.Quant, request.Backend), request.Estimator))
+            .ToList();
+        var points = (from m in Enumerable.Range(0, engines.Count)
+                      from b in new[] { 1, 2, 7, 32, 100, 256, 512, 1024 }
+                      from c in new[] { 128, 1000, 3150, 16384, 65536 }
+                      select new SweepPoint { Mapping = m, Batch = b, Context = c }).ToArray();
+        using var sweep = DecodeSweep.ForEngines(accelerator, engines);
+        double[] gpu = sweep.Evaluate(points);
+        double worst = 0;
+        for (int i = 0; i < points.Length; i++)
+        {
+            double expected = engines[points[i].Mapping].StepMs(StepShape.Decode(points[i].Batch, points[i].Context)) / 1000.0;
+            worst = Math.Max(worst, Math.Abs(gpu[i] - expected) / expected);
+        }
+
+        // 64 contexts, log-spaced 128…65536: the grid a what-if over context lengths prices. Times are one run each, the
+        // GPU's including its context, JIT and uploads (what one `aicsim capacity` call pays).
+        double[] contexts = [.. Enumerable.Range(0, 64).Select(i => Math.Round(128 * Math.Pow(512, i / 63.0)))];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var onGpu = CapacitySweep.Run(engines, contexts, request.ItlMs, SweepDevice.Gpu);
+        double gpuMs = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        var onCpu = CapacitySweep.Run(engines, contexts, request.ItlMs, SweepDevice.Cpu);
+        double cpuMs = clock.Elapsed.TotalMilliseconds;
+        int differ = onGpu.Points.Zip(onCpu.Points).Count(p => p.First.MaxConcurrency != p.Second.MaxConcurrency || p.First.LimitedBy != p.Second.LimitedBy);
+        Console.WriteLine($"{model} {backend} {system}: {engines.Count} engines; {points.Length} steps against EngineModel.StepMs, largest relative " +
+                          $"difference {worst:E2}; capacity {onGpu.Points.Count} answers ({onGpu.GridPoints:N0} steps), {differ} differ from the CPU path; " +
+                          $"{onGpu.Device} {gpuMs:F0} ms, {onCpu.Device} {cpuMs:F0} ms");
+        return worst <= Tolerance && differ == 0;
     }
 }

@@ -4,9 +4,10 @@ using AicSim.Core.Specs;
 
 namespace AicSim.Gpu;
 
-/// <summary>Where a capacity sweep runs: a CUDA GPU when there is one (auto), or on every CPU core.</summary>
+/// <summary>Where a capacity sweep runs: a CUDA GPU, every CPU core, or (auto) whichever is faster for the grid.</summary>
 public enum SweepDevice
 {
+    /// <summary>A CUDA GPU when there is one and the grid is large enough to repay starting it, else every CPU core.</summary>
     Auto,
     Cpu,
     Gpu,
@@ -46,11 +47,22 @@ public sealed record CapacityResult(IReadOnlyList<CapacityPoint> Points, string 
 /// <summary>
 /// A what-if over engines × contexts × every batch size per attention rank up to the framework's limit: the largest
 /// batch whose decode step (the engines' own, <see cref="DecodeSweep.ForEngines"/>) meets the ITL target, then capped
-/// by the KV cache and the batch limit. The grid is priced on a CUDA GPU where there is one (only one integer per
-/// engine and context comes back) or in CPU loops on every core; both give the same answer.
+/// by the KV cache and the batch limit. The grid is priced on a CUDA GPU (only one integer per engine and context
+/// comes back) or in CPU loops on every core; both give the same answer, and auto picks the GPU only for grids large
+/// enough to repay its start (<see cref="AutoGpuStepsPerCore"/>).
 /// </summary>
 public static class CapacitySweep
 {
+    /// <summary>
+    /// Decode steps per CPU core above which auto uses a CUDA GPU. Measured on an H200 host (gpu-check): one GPU run
+    /// costs 0.54–0.66 s whatever the grid (ILGPU context, PTX JIT, uploads), while 16 cores price 26–87 million steps a
+    /// second (1.6–5.4 million per core). So below about 0.6 s × 3 million steps per core the CPU finishes first.
+    /// </summary>
+    public const long AutoGpuStepsPerCore = 2_000_000;
+
+    /// <summary>Whether auto would start the GPU for a grid of this many decode steps on this many cores.</summary>
+    public static bool GpuRepays(long gridSteps, int cores) => gridSteps >= AutoGpuStepsPerCore * cores;
+
     public static CapacityResult Run(IReadOnlyList<EngineModel> engines, IReadOnlyList<double> contexts, double itlMs, SweepDevice device)
     {
         ArgumentNullException.ThrowIfNull(engines);
@@ -61,6 +73,12 @@ public static class CapacitySweep
         int maxBatch = engines.Max(e => e.Config.Backend.MaxBatchPerRank);
         double[] batches = [.. Enumerable.Range(1, maxBatch).Select(b => (double)b)];
         double[] axis = [.. contexts];
+        long grid = (long)engines.Count * axis.Length * batches.Length;
+        if (device == SweepDevice.Auto && !GpuRepays(grid, Environment.ProcessorCount))
+        {
+            device = SweepDevice.Cpu;
+        }
+
         var (largest, where) = Largest(engines, batches, axis, itlMs / 1000.0, device);
 
         var points = new List<CapacityPoint>();
@@ -86,7 +104,7 @@ public static class CapacitySweep
             }
         }
 
-        return new CapacityResult(points, where, (long)engines.Count * axis.Length * batches.Length);
+        return new CapacityResult(points, where, grid);
     }
 
     private static (int[] Largest, string Where) Largest(IReadOnlyList<EngineModel> engines, double[] batches, double[] contexts, double stepSeconds, SweepDevice device)
@@ -103,7 +121,7 @@ public static class CapacitySweep
 
             if (device == SweepDevice.Gpu)
             {
-                throw new AicSimException("--device gpu: no CUDA GPU is visible to this process. Use --device auto (a GPU when there is one, else every CPU core) or --device cpu.");
+                throw new AicSimException("--device gpu: no CUDA GPU is visible to this process. Use --device auto (a GPU when there is one and the grid repays it, else every CPU core) or --device cpu.");
             }
         }
 

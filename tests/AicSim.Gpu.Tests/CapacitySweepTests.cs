@@ -64,4 +64,26 @@ public sealed class CapacitySweepTests
         Assert.Contains(CapacityLimit.KvCache, seen);
         Assert.StartsWith("CPU", result.Device, StringComparison.Ordinal);
     }
+
+    [Theory]
+    // Hand arithmetic on the measured break-even (2 million steps per core): the default run (4 engines × 4 contexts ×
+    // 2048 batch sizes = 32,768 steps) stays on the CPU even with one core; 64 contexts × 12 engines × 1024 on 16
+    // cores (786,432) too; 50 million steps on 16 cores (32 million) go to the GPU, and on 32 cores (64 million) do not.
+    [InlineData(32_768L, 1, false)]
+    [InlineData(786_432L, 16, false)]
+    [InlineData(50_000_000L, 16, true)]
+    [InlineData(50_000_000L, 32, false)]
+    [InlineData(4_000_000L, 2, true)]
+    public void Auto_starts_the_gpu_only_for_grids_that_repay_its_start(long steps, int cores, bool gpu) =>
+        Assert.Equal(gpu, CapacitySweep.GpuRepays(steps, cores));
+
+    [Fact]
+    public void Auto_prices_a_small_grid_on_the_cpu_even_where_a_gpu_could_run_it()
+    {
+        // Any host: 2 engines × 1 context × 1024 batch sizes is far below the break-even, so auto never starts a GPU.
+        var roofline = new RooflineEstimator(H200, EfficiencyParams.Default);
+        var engine = EngineModel.Create(new EngineConfig(Fixtures.Llama31_8B, Fixtures.H200, ParallelConfig.TensorParallel(1), QuantConfig.Bf16, BackendProfile.For(Backend.Vllm)), roofline);
+        var result = CapacitySweep.Run([engine], [4096], 30, SweepDevice.Auto);
+        Assert.StartsWith("CPU", result.Device, StringComparison.Ordinal);
+    }
 }

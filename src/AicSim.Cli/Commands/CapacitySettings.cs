@@ -53,7 +53,7 @@ public sealed class CapacitySettings : CommandSettings
     public string? Calibration { get; init; }
 
     [CommandOption("--device <DEVICE>")]
-    [Description("auto (a CUDA GPU when there is one, else every CPU core), gpu or cpu. Default: auto.")]
+    [Description("auto (a CUDA GPU when there is one and the grid is large enough to repay starting it: 2 million decode steps per CPU core; else every CPU core), gpu or cpu. Default: auto.")]
     [DefaultValue("auto")]
     public string Device { get; init; } = "auto";
 
