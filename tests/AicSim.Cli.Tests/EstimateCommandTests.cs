@@ -126,6 +126,16 @@ public sealed class EstimateCommandTests
     }
 
     [Fact]
+    public void Mtp_on_a_model_without_mtp_modules_exits_1_with_the_fix()
+    {
+        // Oracle: Qwen3-32B's config.json has no MTP keys (../shared/data/hf-configs).
+        var (exit, output) = Run("estimate", "--model", "Qwen/Qwen3-32B", "--mtp", "1");
+        Assert.Equal(1, exit);
+        Assert.Contains("--mtp: Qwen/Qwen3-32B has no multi-token-prediction modules", output, StringComparison.Ordinal);
+        Assert.Contains("Leave --mtp out", output.ReplaceLineEndings(" "), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Non_positive_sizes_are_rejected_before_anything_runs()
     {
         var (exit, output) = Run("estimate", "--isl", "0");

@@ -160,6 +160,67 @@ public sealed class ProfileCommandTests
     }
 
     [Fact]
+    public void Mtp_decodes_faster_per_token_and_is_enabled_in_the_dgd()
+    {
+        // Oracle: physics against the same run without --mtp. A draft-and-verify step keeps 1 + 0.85 = 1.85 tokens, so
+        // no decode point can be faster than the plain step / 1.85; at one sequence per rank the step is bound by the
+        // weights it reads, which drafting one token barely adds to, so each such point must be faster than plain.
+        string[] common = ["profile", "--model", "deepseek-ai/DeepSeek-R1", "--system", "b200_sxm", "--isl", "1024", "--osl", "1024", "--ttft", "1000", "--itl", "20"];
+        string plainDir = TempDir();
+        string mtpDir = TempDir();
+        Assert.True(Run([.. common, "--output-dir", plainDir]).Exit is 0 or 3);
+        var (exit, output) = Run([.. common, "--mtp", "1", "--output-dir", mtpDir]);
+        Assert.Equal(0, exit);
+        Assert.Contains("decoding with MTP, 1 draft token at acceptance 0.85 (1.85 tokens a step)", output, StringComparison.Ordinal);
+
+        static Dictionary<(string, int), double> Itl(string dir)
+        {
+            using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+            return summary.RootElement.GetProperty("decode_candidates").EnumerateArray()
+                .ToDictionary(d => (d.GetProperty("mapping").GetString()!, d.GetProperty("requests").GetInt32()), d => d.GetProperty("itl_ms").GetDouble());
+        }
+
+        var plain = Itl(plainDir);
+        var mtp = Itl(mtpDir);
+        Assert.Equal(plain.Keys.Order(), mtp.Keys.Order());
+        int oneAPerRank = 0;
+        foreach (var ((mapping, requests), itl) in mtp)
+        {
+            Assert.True(itl >= plain[(mapping, requests)] / 1.85, $"{mapping} at {requests}: {itl} ms beats a perfect 1.85× on {plain[(mapping, requests)]} ms");
+            int ranks = mapping.StartsWith("DEP", StringComparison.Ordinal) ? int.Parse(mapping[3..], System.Globalization.CultureInfo.InvariantCulture) : 1;
+            if (requests == ranks)
+            {
+                oneAPerRank++;
+                Assert.True(itl < plain[(mapping, requests)], $"{mapping} at one sequence per rank: {itl} ms, not below plain {plain[(mapping, requests)]} ms");
+            }
+        }
+
+        Assert.True(oneAPerRank >= 4);
+        using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(mtpDir, "summary.json"))))
+        {
+            Assert.Equal(1, summary.RootElement.GetProperty("inputs").GetProperty("mtp").GetProperty("draft_tokens").GetInt32());
+        }
+
+        var dgd = YamlNodes.ParseAll(File.ReadAllText(Path.Combine(mtpDir, "config_with_planner.yaml")), "config_with_planner.yaml")[1]!;
+        var decodeArgs = dgd["spec"]!["services"]!["TRTLLMDecodeWorker"]!["extraPodSpec"]!["mainContainer"]!["args"]!.AsArray().Select(a => a!.ToString()).ToList();
+        Assert.Contains(decodeArgs, a => a.Contains("\"speculative_config\":{\"decoding_type\":\"MTP\",\"num_nextn_predict_layers\":1}", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("--mtp 1", "moonshotai/Kimi-K2.5 has no multi-token-prediction modules")]
+    [InlineData("--mtp 9", "--mtp is 9; draft 1 to 8")]
+    [InlineData("--mtp 1 --mtp-acceptance 1.5", "--mtp-acceptance is 1.5")]
+    [InlineData("--mtp-acceptance 0.7", "--mtp-acceptance is given without --mtp")]
+    public void Bad_mtp_input_exits_1_naming_the_flag_and_writes_nothing(string flags, string expected)
+    {
+        string dir = TempDir();
+        var (exit, output) = Run(["profile", "--model", "moonshotai/Kimi-K2.5", .. flags.Split(' '), "--output-dir", dir]);
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, output.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
     public void Dry_run_shows_the_plan_and_writes_nothing()
     {
         string dir = TempDir();

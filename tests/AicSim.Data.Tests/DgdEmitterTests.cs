@@ -33,10 +33,10 @@ public sealed class DgdEmitterTests
     };
 
     /// <summary>Prefill on 4 GPUs, decode on 16 (two 8-GPU nodes), an image, a namespace, a model cache and a planner option.</summary>
-    private static (JsonObject Dgd, JsonObject Mocker) Emit(Backend backend, string kind)
+    private static (JsonObject Dgd, JsonObject Mocker) Emit(Backend backend, string kind, SpeculativeDecoding? mtp = null)
     {
         string model = kind == "tp" ? "Qwen/Qwen3-32B" : "deepseek-ai/DeepSeek-R1";
-        var plan = new DgdEmitter.Plan(backend, model, Mapping(kind, 4), Mapping(kind, 16), 8, 500, 30);
+        var plan = new DgdEmitter.Plan(backend, model, Mapping(kind, 4), Mapping(kind, 16), 8, 500, 30, mtp);
         var options = new DeploymentOptions
         {
             Namespace = "inference",
@@ -112,6 +112,51 @@ public sealed class DgdEmitterTests
         Assert.Equal(16, engine.RootElement.GetProperty("tensor_parallel_size").GetInt32());
         Assert.Equal(16, engine.RootElement.GetProperty("moe_expert_parallel_size").GetInt32());
         Assert.True(engine.RootElement.GetProperty("enable_attention_dp").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData(Backend.Vllm, "VllmPrefillWorker", "VllmDecodeWorker")]
+    [InlineData(Backend.Sglang, "prefill", "decode")]
+    [InlineData(Backend.TrtLlm, "TRTLLMPrefillWorker", "TRTLLMDecodeWorker")]
+    public void Mtp_is_enabled_on_prefill_and_decode_workers_in_each_backends_own_arguments(Backend backend, string prefill, string decode)
+    {
+        // Oracles: vLLM's MTP docs (--speculative-config {"method": "mtp", "num_speculative_tokens": n}), SGLang's
+        // DeepSeek MTP launch flags (EAGLE, n steps, topk 1, n + 1 draft tokens), TensorRT-LLM's MTP blog
+        // (speculative_config: decoding_type MTP, num_nextn_predict_layers n); the CRD schema for the whole DGD.
+        var (dgd, mocker) = Emit(backend, "dep", new SpeculativeDecoding(3, 0.7));
+        Assert.Empty(DgdSchema.Value.Problems(dgd));
+        Assert.Empty(DgdSchema.Value.Problems(mocker));
+        foreach (var service in new[] { prefill, decode })
+        {
+            var args = Args(dgd, service);
+            switch (backend)
+            {
+                case Backend.Vllm:
+                    using (var config = JsonDocument.Parse(args[Array.IndexOf(args, "--speculative-config") + 1]))
+                    {
+                        Assert.Equal("mtp", config.RootElement.GetProperty("method").GetString());
+                        Assert.Equal(3, config.RootElement.GetProperty("num_speculative_tokens").GetInt32());
+                    }
+
+                    break;
+                case Backend.Sglang:
+                    Assert.Equal(["--speculative-algorithm", "EAGLE", "--speculative-num-steps", "3", "--speculative-eagle-topk", "1", "--speculative-num-draft-tokens", "4"], args[^8..]);
+                    break;
+                default:
+                    using (var engine = JsonDocument.Parse(args[Array.IndexOf(args, "--override-engine-args") + 1]))
+                    {
+                        var spec = engine.RootElement.GetProperty("speculative_config");
+                        Assert.Equal("MTP", spec.GetProperty("decoding_type").GetString());
+                        Assert.Equal(3, spec.GetProperty("num_nextn_predict_layers").GetInt32());
+                    }
+
+                    break;
+            }
+        }
+
+        // Without MTP no speculative argument is written.
+        var (plain, _) = Emit(backend, "dep");
+        Assert.DoesNotContain(Args(plain, decode), a => a.Contains("speculative", StringComparison.Ordinal));
     }
 
     [Fact]

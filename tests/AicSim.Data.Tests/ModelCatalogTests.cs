@@ -83,6 +83,19 @@ public sealed class ModelCatalogTests
         Assert.Equal(baseModel with { Id = variant.Id, DefaultQuant = variant.DefaultQuant }, variant);
     }
 
+    [Theory]
+    // Oracle: each config.json's own keys: num_nextn_predict_layers (DeepSeek, GLM, Kimi's 0), mtp_num_hidden_layers in
+    // Qwen3.5's text_config, num_mtp_modules with use_mtp (MiniMax), none at all (gpt-oss, Llama).
+    [InlineData("deepseek-ai--DeepSeek-V3", 1)]
+    [InlineData("zai-org--GLM-5", 1)]
+    [InlineData("moonshotai--Kimi-K2.5", 0)]
+    [InlineData("Qwen--Qwen3.5-397B-A17B", 1)]
+    [InlineData("MiniMaxAI--MiniMax-M2.5", 3)]
+    [InlineData("openai--gpt-oss-120b", 0)]
+    [InlineData("meta-llama--Meta-Llama-3.1-8B", 0)]
+    public void Mtp_modules_are_read_from_each_families_own_key(string stem, int modules) =>
+        Assert.Equal(modules, HfConfigParser.ParseFile(SharedData.HfConfig(stem)).MtpLayers);
+
     [Fact]
     public void Kimi_k2_5_is_read_through_its_text_config_as_mla_with_int4_experts()
     {

@@ -54,6 +54,11 @@ public sealed class EstimateCommand(IAnsiConsole console) : Command<EstimateSett
         var specs = SpecResolver.Resolve(models, systems, s.Model, s.System, s.Backend, s.GemmQuant, s.MoeQuant, s.KvQuant, problems)
             ?? throw new AicSimException(problems);
         var (model, system, backend, quant) = specs;
+        if (s.Mtp is not null && SpeculativeDecoding.Unsupported(model, "--mtp") is string noMtp)
+        {
+            throw new AicSimException(noMtp);
+        }
+
         var agg = new EstimateRequest
         {
             Model = model,

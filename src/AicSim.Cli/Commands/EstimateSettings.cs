@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using AicSim.Core.Specs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -84,7 +85,7 @@ public sealed class EstimateSettings : CommandSettings
     [CommandOption("--mtp-acceptance <P>")]
     [Description("With --mtp: the chance each draft token is accepted, given the ones before it were (0 to 1; 0.85, DeepSeek-V3's for its one MTP draft).")]
     [DefaultValue(0.85)]
-    public double MtpAcceptance { get; init; } = 0.85;
+    public double MtpAcceptance { get; init; } = SpeculativeDecoding.DefaultAcceptance;
 
     [CommandOption("--prefill-tp <N>")]
     [DefaultValue(1)]
@@ -189,9 +190,9 @@ public sealed class EstimateSettings : CommandSettings
             }
         }
 
-        if (Mtp is < 1 or > 8)
+        if (Mtp is < 1 or > SpeculativeDecoding.MaxDraftTokens)
         {
-            problems.Add($"--mtp is {Mtp}; draft 1 to 8 tokens per step, or leave it out for plain decoding.");
+            problems.Add($"--mtp is {Mtp}; draft 1 to {SpeculativeDecoding.MaxDraftTokens} tokens per step, or leave it out for plain decoding.");
         }
 
         if (MtpAcceptance is < 0 or > 1 || double.IsNaN(MtpAcceptance))

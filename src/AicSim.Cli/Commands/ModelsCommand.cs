@@ -11,7 +11,7 @@ public sealed class ModelsCommand(IAnsiConsole console) : Command
 {
     public override int Execute(CommandContext context, CancellationToken cancellationToken)
     {
-        var table = new Table().AddColumns("id", "architecture", "layers", "hidden", "heads (kv)", "experts (top-k)", "quant");
+        var table = new Table().AddColumns("id", "architecture", "layers", "hidden", "heads (kv)", "experts (top-k)", "MTP", "quant");
         foreach (var m in ModelCatalog.Load().Models)
         {
             table.AddRow(
@@ -21,6 +21,7 @@ public sealed class ModelsCommand(IAnsiConsole console) : Command
                 m.HiddenSize.ToString(CultureInfo.InvariantCulture),
                 $"{m.NumAttentionHeads} ({m.NumKeyValueHeads})",
                 m.IsMoe ? $"{m.NumExperts} ({m.ExpertsPerToken})" : "-",
+                m.MtpLayers > 0 ? m.MtpLayers.ToString(CultureInfo.InvariantCulture) : "-",
                 Markup.Escape(m.DefaultQuant.ToString()));
         }
 

@@ -133,6 +133,8 @@ public sealed class ProfileCommand(IAnsiConsole console) : Command<ProfileSettin
             GemmQuant = s.GemmQuant,
             MoeQuant = s.MoeQuant,
             KvQuant = s.KvQuant,
+            Mtp = s.Mtp,
+            MtpAcceptance = s.MtpAcceptance,
             PerfSource = s.PerfSource,
             PerfDb = s.PerfDb,
             Calibration = s.Calibration,

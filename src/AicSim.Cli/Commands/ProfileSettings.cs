@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -96,6 +97,14 @@ public sealed class ProfileSettings : CommandSettings
     [CommandOption("--kv-quant <MODE>")]
     public string? KvQuant { get; init; }
 
+    [CommandOption("--mtp <N>")]
+    [Description("Speculative decoding with the model's MTP modules: N tokens drafted per decode step (1 to 8); the decode engines are sized with it and the DGD's workers enable it. Default: off.")]
+    public int? Mtp { get; init; }
+
+    [CommandOption("--mtp-acceptance <P>")]
+    [Description("With --mtp: the chance each draft token is accepted, given the ones before it were (0 to 1). Default: 0.85, DeepSeek-V3's for its MTP draft.")]
+    public double? MtpAcceptance { get; init; }
+
     [CommandOption("--perf-source <SOURCE>")]
     [Description("roofline, tables (also the PyTorch-measured ones in systems-data/<system>/pytorch/) or auto (a framework's own measured tables where present). Default: auto.")]
     public string? PerfSource { get; init; }
@@ -140,6 +149,21 @@ public sealed class ProfileSettings : CommandSettings
             {
                 return ValidationResult.Error($"{name} is {value}; it must be 1 or more.");
             }
+        }
+
+        if (Mtp is < 1 or > Core.Specs.SpeculativeDecoding.MaxDraftTokens)
+        {
+            return ValidationResult.Error($"--mtp is {Mtp}; draft 1 to {Core.Specs.SpeculativeDecoding.MaxDraftTokens} tokens per step, or leave it out for plain decoding.");
+        }
+
+        if (MtpAcceptance is < 0 or > 1 || (MtpAcceptance is double a && double.IsNaN(a)))
+        {
+            return ValidationResult.Error($"--mtp-acceptance is {MtpAcceptance?.ToString(CultureInfo.InvariantCulture)}; it is a probability, from 0 to 1 (0.85 by default).");
+        }
+
+        if (MtpAcceptance is not null && Mtp is null)
+        {
+            return ValidationResult.Error("--mtp-acceptance is given without --mtp; add --mtp N (tokens drafted per step) or leave --mtp-acceptance out.");
         }
 
         return ValidationResult.Success();

@@ -29,7 +29,7 @@ internal static class ProfileReport
     {
         var r = outcome.Result;
         var req = r.Request;
-        console.MarkupLine($"[bold]{Markup.Escape(req.Model.Id)}[/] on {req.System.Name}, ISL {req.Isl}, OSL {req.Osl}; targets TTFT ≤ {F(req.TtftMs, 0)} ms, ITL ≤ {F(req.ItlMs, 0)} ms");
+        console.MarkupLine($"[bold]{Markup.Escape(req.Model.Id)}[/] on {req.System.Name}, ISL {req.Isl}, OSL {req.Osl}; targets TTFT ≤ {F(req.TtftMs, 0)} ms, ITL ≤ {F(req.ItlMs, 0)} ms{Mtp(req.Backend.Speculative)}");
 
         var prefill = new Table().Title("Prefill candidates (batch 1)").AddColumns("mapping", "GPUs", "TTFT (ms)", "tokens/s/GPU", "meets TTFT");
         foreach (var p in r.Prefill)
@@ -64,6 +64,10 @@ internal static class ProfileReport
             ? $"[green]SLA met.[/] Wrote {ProfileOutputWriter.Files.Count + outcome.ExtraFiles.Count} files to [bold]{Markup.Escape(outputDir)}[/]; deploy with: kubectl apply -f {Markup.Escape(Path.Combine(outputDir, "config_with_planner.yaml"))}"
             : $"[red]SLA not met:[/] the closest configuration was written to [bold]{Markup.Escape(outputDir)}[/] so you can look (summary.json has sla_met: false).");
     }
+
+    /// <summary>", decoding with MTP (…)" when the engines draft with the model's MTP modules, else nothing.</summary>
+    private static string Mtp(Core.Specs.SpeculativeDecoding? mtp) => mtp is null ? string.Empty
+        : $"; decoding with MTP, {I(mtp.DraftTokens)} draft token{(mtp.DraftTokens == 1 ? string.Empty : "s")} at acceptance {mtp.Acceptance.ToString(CultureInfo.InvariantCulture)} ({F(mtp.TokensPerStep, 2)} tokens a step)";
 
     private static string Mark(bool chosen, string name) => chosen ? $"[bold green]{name} ◀[/]" : name;
 

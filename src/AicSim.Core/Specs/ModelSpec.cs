@@ -96,6 +96,13 @@ public sealed record ModelSpec
     /// <summary>Whether softmax attention multiplies its output by a sigmoid gate from the query projection (Qwen3.5's attn_output_gate).</summary>
     public bool AttentionOutputGate { get; init; }
 
+    /// <summary>
+    /// Multi-token-prediction modules in the checkpoint, which speculative decoding drafts with (config.json's
+    /// num_nextn_predict_layers for DeepSeek and GLM, mtp_num_hidden_layers for Qwen3.5, num_mtp_modules for MiniMax).
+    /// 0 = none: such a model cannot decode with MTP.
+    /// </summary>
+    public int MtpLayers { get; init; }
+
     /// <summary>The checkpoint's own quantisation, used when the user names none.</summary>
     public QuantConfig DefaultQuant { get; init; } = QuantConfig.Bf16;
 

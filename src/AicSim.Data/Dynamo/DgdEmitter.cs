@@ -21,8 +21,8 @@ public static class DgdEmitter
 
     public const string ProfileDataConfigMap = "planner-profile-data";
 
-    /// <summary>The chosen engines and the SLA that the DGD is built for.</summary>
-    public sealed record Plan(Backend Backend, string Model, ParallelConfig Prefill, ParallelConfig Decode, int GpusPerNode, double TtftMs, double ItlMs);
+    /// <summary>The chosen engines and the SLA that the DGD is built for, and MTP speculative decoding if the engines use it.</summary>
+    public sealed record Plan(Backend Backend, string Model, ParallelConfig Prefill, ParallelConfig Decode, int GpusPerNode, double TtftMs, double ItlMs, SpeculativeDecoding? Speculative = null);
 
     /// <summary>The DGD for the real backend, with the Planner.</summary>
     public static JsonObject Emit(JsonObject baseConfig, Plan plan, DeploymentOptions options)
@@ -40,7 +40,7 @@ public static class DgdEmitter
             SetImage(container, options.WorkersImage ?? options.Image);
             var args = Args(container, name);
             SetModel(args, plan.Backend, plan.Model, options.ModelCache);
-            SetMapping(args, plan.Backend, mapping);
+            SetMapping(args, plan.Backend, mapping, plan.Speculative);
             SetGpus(worker, mapping.Gpus, plan.GpusPerNode);
             MountModelCache(worker, container, options.ModelCache);
         }
@@ -193,8 +193,14 @@ public static class DgdEmitter
         }
     }
 
-    /// <summary>The mapping in each backend's own arguments (DOMAIN.md §4).</summary>
-    private static void SetMapping(JsonArray args, Backend backend, ParallelConfig p)
+    /// <summary>
+    /// The mapping in each backend's own arguments (DOMAIN.md §4), and MTP speculative decoding where asked. MTP goes to
+    /// prefill and decode workers alike: the prefill worker runs the draft module over the prompt so that the decode
+    /// worker receives its state with the KV cache. vLLM: --speculative-config {"method": "mtp", ...}; SGLang: EAGLE
+    /// over the model's own MTP module, one draft per step (topk 1) and n + 1 tokens verified; TensorRT-LLM:
+    /// speculative_config {decoding_type: MTP, num_nextn_predict_layers: n} in the engine arguments.
+    /// </summary>
+    private static void SetMapping(JsonArray args, Backend backend, ParallelConfig p, SpeculativeDecoding? mtp)
     {
         bool dep = p.AttentionDp > 1;
         bool experts = p.MoeEp > 1;
@@ -209,6 +215,12 @@ public static class DgdEmitter
                 {
                     Append(args, "--data-parallel-size", Str(p.AttentionDp));
                     Append(args, "--enable-expert-parallel");
+                }
+
+                Remove(args, "--speculative-config", true);
+                if (mtp is not null)
+                {
+                    Append(args, "--speculative-config", JsonSerializer.Serialize(new Dictionary<string, object> { ["method"] = "mtp", ["num_speculative_tokens"] = mtp.DraftTokens }));
                 }
 
                 break;
@@ -236,6 +248,19 @@ public static class DgdEmitter
                     Append(args, "--enable-dp-attention");
                 }
 
+                foreach (var flag in new[] { "--speculative-algorithm", "--speculative-num-steps", "--speculative-eagle-topk", "--speculative-num-draft-tokens" })
+                {
+                    Remove(args, flag, true);
+                }
+
+                if (mtp is not null)
+                {
+                    Append(args, "--speculative-algorithm", "EAGLE");
+                    Append(args, "--speculative-num-steps", Str(mtp.DraftTokens));
+                    Append(args, "--speculative-eagle-topk", "1");
+                    Append(args, "--speculative-num-draft-tokens", Str(mtp.DraftTokens + 1));
+                }
+
                 break;
             default:
                 Remove(args, "--override-engine-args", true);
@@ -246,6 +271,11 @@ public static class DgdEmitter
                     ["moe_tensor_parallel_size"] = p.MoeTp,
                     ["enable_attention_dp"] = dep,
                 };
+                if (mtp is not null)
+                {
+                    engine["speculative_config"] = new Dictionary<string, object> { ["decoding_type"] = "MTP", ["num_nextn_predict_layers"] = mtp.DraftTokens };
+                }
+
                 Append(args, "--override-engine-args", JsonSerializer.Serialize(engine));
                 break;
         }

@@ -158,6 +158,8 @@ public static partial class HfConfigParser
             LinearValueHeadDim = linearLayers > 0 ? Int(text, "linear_value_head_dim") ?? 0 : 0,
             LinearConvKernel = linearLayers > 0 ? Int(text, "linear_conv_kernel_dim") ?? 0 : 0,
             AttentionOutputGate = Bool(text, "attn_output_gate") ?? false,
+            MtpLayers = Int(text, "num_nextn_predict_layers") ?? Int(text, "mtp_num_hidden_layers")
+                ?? (Bool(text, "use_mtp") == true ? Int(text, "num_mtp_modules") ?? 0 : 0),
             DefaultQuant = Quantisation(text, config, hfQuant),
         };
     }

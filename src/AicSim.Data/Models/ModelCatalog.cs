@@ -231,6 +231,8 @@ public sealed class ModelCatalog
 
         public bool AttentionOutputGate { get; set; }
 
+        public int MtpLayers { get; set; }
+
         public QuantEntry? Quant { get; set; }
 
         public ModelSpec ToSpec(IReadOnlyDictionary<string, ModelSpec> known)
@@ -329,6 +331,7 @@ public sealed class ModelCatalog
                 LinearValueHeadDim = LinearValueHeadDim,
                 LinearConvKernel = LinearConvKernel,
                 AttentionOutputGate = AttentionOutputGate,
+                MtpLayers = MtpLayers,
                 DefaultQuant = Quant?.ToConfig(QuantConfig.Bf16) ?? QuantConfig.Bf16,
             };
         }

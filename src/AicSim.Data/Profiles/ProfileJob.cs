@@ -69,12 +69,28 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
             problems.Add($"--num-gpus-per-node {o.GpusPerNode} must be 1 or more.");
         }
 
+        if (o.Mtp is < 1 or > SpeculativeDecoding.MaxDraftTokens)
+        {
+            problems.Add($"--mtp is {o.Mtp}; draft 1 to {SpeculativeDecoding.MaxDraftTokens} tokens per step, or leave it out for plain decoding.");
+        }
+
+        if (o.MtpAcceptance is < 0 or > 1 || (o.MtpAcceptance is double accept && double.IsNaN(accept)))
+        {
+            problems.Add($"--mtp-acceptance is {o.MtpAcceptance?.ToString(CultureInfo.InvariantCulture)}; it is a probability, from 0 to 1 (0.85 by default).");
+        }
+
+        if (o.Mtp is not null && specs is not null && SpeculativeDecoding.Unsupported(specs.Model, "--mtp") is string noMtp)
+        {
+            problems.Add(noMtp);
+        }
+
         if (problems.Count > 0 || specs is null)
         {
             throw new AicSimException(problems);
         }
 
         var (model, system, backend, quant) = specs;
+        var speculative = o.Mtp is int draft ? new SpeculativeDecoding(draft, o.MtpAcceptance ?? SpeculativeDecoding.DefaultAcceptance) : null;
         var group = Calibration.CalibrationFile.Resolve(o.Calibration).Find(system.Name, Backends.Name(backend));
         var (estimator, source) = KernelData.PerfSource.Create(o.PerfSource ?? "auto", o.PerfDb, o.AicBackendVersion, system, backend, Core.Calibration.CalibrationSet.Efficiency(group));
         sourceDescription = source;
@@ -83,7 +99,7 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
             Estimator = estimator,
             Model = model,
             System = system,
-            Backend = Core.Calibration.CalibrationSet.Profile(BackendProfile.For(backend), group),
+            Backend = Core.Calibration.CalibrationSet.Profile(BackendProfile.For(backend), group) with { Speculative = speculative },
             Quant = quant,
             Isl = o.Isl!.Value,
             Osl = o.Osl!.Value,
@@ -113,6 +129,12 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
         Log(log, $"aicsim profile: {request.Model.Id} on {request.System.Name} with {Backends.Name(request.Backend.Backend)} ({request.Quant})");
         Log(log, string.Create(CultureInfo.InvariantCulture, $"SLA: ISL {request.Isl}, OSL {request.Osl}, TTFT ≤ {request.TtftMs} ms, ITL ≤ {request.ItlMs} ms"));
         Log(log, $"latencies from: {source}");
+        if (request.Backend.Speculative is { } mtp)
+        {
+            Log(log, string.Create(CultureInfo.InvariantCulture,
+                $"decoding with MTP: {mtp.DraftTokens} draft token{(mtp.DraftTokens == 1 ? string.Empty : "s")} a step at acceptance {mtp.Acceptance} ({mtp.TokensPerStep:F2} tokens a step); the DGD's workers enable it"));
+        }
+
         foreach (var w in warnings)
         {
             Log(log, "warning: " + w);
@@ -147,7 +169,7 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
             warnings.Add($"ITL target not met: {result.DecodeChoice.Reason}");
         }
 
-        var plan = new DgdEmitter.Plan(request.Backend.Backend, request.Model.Id, result.PrefillChoice.Point.Mapping, result.DecodeChoice.Point.Mapping, request.NodeGpus, request.TtftMs, request.ItlMs);
+        var plan = new DgdEmitter.Plan(request.Backend.Backend, request.Model.Id, result.PrefillChoice.Point.Mapping, result.DecodeChoice.Point.Mapping, request.NodeGpus, request.TtftMs, request.ItlMs, request.Backend.Speculative);
         var dgd = DgdEmitter.Emit(baseConfig, plan, deployment);
         var mocker = DgdEmitter.EmitMocker(baseConfig, plan, deployment);
         var configMap = PlannerProfileData.ConfigMap(result.PrefillInterpolation, result.DecodeInterpolation, deployment.Namespace);
@@ -158,6 +180,10 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
         }
 
         summary["inputs"]!["perf_source"] = source;
+        if (request.Backend.Speculative is { } spec)
+        {
+            summary["inputs"]!["mtp"] = new JsonObject { ["draft_tokens"] = spec.DraftTokens, ["acceptance"] = spec.Acceptance, ["tokens_per_step"] = spec.TokensPerStep };
+        }
 
         var docs = new ProfileOutputWriter.Documents(baseConfig, dgd, mocker, configMap, summary);
         var extra = dgdr is null ? new Dictionary<string, string>() : DgdrOutputs(dgdr, result, dgdr.UseMocker ? mocker : dgd, configMap);

@@ -56,6 +56,12 @@ public sealed record ProfileOptions
 
     public string? KvQuant { get; init; }
 
+    /// <summary>Tokens drafted per decode step with the model's MTP modules (speculative decoding), or null for plain decoding.</summary>
+    public int? Mtp { get; init; }
+
+    /// <summary>With <see cref="Mtp"/>: each draft token's acceptance given the ones before it (default 0.85).</summary>
+    public double? MtpAcceptance { get; init; }
+
     /// <summary>roofline | tables | auto.</summary>
     public string? PerfSource { get; init; }
 
@@ -99,6 +105,8 @@ public sealed record ProfileOptions
             GemmQuant = over.GemmQuant ?? GemmQuant,
             MoeQuant = over.MoeQuant ?? MoeQuant,
             KvQuant = over.KvQuant ?? KvQuant,
+            Mtp = over.Mtp ?? Mtp,
+            MtpAcceptance = over.MtpAcceptance ?? MtpAcceptance,
             PerfSource = over.PerfSource ?? PerfSource,
             PerfDb = over.PerfDb ?? PerfDb,
             Calibration = over.Calibration ?? Calibration,
