@@ -46,6 +46,7 @@ public sealed class ValidateCommandTests
         var (exit, text) = Cli.Run("validate", "--silicon", slice, "--data-checks", checks);
         Assert.Equal(0, exit);
         Assert.Contains("Data checks (every row is still scored)", text, StringComparison.Ordinal);
+        Assert.Matches(@"Repeats: \d+ target rows in \d+ configurations that AicSim reads alike measure differently", text.ReplaceLineEndings(" "));
         var lines = File.ReadAllLines(checks);
         Assert.Equal("id,check,message", lines[0]);
         Assert.All(lines.Skip(1), l => Assert.True(l.Contains(",same-as-other-mapping,", StringComparison.Ordinal) || l.Contains(",few-in-flight,", StringComparison.Ordinal), l));

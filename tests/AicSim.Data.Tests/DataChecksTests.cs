@@ -61,3 +61,44 @@ public sealed class DataChecksTests
         Assert.DoesNotContain(found, f => f.Id == "qwen3_5_b200_sglang_fp8_agg_8192x1024_c64_cfg615");
     }
 }
+
+public sealed class RepeatFloorTests
+{
+    private static readonly SiliconRowMapper Mapper = new(ModelCatalog.Load(), SystemCatalog.Load());
+
+    private static RowOutcome Row(string id, int tp, double ttft, double tpot)
+    {
+        var row = new SiliconRow
+        {
+            Line = 2, Id = id, Source = "silicon_concurrency=16", Backend = "vllm", Model = "Qwen/Qwen3-32B", System = "h200_sxm",
+            Mode = "agg", Isl = 1024, Osl = 1024, BatchSize = 16, Agg = new RowParallel(tp, 1, 1, 1, 1),
+            MeasuredTtftMs = ttft, MeasuredTpotMs = tpot,
+        };
+        return new(row, Mapper.Map(row), new Prediction(id, null, null, "ok", string.Empty), true, string.Empty);
+    }
+
+    [Fact]
+    public void The_best_single_prediction_is_the_weighted_median_by_hand()
+    {
+        // Hand calculation for 100, 100, 200: weights 1/x are 0.01, 0.01, 0.005 (half of the total: 0.0125), reached at
+        // the second 100, so c = 100 and the errors are 0, 0, 50% (sum 50). Any other c does worse: c = 150 gives
+        // 50 + 50 + 25 = 125; c = 200 gives 200.
+        Assert.Equal(50, RepeatFloor.LeastAbsolutePercentErrors([100, 200, 100]), 12);
+        Assert.Equal(0, RepeatFloor.LeastAbsolutePercentErrors([42, 42]), 12);
+    }
+
+    [Fact]
+    public void Only_rows_read_as_one_configuration_that_measure_differently_count()
+    {
+        // Three TP2 rows of one configuration (TTFT 100, 100, 200; TPOT 10, 10, 10) and one TP4 row alone. Hand
+        // calculation: one configuration of 3 rows; TTFT repeat MAPE 50 / 3 = 16.67%, TPOT 0; over all 4 rows the TTFT
+        // floor is 50 / 4 = 12.5%.
+        var floor = RepeatFloor.Of([Row("a", 2, 100, 10), Row("b", 2, 100, 10), Row("c", 2, 200, 10), Row("d", 4, 300, 7)], targetOnly: true);
+        Assert.Equal(1, floor.Configurations);
+        Assert.Equal(3, floor.Rows);
+        Assert.Equal(4, floor.Scored);
+        Assert.Equal(50.0 / 3, floor.TtftRepeatMape, 12);
+        Assert.Equal(0, floor.TpotRepeatMape, 12);
+        Assert.Equal(12.5, floor.TtftFloor, 12);
+    }
+}

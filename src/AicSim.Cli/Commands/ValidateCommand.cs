@@ -29,6 +29,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         AccuracyTable.Render(console, $"All {rows.Count} rows ({how})", Validation.Report(outcomes, targetOnly: false));
         AccuracyTable.Render(console, $"Target rows: complete configurations on {string.Join(", ", Validation.TargetSystems)}", Validation.Report(outcomes, targetOnly: true));
         RenderDataChecks(DataChecks.Find(outcomes), settings.DataChecks);
+        RenderRepeatFloor(RepeatFloor.Of(outcomes, targetOnly: true));
         if (settings.Plots is not null)
         {
             Data.Plots.AccuracyPlots.Write(settings.Plots, Validation.Scored(outcomes, targetOnly: true), $"target rows ({how})");
@@ -59,6 +60,13 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
             console.MarkupLine($"Data checks: [bold]{Markup.Escape(path)}[/]");
         }
     }
+
+    /// <summary>How much of the target rows' error no model can remove: repeats of one configuration that disagree.</summary>
+    private void RenderRepeatFloor(RepeatFloor f) =>
+        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"Repeats: {f.Rows} target rows in {f.Configurations} configurations that AicSim reads alike measure differently; the best single prediction for each " +
+            $"configuration would still miss them by TTFT {f.TtftRepeatMape:F1}% and TPOT {f.TpotRepeatMape:F1}% (MAPE). Over all {f.Scored} target rows no prediction can score " +
+            $"below TTFT {f.TtftFloor:F1}% and TPOT {f.TpotFloor:F1}%.")));
 
     private static Validation.FoldGrouping Grouping(string name) =>
         name == "model" ? Validation.FoldGrouping.Model : Validation.FoldGrouping.Configuration;
