@@ -53,6 +53,25 @@ public sealed class MemoryModelTests
     }
 
     [Fact]
+    public void Mtp_adds_deepseek_v3s_14_billion_parameter_module_and_a_layer_of_kv_cache()
+    {
+        // Oracle: DeepSeek-V3's model card: 685 B on Hugging Face = 671 B main model + 14 B MTP module, which stores its
+        // own copies of the embedding and head (2 × 129280 × 7168 = 1.85 B), so about 12.1 B for its decoder layer and
+        // projection. AicSim prices the module as an average decoder layer (within 10%). Its KV cache is one more
+        // layer's: 62 / 61 of the plain cache (hand calculation).
+        var mtp = new SpeculativeDecoding(1, 0.85);
+        var plain = Engine(Fixtures.DeepSeekV3, ParallelConfig.TensorExpertParallel(1), QuantConfig.Bf16);
+        var config = plain.Config with { Backend = plain.Config.Backend with { Speculative = mtp } };
+        var drafting = EngineModel.Create(config);
+        Approx.AssertClose(12.1e9, (drafting.Memory.WeightBytes - plain.Memory.WeightBytes) / 2, 0.10);
+        Approx.AssertClose(62.0 / 61, drafting.Memory.KvBytesPerToken / plain.Memory.KvBytesPerToken, 1e-12);
+
+        // A chain of three drafts reuses the one module (TensorRT-LLM's MTP Eagle, vLLM's and SGLang's MTP).
+        Assert.Equal(1, MemoryModel.DraftLayers(config with { Backend = config.Backend with { Speculative = new SpeculativeDecoding(3, 0.7) } }));
+        Assert.Equal(0, MemoryModel.DraftLayers(plain.Config));
+    }
+
+    [Fact]
     public void Qwen3_30b_a3b_has_30_5_billion_parameters()
     {
         // Oracle: Qwen3 model card, 30.5 B total parameters.

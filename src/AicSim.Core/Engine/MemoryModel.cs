@@ -24,6 +24,12 @@ public static class MemoryModel
         double weights = ops.WeightBytesPerGpu() + (m.TieWordEmbeddings ? 0 : (double)m.VocabSize * m.HiddenSize * 2.0 / par.Tp);
         weights /= par.Pp;
 
+        // Speculative decoding loads the MTP modules its drafts run through (a chain of n drafts reuses the checkpoint's
+        // modules: min(n, modules)), each about a decoder layer of weights, on the last pipeline stage, with a layer's KV
+        // cache of its own. DeepSeek-V3's one module is 14 B parameters against 671 B for the model (its model card).
+        int draftLayers = DraftLayers(engine);
+        weights += draftLayers * ops.WeightBytesPerGpu(decoderLayersOnly: true) / m.NumLayers;
+
         // Workspace for the largest step: about 16 hidden-sized bf16 activations per token in flight.
         double activations = engine.Backend.MaxNumTokens * (double)m.HiddenSize * 2.0 * 16.0;
         double comm = par.Gpus > 1 ? CommunicationBufferBytes : 0;
@@ -32,11 +38,19 @@ public static class MemoryModel
             ? Math.Max(0, (capacity * engine.Backend.KvCacheFraction) - used)
             : Math.Max(0, (capacity - used) * engine.Backend.KvCacheFraction);
         double perToken = KvBytesPerToken(m, par, engine.Quant.KvCache);
+        perToken += draftLayers * perToken / (m.FullAttentionLayers / (double)par.Pp);
         long tokens = (long)Math.Floor(budget / perToken) * par.AttentionDp;
         return new MemoryFit(capacity, weights, activations, engine.Backend.FrameworkMemoryBytes, comm, budget, perToken, tokens)
         {
             StateBytesPerSequence = StateBytesPerSequence(m, par),
         };
+    }
+
+    /// <summary>MTP modules speculative decoding keeps in memory: min(draft tokens, the checkpoint's modules), at least one.</summary>
+    public static int DraftLayers(EngineConfig engine)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return engine.Backend.Speculative is { DraftTokens: > 0 } s ? Math.Min(s.DraftTokens, Math.Max(1, engine.Model.MtpLayers)) : 0;
     }
 
     /// <summary>

@@ -32,12 +32,18 @@ public sealed class OpTable
     public Op[] ToArray() => (Op[])_ops.Clone();
 
     /// <summary>Weight bytes resident on one GPU: every GEMM and expert op's weights, counted once.</summary>
-    public double WeightBytesPerGpu()
+    public double WeightBytesPerGpu() => WeightBytesPerGpu(decoderLayersOnly: false);
+
+    /// <summary>
+    /// Weight bytes one GPU holds for its ops; with <paramref name="decoderLayersOnly"/>, those of the decoder layers
+    /// alone (no embedding or LM head).
+    /// </summary>
+    public double WeightBytesPerGpu(bool decoderLayersOnly)
     {
         double bytes = 0;
         foreach (ref readonly var op in Ops)
         {
-            if (op.SharesWeights != 0)
+            if (op.SharesWeights != 0 || (decoderLayersOnly && op.Group == OpGroup.EmbeddingAndLogits))
             {
                 continue;
             }
