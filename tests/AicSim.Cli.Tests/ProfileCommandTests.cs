@@ -182,9 +182,15 @@ public sealed class ProfileCommandTests
 
         var plain = Itl(plainDir);
         var mtp = Itl(mtpDir);
-        Assert.Equal(plain.Keys.Order(), mtp.Keys.Order());
+
+        // The MTP module's weights and KV cache leave room for fewer requests: no mapping's sweep reaches further.
+        foreach (var mapping in mtp.Keys.Select(k => k.Item1).Distinct())
+        {
+            Assert.True(mtp.Keys.Where(k => k.Item1 == mapping).Max(k => k.Item2) <= plain.Keys.Where(k => k.Item1 == mapping).Max(k => k.Item2), mapping);
+        }
+
         int oneAPerRank = 0;
-        foreach (var ((mapping, requests), itl) in mtp)
+        foreach (var ((mapping, requests), itl) in mtp.Where(p => plain.ContainsKey(p.Key)))
         {
             Assert.True(itl >= plain[(mapping, requests)] / 1.85, $"{mapping} at {requests}: {itl} ms beats a perfect 1.85× on {plain[(mapping, requests)]} ms");
             int ranks = mapping.StartsWith("DEP", StringComparison.Ordinal) ? int.Parse(mapping[3..], System.Globalization.CultureInfo.InvariantCulture) : 1;
