@@ -130,6 +130,11 @@ public sealed class DecodeSweep : IDisposable
             {
                 throw new ArgumentException("the engines of one GPU sweep must share one system and one set of efficiencies (one roofline estimator's).", nameof(engines));
             }
+
+            if (engine.Config.Backend.Speculative is { DraftTokens: > 0 })
+            {
+                throw new ArgumentException($"the GPU sweep prices the plain decode step; {engine.Config.Parallel.Name} decodes speculatively (MTP). Price it with EngineModel.DecodeItlMs instead.", nameof(engines));
+            }
         }
 
         var (ops, ranges) = Flatten([.. engines.Select(e => e.Ops)]);

@@ -219,6 +219,16 @@ public sealed class DecodeSweepTests
     }
 
     [Fact]
+    public void An_engine_sweep_refuses_speculative_engines_it_would_price_as_plain()
+    {
+        var engines = Engines(EfficiencyParams.Default);
+        var mtp = engines[1].Config.Backend with { Speculative = new SpeculativeDecoding(1, 0.85) };
+        var speculative = new[] { engines[0], engines[1].With(engines[1].Estimator, mtp) };
+        var e = Assert.Throws<ArgumentException>(() => DecodeSweep.FlattenEngines(speculative));
+        Assert.Contains("decodes speculatively", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Points_naming_a_missing_mapping_are_refused()
     {
         using var context = SweepContext.Create();

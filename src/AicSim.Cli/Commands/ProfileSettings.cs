@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -151,21 +150,7 @@ public sealed class ProfileSettings : CommandSettings
             }
         }
 
-        if (Mtp is < 1 or > Core.Specs.SpeculativeDecoding.MaxDraftTokens)
-        {
-            return ValidationResult.Error($"--mtp is {Mtp}; draft 1 to {Core.Specs.SpeculativeDecoding.MaxDraftTokens} tokens per step, or leave it out for plain decoding.");
-        }
-
-        if (MtpAcceptance is < 0 or > 1 || (MtpAcceptance is double a && double.IsNaN(a)))
-        {
-            return ValidationResult.Error($"--mtp-acceptance is {MtpAcceptance?.ToString(CultureInfo.InvariantCulture)}; it is a probability, from 0 to 1 (0.85 by default).");
-        }
-
-        if (MtpAcceptance is not null && Mtp is null)
-        {
-            return ValidationResult.Error("--mtp-acceptance is given without --mtp; add --mtp N (tokens drafted per step) or leave --mtp-acceptance out.");
-        }
-
+        // --mtp and --mtp-acceptance are checked with the model they need (ProfileJob.Resolve).
         return ValidationResult.Success();
     }
 }

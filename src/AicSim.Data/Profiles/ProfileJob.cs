@@ -79,6 +79,11 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
             problems.Add($"--mtp-acceptance is {o.MtpAcceptance?.ToString(CultureInfo.InvariantCulture)}; it is a probability, from 0 to 1 (0.85 by default).");
         }
 
+        if (o.MtpAcceptance is not null && o.Mtp is null)
+        {
+            problems.Add("--mtp-acceptance is given without --mtp; add --mtp N (tokens drafted per step) or leave --mtp-acceptance out.");
+        }
+
         if (o.Mtp is not null && specs is not null && SpeculativeDecoding.Unsupported(specs.Model, "--mtp") is string noMtp)
         {
             problems.Add(noMtp);
