@@ -126,6 +126,51 @@ public sealed class EstimateCommandTests
     }
 
     [Fact]
+    public void Compare_holds_the_estimate_against_an_aiperf_run()
+    {
+        // Oracle: the fixture's own numbers (TTFT mean 150 ms, ITL 25 ms, 5388.8 output tokens/s, concurrency 128) and
+        // the error arithmetic (predicted − measured) / measured on the estimate's own predictions.
+        string run = SharedData.Path("aiperf", "fixture-release-layout-streaming.profile_export_aiperf.json");
+        var (exit, json) = Run("estimate", "--model", "meta-llama/Llama-3.1-8B", "--system", "h100_sxm", "--batch-size", "128", "--compare", run, "--json");
+        Assert.Equal(0, exit);
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        var measured = root.GetProperty("measured");
+        Assert.Equal(150.0, measured.GetProperty("ttft_ms").GetDouble());
+        Assert.Equal(25.0, measured.GetProperty("tpot_ms").GetDouble());
+        Assert.Equal(128, measured.GetProperty("concurrency").GetInt32());
+        Assert.Equal((root.GetProperty("ttft_ms").GetDouble() - 150) / 150 * 100, measured.GetProperty("ttft_error_pct").GetDouble(), 9);
+        Assert.Equal((root.GetProperty("tpot_ms").GetDouble() - 25) / 25 * 100, measured.GetProperty("tpot_error_pct").GetDouble(), 9);
+        double tps = root.GetProperty("tokens_per_sec_per_gpu").GetDouble() * root.GetProperty("gpus").GetInt32();
+        Assert.Equal((tps - 5388.8) / 5388.8 * 100, measured.GetProperty("throughput_error_pct").GetDouble(), 9);
+        Assert.Equal(0, measured.GetProperty("mismatches").GetArrayLength());
+
+        // A run at another load is compared, and said to be another load, with the flag that matches it.
+        var (exitOther, table) = Run("estimate", "--model", "meta-llama/Llama-3.1-8B", "--system", "h100_sxm", "--batch-size", "64", "--compare", run);
+        Assert.Equal(0, exitOther);
+        Assert.Contains("Against AIPerf", table, StringComparison.Ordinal);
+        Assert.Contains("--batch-size 128", table.ReplaceLineEndings(" "), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("real-run-nonstreaming.profile_export_aiperf.json", "only on streaming runs")]
+    [InlineData("missing.json", "does not exist")]
+    public void A_run_without_latencies_or_a_missing_one_exits_1(string file, string expected)
+    {
+        var (exit, output) = Run("estimate", "--compare", SharedData.Path("aiperf", file));
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, output.ReplaceLineEndings(" "), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compare_and_batch_mode_are_refused_together()
+    {
+        var (exit, output) = Run("estimate", "--input", SharedData.CalibrationCsv, "--compare", SharedData.Path("aiperf", "real-run-streaming.profile_export_aiperf.csv"));
+        Assert.Equal(1, exit);
+        Assert.Contains("Use one of them", output.ReplaceLineEndings(" "), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Mtp_on_a_model_without_mtp_modules_exits_1_with_the_fix()
     {
         // Oracle: Qwen3-32B's config.json has no MTP keys (../shared/data/hf-configs).

@@ -1,5 +1,6 @@
 using AicSim.Cli.Rendering;
 using AicSim.Core.Errors;
+using AicSim.Data.Aiperf;
 using AicSim.Core.Estimate;
 using AicSim.Core.Serving;
 using AicSim.Core.Specs;
@@ -28,13 +29,16 @@ public sealed class EstimateCommand(IAnsiConsole console) : Command<EstimateSett
             return BatchEstimate.Run(console, predictor, settings, cancellationToken);
         }
 
+        // Read the run first, so a bad export fails before anything is estimated.
+        var run = settings.Compare is null ? null : AiperfRun.Read(settings.Compare, "--compare");
         var (request, roofline) = calibration.Apply(BuildRequest(settings, models, systems));
         var (estimator, source) = PerfSource.Create(settings.PerfSource, settings.PerfDb, settings.BackendVersion, request.System, request.Backend.Backend, roofline.Efficiency);
         var result = Estimator.Run(request, estimator);
+        var comparison = run is null ? null : AiperfComparison.Of(run, result);
         if (settings.Json)
         {
             console.Profile.Width = int.MaxValue;
-            console.WriteLine(EstimateJson.Serialize(result, source));
+            console.WriteLine(EstimateJson.Serialize(result, source, comparison));
         }
         else
         {
@@ -42,6 +46,11 @@ public sealed class EstimateCommand(IAnsiConsole console) : Command<EstimateSett
             if (settings.Breakdown)
             {
                 EstimateTable.RenderBreakdown(console, result);
+            }
+
+            if (comparison is not null)
+            {
+                EstimateTable.RenderComparison(console, result, comparison);
             }
         }
 

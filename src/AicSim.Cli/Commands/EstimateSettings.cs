@@ -166,6 +166,10 @@ public sealed class EstimateSettings : CommandSettings
     [Description("Print the result as JSON instead of a table.")]
     public bool Json { get; init; }
 
+    [CommandOption("--compare <AIPERF_EXPORT>")]
+    [Description("Hold the estimate against an AIPerf run of the same deployment: its profile_export_aiperf.json or .csv (streaming). Prints measured against predicted TTFT, TPOT and throughput, and says where the run's load differs from the flags.")]
+    public string? Compare { get; init; }
+
     [CommandOption("--input <CSV>")]
     [Description("Batch mode: rows in the column layout of silicon_calibration.csv.")]
     public string? Input { get; init; }
@@ -177,6 +181,11 @@ public sealed class EstimateSettings : CommandSettings
     public override ValidationResult Validate()
     {
         var problems = new List<string>();
+        if (Compare is not null && Input is not null)
+        {
+            problems.Add("--compare holds one estimate against one AIPerf run; batch mode (--input) compares with the rows' own measurements (aicsim validate). Use one of them.");
+        }
+
         foreach (var (name, value) in new[]
         {
             ("--isl", Isl), ("--osl", Osl), ("--batch-size", BatchSize), ("--tp", Tp), ("--pp", Pp), ("--attention-dp", AttentionDp),

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using AicSim.Core.Estimate;
 using AicSim.Core.Specs;
+using AicSim.Data.Aiperf;
 
 namespace AicSim.Cli.Rendering;
 
@@ -15,7 +16,7 @@ internal static class EstimateJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static string Serialize(EstimateResult result, string source)
+    public static string Serialize(EstimateResult result, string source, AiperfComparison? comparison = null)
     {
         var r = result.Request;
         var s = result.Serving;
@@ -51,6 +52,19 @@ internal static class EstimateJson
             PerfSource = source,
             OpSources = SourceCounts.ByStep(result),
             Notes = result.Notes.ToArray(),
+            Measured = comparison is null ? null : new
+            {
+                File = comparison.Run.Path,
+                comparison.Run.Layout,
+                TtftMs = comparison.Run.Ttft.Avg,
+                TpotMs = comparison.Run.Itl.Avg,
+                OutputTokensPerSec = comparison.Run.OutputTokensPerSec,
+                comparison.Run.Concurrency,
+                comparison.TtftErrorPct,
+                comparison.TpotErrorPct,
+                comparison.ThroughputErrorPct,
+                comparison.Mismatches,
+            },
         };
         return JsonSerializer.Serialize(doc, Options);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AicSim.Core.Estimate;
 using AicSim.Core.Specs;
+using AicSim.Data.Aiperf;
 using Spectre.Console;
 
 namespace AicSim.Cli.Rendering;
@@ -37,6 +38,31 @@ internal static class EstimateTable
             console.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
         }
     }
+
+    /// <summary>The estimate against an AIPerf run: measured mean (and median) against predicted, then what differs in the load.</summary>
+    public static void RenderComparison(IAnsiConsole console, EstimateResult result, AiperfComparison c)
+    {
+        var s = result.Serving;
+        var run = c.Run;
+        var table = new Table().Title($"Against AIPerf ({Markup.Escape(Path.GetFileName(run.Path))}, {Markup.Escape(run.Layout)})")
+            .AddColumns("metric", "measured mean", "measured median", "predicted", "error");
+        table.AddRow("TTFT (ms)", F(run.Ttft.Avg, 1), Opt(run.Ttft.P50, 1), F(s.TtftMs, 1), Pct(c.TtftErrorPct));
+        table.AddRow("TPOT / ITL (ms)", F(run.Itl.Avg, 2), Opt(run.Itl.P50, 2), F(s.TpotMs, 2), Pct(c.TpotErrorPct));
+        if (run.OutputTokensPerSec is double tps)
+        {
+            table.AddRow("output tokens/s", F(tps, 0), "-", F(s.OutputTokensPerSecPerGpu * s.Gpus, 0), c.ThroughputErrorPct is double e ? Pct(e) : "-");
+        }
+
+        console.Write(table);
+        foreach (var m in c.Mismatches)
+        {
+            console.MarkupLine($"[yellow]not the same load:[/] {Markup.Escape(m)}");
+        }
+    }
+
+    private static string Opt(double? v, int decimals) => v is double x ? F(x, decimals) : "-";
+
+    private static string Pct(double v) => (v >= 0 ? "+" : string.Empty) + F(v, 1) + "%";
 
     /// <summary>Per-op milliseconds of one decode step (at the request's batch) and one prefill chunk, on one rank.</summary>
     public static void RenderBreakdown(IAnsiConsole console, EstimateResult result)
