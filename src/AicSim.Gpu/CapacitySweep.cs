@@ -109,6 +109,18 @@ public static class CapacitySweep
 
     private static (int[] Largest, string Where) Largest(IReadOnlyList<EngineModel> engines, double[] batches, double[] contexts, double stepSeconds, SweepDevice device)
     {
+        if (engines.Any(e => e.Config.Backend.Speculative is { DraftTokens: > 0 }))
+        {
+            // The kernel prices the plain step; a speculative engine's time per token (draft, verify, tokens kept) is
+            // EngineModel's own, priced here on every core.
+            if (device == SweepDevice.Gpu)
+            {
+                throw new AicSimException("--device gpu: the GPU sweep prices plain decode steps, and these engines decode with MTP. Use --device cpu or auto (every CPU core), or leave --mtp out.");
+            }
+
+            return (LargestWithEngineModel(engines, batches, contexts, stepSeconds * 1000.0), $"CPU, {Environment.ProcessorCount} threads (MTP: each engine's own time per token)");
+        }
+
         if (device != SweepDevice.Cpu)
         {
             using var context = SweepContext.Create();
@@ -128,5 +140,31 @@ public static class CapacitySweep
         var (ops, ranges, hardware, efficiency) = DecodeSweep.FlattenEngines(engines);
         var largest = DecodeSweepKernel.LargestBatchWithinOnAllCores(ops, ranges, batches, contexts, stepSeconds, hardware, efficiency);
         return (largest, $"CPU, {Environment.ProcessorCount} threads");
+    }
+
+    /// <summary>
+    /// Per (engine, context), the index of the largest batch per rank whose time per generated token
+    /// (<see cref="EngineModel.DecodeTokenMs(double, double)"/>) meets the ITL, or −1: what the kernel answers for the
+    /// plain step, for engines it cannot price.
+    /// </summary>
+    private static int[] LargestWithEngineModel(IReadOnlyList<EngineModel> engines, double[] batches, double[] contexts, double itlMs)
+    {
+        var largest = new int[engines.Count * contexts.Length];
+        Parallel.For(0, largest.Length, row =>
+        {
+            var engine = engines[row / contexts.Length];
+            double context = contexts[row % contexts.Length];
+            int best = -1;
+            for (int b = 0; b < batches.Length; b++)
+            {
+                if (engine.DecodeTokenMs(batches[b], context) <= itlMs)
+                {
+                    best = b;
+                }
+            }
+
+            largest[row] = best;
+        });
+        return largest;
     }
 }

@@ -1,4 +1,5 @@
 using AicSim.Core.Engine;
+using AicSim.Core.Errors;
 using AicSim.Core.Estimation;
 using AicSim.Core.Specs;
 using AicSim.Core.Tests;
@@ -85,5 +86,27 @@ public sealed class CapacitySweepTests
         var engine = EngineModel.Create(new EngineConfig(Fixtures.Llama31_8B, Fixtures.H200, ParallelConfig.TensorParallel(1), QuantConfig.Bf16, BackendProfile.For(Backend.Vllm)), roofline);
         var result = CapacitySweep.Run([engine], [4096], 30, SweepDevice.Auto);
         Assert.StartsWith("CPU", result.Device, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Speculative_engines_are_answered_with_their_own_time_per_token()
+    {
+        // Oracle: EngineModel.DecodeItlMs of the MTP engine (its draft-and-verify step over the tokens it keeps, held to
+        // hand calculations in SpeculativeDecodingTests): within the target, and one more request per rank past it.
+        var roofline = new RooflineEstimator(H200, EfficiencyParams.Default);
+        var backend = BackendProfile.For(Backend.Vllm) with { Speculative = new SpeculativeDecoding(1, 0.85) };
+        var engine = EngineModel.Create(new EngineConfig(Fixtures.DeepSeekV3, Fixtures.H200, ParallelConfig.DataExpertParallel(8), Fixtures.DeepSeekV3.DefaultQuant, backend), roofline);
+        const double itl = 25;
+        var result = CapacitySweep.Run([engine], [1024, 8192], itl, SweepDevice.Auto);
+        Assert.Contains("MTP", result.Device, StringComparison.Ordinal);
+        Assert.Contains(result.Points, p => p.LimitedBy == CapacityLimit.Itl);
+        foreach (var p in result.Points.Where(p => p.LimitedBy == CapacityLimit.Itl))
+        {
+            Assert.True(engine.DecodeItlMs(p.MaxConcurrency, p.Context) <= itl * (1 + 1e-9), $"{p}");
+            Assert.True(engine.DecodeItlMs(p.MaxConcurrency + 8, p.Context) > itl * (1 - 1e-9), $"{p}");
+        }
+
+        var e = Assert.Throws<AicSimException>(() => CapacitySweep.Run([engine], [1024], itl, SweepDevice.Gpu));
+        Assert.Contains("decode with MTP", e.Message, StringComparison.Ordinal);
     }
 }

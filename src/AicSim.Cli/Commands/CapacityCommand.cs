@@ -39,6 +39,8 @@ public sealed class CapacityCommand(IAnsiConsole console) : Command<CapacitySett
             GemmQuant = settings.GemmQuant,
             MoeQuant = settings.MoeQuant,
             KvQuant = settings.KvQuant,
+            Mtp = settings.Mtp,
+            MtpAcceptance = settings.MtpAcceptance,
             Calibration = settings.Calibration,
         }));
         var contexts = settings.ContextList() ?? [.. DefaultContexts.Where(c => c <= request.Model.MaxContextLength)];

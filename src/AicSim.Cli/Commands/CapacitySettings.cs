@@ -48,6 +48,14 @@ public sealed class CapacitySettings : CommandSettings
     [Description("The KV cache's dtype, bf16 or fp8 (default: as profile and estimate pick it).")]
     public string? KvQuant { get; init; }
 
+    [CommandOption("--mtp <N>")]
+    [Description("Decode with the model's MTP modules, N tokens drafted a step (1 to 8); priced on every CPU core with each engine's own time per token. Default: off.")]
+    public int? Mtp { get; init; }
+
+    [CommandOption("--mtp-acceptance <P>")]
+    [Description("With --mtp: each draft token's acceptance given the ones before it (0 to 1). Default: 0.85.")]
+    public double? MtpAcceptance { get; init; }
+
     [CommandOption("--calibration <FILE>")]
     [Description("Constants to use (a file or 'none'). Default: systems-data/calibration/default.yaml.")]
     public string? Calibration { get; init; }
