@@ -31,6 +31,17 @@ public sealed class CapacityCommandTests
         }
     }
 
+    [Fact]
+    public void Mtp_answers_on_the_cpu_and_needs_a_model_with_mtp_modules()
+    {
+        var (exit, text) = Cli.Run("capacity", "--model", "deepseek-ai/DeepSeek-R1", "--system", "b200_sxm", "--itl", "20", "--contexts", "1024", "--mtp", "1");
+        Assert.Equal(0, exit);
+        Assert.Contains("(MTP: each engine's own time per token)", text.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        var (refused, why) = Cli.Run("capacity", "--mtp", "1");
+        Assert.Equal(1, refused);
+        Assert.Contains("Qwen/Qwen3-32B has no multi-token-prediction modules", why.ReplaceLineEndings(" "), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--contexts", "1024,abc", "--contexts '1024,abc'")]
     [InlineData("--contexts", "100000", "holds at most 40960 tokens")]
