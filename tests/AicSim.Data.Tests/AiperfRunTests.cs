@@ -49,6 +49,17 @@ public sealed class AiperfRunTests
     }
 
     [Fact]
+    public void An_artifact_folder_is_read_through_its_summary_file()
+    {
+        // AIPerf writes profile_export_aiperf.json (or .csv) into the run's artifact folder; users pass the folder.
+        string folder = Directory.CreateTempSubdirectory().FullName;
+        System.IO.File.Copy(File("fixture-release-layout-streaming.profile_export_aiperf.json"), Path.Combine(folder, "profile_export_aiperf.json"));
+        Assert.Equal(150.0, AiperfRun.Read(folder, "--compare").Ttft.Avg);
+        var empty = Assert.Throws<AicSimException>(() => AiperfRun.Read(Directory.CreateTempSubdirectory().FullName, "--compare"));
+        Assert.Contains("holds no profile_export_aiperf.json", empty.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_non_streaming_run_is_refused_with_the_fix()
     {
         // The real non-streaming run has request latency but no TTFT or ITL keys.

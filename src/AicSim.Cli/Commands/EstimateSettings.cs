@@ -167,7 +167,7 @@ public sealed class EstimateSettings : CommandSettings
     public bool Json { get; init; }
 
     [CommandOption("--compare <AIPERF_EXPORT>")]
-    [Description("Hold the estimate against an AIPerf run of the same deployment: its profile_export_aiperf.json or .csv (streaming). Prints measured against predicted TTFT, TPOT and throughput, and says where the run's load differs from the flags.")]
+    [Description("Hold the estimate against an AIPerf run of the same deployment: its profile_export_aiperf.json or .csv (streaming), or the artifact folder holding it. Prints measured against predicted TTFT, TPOT and throughput, and says where the run's load differs from the flags.")]
     public string? Compare { get; init; }
 
     [CommandOption("--input <CSV>")]

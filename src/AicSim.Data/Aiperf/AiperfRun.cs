@@ -49,6 +49,13 @@ public sealed partial record AiperfRun(
     public static AiperfRun Read(string path, string flag)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path))
+        {
+            // An artifact folder: AIPerf writes its summary there under fixed names.
+            path = new[] { "profile_export_aiperf.json", "profile_export_aiperf.csv" }.Select(f => System.IO.Path.Combine(path, f)).FirstOrDefault(File.Exists)
+                ?? throw new AicSimException($"{flag}: the folder '{path}' holds no profile_export_aiperf.json or profile_export_aiperf.csv. Pass the run's artifact folder or one of those files.");
+        }
+
         if (!File.Exists(path))
         {
             throw new AicSimException($"{flag}: '{path}' does not exist. Pass AIPerf's profile_export_aiperf.json or profile_export_aiperf.csv from the run's artifact folder.");
@@ -76,7 +83,7 @@ public sealed partial record AiperfRun(
             bool draft = root.TryGetProperty("records", out var records) && records.ValueKind == JsonValueKind.Object;
             var metrics = draft ? records : root;
             MetricStats? Metric(string released, string draftTag) =>
-                metrics.TryGetProperty(draft ? draftTag : released, out var m) && m.ValueKind == JsonValueKind.Object ? Stats(m, path, flag) : null;
+                metrics.TryGetProperty(draft ? draftTag : released, out var m) && m.ValueKind == JsonValueKind.Object ? Stats(m, draft ? draftTag : released, path, flag) : null;
 
             var ttft = Metric("time_to_first_token", "ttft");
             var itl = Metric("inter_token_latency", "inter_token_latency");
@@ -130,11 +137,11 @@ public sealed partial record AiperfRun(
     private static int? Int(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i) ? i : null;
 
-    private static MetricStats Stats(JsonElement m, string path, string flag)
+    private static MetricStats Stats(JsonElement m, string name, string path, string flag)
     {
-        double? Get(string name) => m.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+        double? Get(string key) => m.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
         double scale = Scale(m.TryGetProperty("unit", out var u) ? u.GetString() : null);
-        double avg = Get("avg") ?? throw new AicSimException($"{flag}: '{path}' has a metric without an avg. Pass the export as AIPerf wrote it.");
+        double avg = Get("avg") ?? throw new AicSimException($"{flag}: '{path}': metric '{name}' has no avg. Pass the export as AIPerf wrote it.");
         return new MetricStats(avg * scale, Get("p50") * scale, Get("p90") * scale, Get("p99") * scale);
     }
 
