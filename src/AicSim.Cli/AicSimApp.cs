@@ -59,7 +59,7 @@ public static class AicSimApp
                 .WithDescription("Fit each (system, backend)'s constants to measurements by least squares on log error; write a calibration file.")
                 .WithExample("calibrate", "--silicon", "../shared/data/silicon_calibration.csv", "--out", "systems-data/calibration/default.yaml");
             config.AddCommand<CapacityCommand>("capacity")
-                .WithDescription("What-if capacity: for every engine profile would try, the most requests decoding at once within an ITL target at each context, and tokens/s/GPU; on a CUDA GPU when there is one.")
+                .WithDescription("What-if capacity: for every engine profile would try, the most requests decoding at once within an ITL target at each context, and tokens/s/GPU; large grids on a CUDA GPU when there is one.")
                 .WithExample("capacity", "--model", "Qwen/Qwen3-32B", "--system", "h200_sxm", "--itl", "30")
                 .WithExample("capacity", "--model", "deepseek-ai/DeepSeek-V3", "--backend", "sglang", "--itl", "50", "--contexts", "2048,8192,32768", "--output", "capacity.csv");
             config.AddCommand<ModelsCommand>("models").WithDescription("List the bundled models.");

@@ -113,7 +113,7 @@ public sealed class DecodeSweep : IDisposable
 
     /// <summary>
     /// The buffers <see cref="ForEngines"/> uploads, for the same sweep in CPU loops
-    /// (<see cref="DecodeSweepKernel.LargestBatchWithinOnCpu"/>) on hosts without a GPU.
+    /// (<see cref="DecodeSweepKernel.LargestBatchWithinOnAllCores"/>) where no GPU is used.
     /// </summary>
     public static (Op[] Ops, OpRange[] Ranges, HardwareParams Hardware, EfficiencyParams Efficiency) FlattenEngines(IReadOnlyList<EngineModel> engines)
     {

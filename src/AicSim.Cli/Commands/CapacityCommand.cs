@@ -16,7 +16,8 @@ namespace AicSim.Cli.Commands;
 
 /// <summary>
 /// <c>aicsim capacity</c>: for every engine profile would try and every context asked for, the most requests it decodes at
-/// once within the ITL target, and the tokens per second per GPU that gives — priced on a CUDA GPU when there is one.
+/// once within the ITL target, and the tokens per second per GPU that gives — priced on every CPU core, or on a CUDA GPU
+/// for grids large enough to repay starting it (<see cref="CapacitySweep.AutoGpuStepsPerCore"/>).
 /// </summary>
 public sealed class CapacityCommand(IAnsiConsole console) : Command<CapacitySettings>
 {
