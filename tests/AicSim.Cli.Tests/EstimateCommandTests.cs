@@ -36,6 +36,34 @@ public sealed class EstimateCommandTests
     }
 
     [Fact]
+    public void An_estimate_says_how_accurate_its_group_was_and_the_range_that_makes_here()
+    {
+        // Oracle: the bundled accuracy file's own ratios times this estimate's predictions (arithmetic on the file, which
+        // AccuracyFileTests ties to the bundled calibration and ../shared/data).
+        var card = Data.Calibration.AccuracyFile.LoadDefault()!.Find("h200_sxm", "vllm", "agg")!;
+        var (exit, output) = Run("estimate", "--backend", "vllm", "--tp", "2", "--batch-size", "16", "--json");
+        Assert.Equal(0, exit);
+        using var doc = JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        var accuracy = root.GetProperty("accuracy");
+        Assert.Equal("h200_sxm/vllm/agg", accuracy.GetProperty("group").GetString());
+        Assert.Equal(card.Rows, accuracy.GetProperty("measured_runs").GetInt32());
+        double ttft = root.GetProperty("ttft_ms").GetDouble();
+        Assert.Equal(ttft * card.Ttft.LowRatio, accuracy.GetProperty("ttft").GetProperty("likely_ms")[0].GetDouble(), 9);
+        Assert.Equal(ttft * card.Ttft.HighRatio, accuracy.GetProperty("ttft").GetProperty("likely_ms")[1].GetDouble(), 9);
+        Assert.Equal(card.Tpot.MapePercent, accuracy.GetProperty("tpot").GetProperty("mape_pct").GetDouble());
+
+        var (_, table) = Run("estimate", "--backend", "vllm", "--tp", "2", "--batch-size", "16");
+        Assert.Contains("accuracy: h200_sxm/vllm/agg, 5-fold cross-validation", table, StringComparison.Ordinal);
+
+        // Built-in constants are not what the cards measured: no card, and the reason.
+        var (_, uncalibrated) = Run("estimate", "--calibration", "none", "--json");
+        using var none = JsonDocument.Parse(uncalibrated);
+        Assert.False(none.RootElement.TryGetProperty("accuracy", out _));
+        Assert.Contains("--calibration none", none.RootElement.GetProperty("accuracy_note").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Disaggregated_flags_give_two_engines()
     {
         var (exit, output) = Run("estimate", "--model", "deepseek-ai/DeepSeek-V3", "--system", "gb200", "--mode", "disagg", "--gemm-quant", "nvfp4", "--moe-quant", "nvfp4", "--kv-quant", "fp8",

@@ -60,6 +60,15 @@ public sealed class ProfileCommandTests
         Assert.True(summary.RootElement.GetProperty("prefill_candidates").GetArrayLength() >= 3);
         Assert.False(string.IsNullOrEmpty(summary.RootElement.GetProperty("recommendation").GetProperty("decode").GetProperty("why").GetString()));
         Assert.Contains("prefill choice:", File.ReadAllText(Path.Combine(dir, "profile_sla.log")), StringComparison.Ordinal);
+
+        // The deployment is disaggregated: its group's cross-validated accuracy, applied to the chosen engines' predictions
+        // (oracle: the bundled file's ratios times the recommendation's own TTFT and ITL).
+        var card = Data.Calibration.AccuracyFile.LoadDefault()!.Find("h200_sxm", "trtllm", "disagg")!;
+        var accuracy = summary.RootElement.GetProperty("accuracy");
+        Assert.Equal("h200_sxm/trtllm/disagg", accuracy.GetProperty("group").GetString());
+        var rec = summary.RootElement.GetProperty("recommendation");
+        Assert.Equal(rec.GetProperty("prefill").GetProperty("ttft_ms").GetDouble() * card.Ttft.HighRatio, accuracy.GetProperty("ttft").GetProperty("likely_ms")[1].GetDouble(), 9);
+        Assert.Equal(rec.GetProperty("decode").GetProperty("itl_ms").GetDouble() * card.Tpot.LowRatio, accuracy.GetProperty("tpot").GetProperty("likely_ms")[0].GetDouble(), 9);
     }
 
     [Fact]

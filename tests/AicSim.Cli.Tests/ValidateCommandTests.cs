@@ -106,6 +106,59 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void Cross_validated_accuracy_is_written_reproducibly_from_the_rows_it_scored()
+    {
+        // Oracle: the MAPE and the 10th/90th percentiles of measured / predicted recomputed here, by hand formula
+        // (numpy's linear quantile), from the per-row predictions the same run writes; and a second run writes the same bytes.
+        string slice = Slice(600);
+        string dir = Path.GetDirectoryName(slice)!;
+        string rowsCsv = Path.Combine(dir, "rows.csv");
+        string[] common = ["validate", "--silicon", slice, "--folds", "2", "--max-evaluations", "40"];
+        string yaml = Path.Combine(dir, "accuracy.yaml");
+        var (exit, text) = Cli.Run([.. common, "--output", rowsCsv, "--accuracy-out", yaml]);
+        Assert.Equal(0, exit);
+        Assert.Contains("Accuracy of", text, StringComparison.Ordinal);
+        string first = File.ReadAllText(yaml);
+        Assert.Equal(0, Cli.Run([.. common, "--accuracy-out", yaml]).Exit);
+        Assert.Equal(first, File.ReadAllText(yaml));
+
+        var cards = AccuracyFile.Load(yaml);
+        Assert.Equal(CalibrationFile.Fingerprint(slice), cards.FittedOn);
+        Assert.Equal("2-fold cross-validation grouped by configuration", cards.Method);
+        static double D(string s) => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+        var scored = File.ReadAllLines(rowsCsv).Skip(1).Select(l => l.Split(','))
+            .Where(r => r[5] == "true" && r[6] == "ok" && D(r[8]) > 0 && D(r[11]) > 0)
+            .GroupBy(r => $"{r[1]}/{r[2]}/{r[3]}").Where(g => g.Count() >= 10).ToList();
+        Assert.NotEmpty(scored);
+        Assert.Equal(scored.Select(g => g.Key).Order(StringComparer.Ordinal), cards.Cards.Select(c => c.Group));
+        static double Quantile(double[] sorted, double q)
+        {
+            double h = (sorted.Length - 1) * q;
+            int i = (int)h;
+            return i + 1 < sorted.Length ? sorted[i] + ((h - i) * (sorted[i + 1] - sorted[i])) : sorted[i];
+        }
+
+        foreach (var g in scored)
+        {
+            var card = cards.Cards.Single(c => c.Group == g.Key);
+            Assert.Equal(g.Count(), card.Rows);
+            double mape = g.Average(r => Math.Abs(D(r[7]) - D(r[8])) / D(r[8])) * 100;
+            var ratios = g.Select(r => D(r[11]) / D(r[10])).Order().ToArray();
+            Assert.Equal(Math.Round(mape, 1), card.Ttft.MapePercent, 9);
+            Assert.Equal(Math.Round(Quantile(ratios, 0.1), 3), card.Tpot.LowRatio, 9);
+            Assert.Equal(Math.Round(Quantile(ratios, 0.9), 3), card.Tpot.HighRatio, 9);
+        }
+    }
+
+    [Fact]
+    public void Accuracy_without_cross_validation_is_refused()
+    {
+        var (exit, text) = Cli.Run("validate", "--silicon", Slice(10), "--accuracy-out", Path.Combine(Directory.CreateTempSubdirectory().FullName, "a.yaml"));
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--accuracy-out needs --folds", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Model_grouped_folds_hold_out_a_model_with_its_variants()
     {
         // DeepSeek-V3, DeepSeek-R1 and their NVFP4 checkpoints share one shape: holding out "the model" means all of them.

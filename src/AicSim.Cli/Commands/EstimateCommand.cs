@@ -35,14 +35,16 @@ public sealed class EstimateCommand(IAnsiConsole console) : Command<EstimateSett
         var (estimator, source) = PerfSource.Create(settings.PerfSource, settings.PerfDb, settings.BackendVersion, request.System, request.Backend.Backend, roofline.Efficiency);
         var result = Estimator.Run(request, estimator);
         var comparison = run is null ? null : AiperfComparison.Of(run, result);
+        var accuracy = AccuracyLookup.Find(AccuracyFile.LoadDefault(), calibration, AccuracyFile.PerfSourceKey(settings.PerfSource, settings.PerfDb),
+            request.System.Name, Backends.Name(request.Backend.Backend), request.Mode == ServingMode.Aggregated ? "agg" : "disagg", result.Serving.TtftMs, result.Serving.TpotMs);
         if (settings.Json)
         {
             console.Profile.Width = int.MaxValue;
-            console.WriteLine(EstimateJson.Serialize(result, source, comparison));
+            console.WriteLine(EstimateJson.Serialize(result, source, comparison, accuracy));
         }
         else
         {
-            EstimateTable.Render(console, result, source);
+            EstimateTable.Render(console, result, source, accuracy);
             if (settings.Breakdown)
             {
                 EstimateTable.RenderBreakdown(console, result);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AicSim.Cli.Rendering;
+using AicSim.Core.Accuracy;
 using AicSim.Core.Calibration;
 using AicSim.Data.Calibration;
 using AicSim.Data.Models;
@@ -18,6 +19,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         Infrastructure.OutputPath.EnsureWritable("--output", settings.Output);
         Infrastructure.OutputPath.EnsureWritable("--plots", settings.Plots, isFolder: true);
         Infrastructure.OutputPath.EnsureWritable("--data-checks", settings.DataChecks);
+        Infrastructure.OutputPath.EnsureWritable("--accuracy-out", settings.AccuracyOut);
         var rows = SiliconCsv.Read(settings.Silicon!, "--silicon");
         var calibration = settings.Folds > 0 ? CalibrationSet.None : CalibrationFile.Resolve(settings.Calibration);
         var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(), SystemCatalog.Load()), calibration, settings.PerfSource, settings.PerfDb);
@@ -36,6 +38,11 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
             console.MarkupLine($"Plots: [bold]{Markup.Escape(string.Join(", ", Data.Plots.AccuracyPlots.FileNames.Select(f => Path.Combine(settings.Plots, f))))}[/]");
         }
 
+        if (settings.AccuracyOut is not null)
+        {
+            WriteAccuracy(settings, outcomes);
+        }
+
         if (settings.Output is not null)
         {
             Validation.WriteRows(settings.Output, outcomes);
@@ -43,6 +50,21 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         }
 
         return AicSimApp.ExitOk;
+    }
+
+    /// <summary>The cross-validated accuracy cards, tied to the measurements (and so to the calibration fitted on them).</summary>
+    private void WriteAccuracy(ValidateSettings settings, IReadOnlyList<RowOutcome> outcomes)
+    {
+        string method = $"{settings.Folds}-fold cross-validation grouped by {settings.GroupBy}";
+        var cards = new AccuracyCards(CalibrationFile.Fingerprint(settings.Silicon!), method, AccuracyFile.PerfSourceKey(settings.PerfSource, settings.PerfDb), Validation.Cards(outcomes));
+        string rerun = $"aicsim validate --silicon {settings.Silicon} --folds {settings.Folds}" +
+            (settings.GroupBy == "configuration" ? string.Empty : $" --group-by {settings.GroupBy}") +
+            (settings.PerfSource == "auto" ? string.Empty : $" --perf-source {settings.PerfSource}") +
+            (settings.PerfDb is null ? string.Empty : $" --perf-db {settings.PerfDb}") +
+            (settings.MaxEvaluations == 400 ? string.Empty : $" --max-evaluations {settings.MaxEvaluations.ToString(CultureInfo.InvariantCulture)}") +
+            $" --accuracy-out {settings.AccuracyOut}";
+        AccuracyFile.Save(settings.AccuracyOut!, cards, rerun);
+        console.MarkupLine($"Accuracy of {cards.Cards.Count} (system, backend, mode) groups: [bold]{Markup.Escape(settings.AccuracyOut!)}[/]");
     }
 
     /// <summary>What the rows' own numbers make doubtful; every row is still scored as it is.</summary>

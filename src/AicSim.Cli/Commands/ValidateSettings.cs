@@ -23,6 +23,10 @@ public sealed class ValidateSettings : CommandSettings
     [Description("validate: write the rows the data checks name (id, check, message): rows measuring what a row read as another configuration measures, rows with few clients in flight.")]
     public string? DataChecks { get; init; }
 
+    [CommandOption("--accuracy-out <YAML>")]
+    [Description("validate --folds: write the cross-validated accuracy of each (system, backend, mode) — MAPE and the 10th–90th percentile of measured / predicted — which estimate and profile show beside their predictions. The bundled one is systems-data/calibration/accuracy.yaml.")]
+    public string? AccuracyOut { get; init; }
+
     [CommandOption("--out <YAML>")]
     [Description("calibrate: where to write the fitted constants. Default: systems-data/calibration/default.yaml.")]
     public string? Out { get; init; }
@@ -57,6 +61,7 @@ public sealed class ValidateSettings : CommandSettings
     public override ValidationResult Validate() =>
         Silicon is null ? ValidationResult.Error("--silicon is required: a CSV in the layout of silicon_calibration.csv.")
         : Folds is < 0 or 1 ? ValidationResult.Error($"--folds {Folds}: use 0 (no cross-validation) or 2 or more.")
+        : AccuracyOut is not null && Folds == 0 ? ValidationResult.Error("--accuracy-out needs --folds K (5 for the bundled file): accuracy must come from predictions made by constants fitted without the rows they are scored on.")
         : GroupBy is not ("configuration" or "model") ? ValidationResult.Error($"--group-by '{GroupBy}': use 'configuration' or 'model'.")
         : MaxEvaluations < 10 ? ValidationResult.Error("--max-evaluations must be 10 or more.")
         : ValidationResult.Success();

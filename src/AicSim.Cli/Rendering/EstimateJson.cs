@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using AicSim.Core.Estimate;
 using AicSim.Core.Specs;
 using AicSim.Data.Aiperf;
+using AicSim.Data.Calibration;
 
 namespace AicSim.Cli.Rendering;
 
@@ -16,7 +17,7 @@ internal static class EstimateJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static string Serialize(EstimateResult result, string source, AiperfComparison? comparison = null)
+    public static string Serialize(EstimateResult result, string source, AiperfComparison? comparison = null, AccuracyView? accuracy = null)
     {
         var r = result.Request;
         var s = result.Serving;
@@ -52,6 +53,8 @@ internal static class EstimateJson
             PerfSource = source,
             OpSources = SourceCounts.ByStep(result),
             Notes = result.Notes.ToArray(),
+            Accuracy = accuracy is null ? null : AccuracyLookup.Json(accuracy, s.TtftMs, s.TpotMs),
+            AccuracyNote = accuracy?.Note,
             Measured = comparison is null ? null : new
             {
                 File = comparison.Run.Path,

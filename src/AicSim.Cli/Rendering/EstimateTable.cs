@@ -2,6 +2,7 @@ using System.Globalization;
 using AicSim.Core.Estimate;
 using AicSim.Core.Specs;
 using AicSim.Data.Aiperf;
+using AicSim.Data.Calibration;
 using Spectre.Console;
 
 namespace AicSim.Cli.Rendering;
@@ -11,7 +12,7 @@ internal static class EstimateTable
 {
     private const double GiB = 1024.0 * 1024 * 1024;
 
-    public static void Render(IAnsiConsole console, EstimateResult result, string source)
+    public static void Render(IAnsiConsole console, EstimateResult result, string source, AccuracyView? accuracy = null)
     {
         var r = result.Request;
         var s = result.Serving;
@@ -22,6 +23,10 @@ internal static class EstimateTable
         var perf = new Table().AddColumns("TTFT (ms)", "TPOT (ms)", "tokens/s/GPU", "tokens/s/user", "concurrency", "GPUs");
         perf.AddRow(F(s.TtftMs, 1), F(s.TpotMs, 2), F(s.OutputTokensPerSecPerGpu, 1), F(s.OutputTokensPerSecPerUser, 1), F(s.Concurrency, 0), s.Gpus.ToString(CultureInfo.InvariantCulture));
         console.Write(perf);
+        if (accuracy is not null)
+        {
+            console.MarkupLine($"accuracy: {Markup.Escape(accuracy.Note)}");
+        }
 
         var mem = new Table().AddColumns("engine", "mapping", "GPUs", "weights GiB/GPU", "used before KV GiB/GPU", "KV GiB/GPU", "max KV tokens", "fits");
         foreach (var e in result.Engines)

@@ -55,6 +55,11 @@ internal static class ProfileReport
 
         console.MarkupLine($"[bold]Prefill[/]: {Markup.Escape(r.PrefillChoice.Reason)}");
         console.MarkupLine($"[bold]Decode[/]: {Markup.Escape(r.DecodeChoice.Reason)}");
+        if (outcome.Accuracy is { } accuracy)
+        {
+            console.MarkupLine($"[bold]Accuracy[/]: {Markup.Escape(accuracy.Note)}");
+        }
+
         foreach (var w in outcome.Warnings)
         {
             console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");

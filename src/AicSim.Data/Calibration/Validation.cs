@@ -98,6 +98,16 @@ public static class Validation
     /// <summary>A report of the scored rows; <paramref name="targetOnly"/> keeps complete rows of the target systems.</summary>
     public static AccuracyReport Report(IReadOnlyList<RowOutcome> outcomes, bool targetOnly) => AccuracyReport.Of(Scored(outcomes, targetOnly));
 
+    /// <summary>
+    /// Accuracy cards of the complete rows of every system (a disaggregated row with assumed batches says little about
+    /// the model): what `validate --accuracy-out` writes from cross-validated outcomes.
+    /// </summary>
+    public static IReadOnlyList<AccuracyCard> Cards(IReadOnlyList<RowOutcome> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        return AccuracyCard.From(Scored(outcomes.Where(o => IsCompleteRow(o.Row)).ToList(), targetOnly: false));
+    }
+
     /// <summary>Rows with both measurements, with their predictions; <paramref name="targetOnly"/> keeps complete rows of the target systems.</summary>
     public static List<ScoredRow> Scored(IReadOnlyList<RowOutcome> outcomes, bool targetOnly)
     {

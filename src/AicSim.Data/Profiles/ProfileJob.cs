@@ -36,7 +36,8 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
         ProfileOutputWriter.Documents Documents,
         IReadOnlyList<string> Warnings,
         IReadOnlyList<string> Log,
-        IReadOnlyDictionary<string, string> ExtraFiles);
+        IReadOnlyDictionary<string, string> ExtraFiles,
+        Calibration.AccuracyView? Accuracy = null);
 
     /// <summary>Turns options (defaults already merged) into a profiler request; reports every bad option at once.</summary>
     public ProfileRequest Resolve(ProfileOptions o) => Resolve(o, out _);
@@ -178,7 +179,14 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
         var dgd = DgdEmitter.Emit(baseConfig, plan, deployment);
         var mocker = DgdEmitter.EmitMocker(baseConfig, plan, deployment);
         var configMap = PlannerProfileData.ConfigMap(result.PrefillInterpolation, result.DecodeInterpolation, deployment.Namespace);
+        // The deployment is disaggregated: its group's cross-validated accuracy says how far the chosen engines' TTFT and ITL may land from their predictions.
+        var accuracy = Calibration.AccuracyLookup.Find(Calibration.AccuracyFile.LoadDefault(), Calibration.CalibrationFile.Resolve(options.Calibration),
+            Calibration.AccuracyFile.PerfSourceKey(options.PerfSource ?? "auto", options.PerfDb), request.System.Name, Backends.Name(request.Backend.Backend), "disagg",
+            result.PrefillChoice.Point.TtftMs, result.DecodeChoice.Point.ItlMs);
+        Log(log, accuracy.Note);
         var summary = ProfileSummary.Build(result, warnings);
+        summary["accuracy"] = Calibration.AccuracyLookup.Json(accuracy, result.PrefillChoice.Point.TtftMs, result.DecodeChoice.Point.ItlMs);
+        summary["accuracy_note"] = accuracy.Note;
         if (options.AicBackendVersion is not null)
         {
             summary["inputs"]!["backend_version"] = options.AicBackendVersion;
@@ -193,7 +201,7 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
         var docs = new ProfileOutputWriter.Documents(baseConfig, dgd, mocker, configMap, summary);
         var extra = dgdr is null ? new Dictionary<string, string>() : DgdrOutputs(dgdr, result, dgdr.UseMocker ? mocker : dgd, configMap);
         Log(log, result.SlaMet ? "SLA met." : "SLA NOT met: the closest configuration was written so you can look.");
-        return new Outcome(result, docs, warnings, log, extra);
+        return new Outcome(result, docs, warnings, log, extra, accuracy);
     }
 
     /// <summary>The operator's outputs for a DGDR: the dgdr-output-&lt;name&gt; ConfigMap and the DGDR with its status.</summary>

@@ -1,0 +1,124 @@
+using System.Globalization;
+using AicSim.Core.Accuracy;
+using AicSim.Core.Errors;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace AicSim.Data.Calibration;
+
+/// <summary>
+/// The accuracy file (systems-data/calibration/accuracy.yaml beside default.yaml): per (system, backend, mode), how
+/// cross-validated predictions compared with the measurements, written by `aicsim validate --folds K --accuracy-out` and
+/// shown with every estimate and profile that uses the calibration it describes. Numbers are rounded as written, so a
+/// re-run on the same input reproduces the file byte for byte.
+/// </summary>
+public static class AccuracyFile
+{
+    public const int CurrentVersion = 1;
+
+    public static string DefaultPath => Path.Combine(DataPaths.SystemsDirectory, "calibration", "accuracy.yaml");
+
+    /// <summary>
+    /// How the op latencies of a prediction were sourced, as the file records it: the --perf-source name, and the
+    /// database folder when one was given (another database prices ops differently, so its accuracy is another's).
+    /// </summary>
+    public static string PerfSourceKey(string perfSource, string? perfDb) =>
+        perfDb is null ? perfSource : $"{perfSource} --perf-db {Path.GetFullPath(perfDb)}";
+
+    /// <summary>The bundled accuracy cards, or null when there is no file.</summary>
+    public static AccuracyCards? LoadDefault() => File.Exists(DefaultPath) ? Load(DefaultPath) : null;
+
+    public static AccuracyCards Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        FileDto? dto;
+        try
+        {
+            dto = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build().Deserialize<FileDto>(File.ReadAllText(path));
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw new AicSimException($"{path}: not an accuracy file ({e.Message}). Re-create it with aicsim validate --folds 5 --accuracy-out {path}.");
+        }
+
+        if (dto is null || dto.Version != CurrentVersion)
+        {
+            throw new AicSimException($"{path}: accuracy file version {dto?.Version.ToString(CultureInfo.InvariantCulture) ?? "missing"}; this aicsim reads version {CurrentVersion}. Re-create it with aicsim validate --folds 5 --accuracy-out {path}.");
+        }
+
+        return new AccuracyCards(dto.FittedOn ?? string.Empty, dto.Method ?? string.Empty, dto.PerfSource ?? string.Empty, (dto.Groups ?? []).Select(g => new AccuracyCard(
+            g.System ?? string.Empty, g.Backend ?? string.Empty, g.Mode ?? string.Empty, g.Rows,
+            new MetricSpread(g.TtftMapePct, g.TtftMedianApePct, g.TtftRatioP10, g.TtftRatioP90),
+            new MetricSpread(g.TpotMapePct, g.TpotMedianApePct, g.TpotRatioP10, g.TpotRatioP90))).ToList());
+    }
+
+    public static void Save(string path, AccuracyCards cards, string rerun)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(cards);
+        var w = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
+        w.WriteLine("# AicSim accuracy: per (system, backend, mode), how predictions made by constants fitted without a run compared with the run.");
+        w.WriteLine("# *_mape_pct / *_median_ape_pct: mean and median absolute percentage error. *_ratio_p10 / *_ratio_p90: 10th and 90th");
+        w.WriteLine("# percentiles of measured / predicted (linear interpolation, as numpy.quantile): 80% of runs measured between the two.");
+        w.WriteLine($"# Re-run: {rerun}");
+        w.WriteLine($"version: {CurrentVersion}");
+        w.WriteLine($"fitted_on: '{cards.FittedOn}'");
+        w.WriteLine($"method: '{cards.Method}'");
+        w.WriteLine($"perf_source: '{cards.PerfSource}'");
+        w.WriteLine("groups:");
+        foreach (var c in cards.Cards)
+        {
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  - {{system: {c.System}, backend: {c.Backend}, mode: {c.Mode}, rows: {c.Rows}, " +
+                $"ttft_mape_pct: {Pct(c.Ttft.MapePercent)}, ttft_median_ape_pct: {Pct(c.Ttft.MedianApePercent)}, ttft_ratio_p10: {Ratio(c.Ttft.LowRatio)}, ttft_ratio_p90: {Ratio(c.Ttft.HighRatio)}, " +
+                $"tpot_mape_pct: {Pct(c.Tpot.MapePercent)}, tpot_median_ape_pct: {Pct(c.Tpot.MedianApePercent)}, tpot_ratio_p10: {Ratio(c.Tpot.LowRatio)}, tpot_ratio_p90: {Ratio(c.Tpot.HighRatio)}}}"));
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllText(path, w.ToString());
+    }
+
+    private static double Pct(double v) => Math.Round(v, 1);
+
+    private static double Ratio(double v) => Math.Round(v, 3);
+
+    private sealed class FileDto
+    {
+        public int Version { get; set; }
+
+        public string? FittedOn { get; set; }
+
+        public string? Method { get; set; }
+
+        public string? PerfSource { get; set; }
+
+        public List<GroupDto>? Groups { get; set; }
+    }
+
+    private sealed class GroupDto
+    {
+        public string? System { get; set; }
+
+        public string? Backend { get; set; }
+
+        public string? Mode { get; set; }
+
+        public int Rows { get; set; }
+
+        public double TtftMapePct { get; set; }
+
+        public double TtftMedianApePct { get; set; }
+
+        public double TtftRatioP10 { get; set; }
+
+        public double TtftRatioP90 { get; set; }
+
+        public double TpotMapePct { get; set; }
+
+        public double TpotMedianApePct { get; set; }
+
+        public double TpotRatioP10 { get; set; }
+
+        public double TpotRatioP90 { get; set; }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AicSim.Core.Accuracy;
+using AicSim.Core.Calibration;
+
+namespace AicSim.Data.Calibration;
+
+/// <summary>Finds the accuracy card that speaks for a prediction and says what it means for that prediction.</summary>
+public static class AccuracyLookup
+{
+    /// <summary>
+    /// The card for a prediction of <paramref name="system"/>/<paramref name="backend"/>/<paramref name="mode"/> made
+    /// with <paramref name="calibration"/> and <paramref name="perfSourceKey"/> (<see cref="AccuracyFile.PerfSourceKey"/>),
+    /// predicting <paramref name="ttftMs"/> and <paramref name="tpotMs"/>. Cards measured on other data or another op
+    /// source are not used: they describe another pipeline.
+    /// </summary>
+    public static AccuracyView Find(AccuracyCards? cards, CalibrationSet calibration, string perfSourceKey, string system, string backend, string mode, double ttftMs, double tpotMs)
+    {
+        ArgumentNullException.ThrowIfNull(calibration);
+        string group = $"{system}/{backend}/{mode}";
+        if (cards is null)
+        {
+            return new AccuracyView(null, string.Empty, $"not known: no accuracy file ({AccuracyFile.DefaultPath}); aicsim validate --folds 5 --accuracy-out writes one.");
+        }
+
+        if (!cards.Describes(calibration.FittedOn, perfSourceKey))
+        {
+            string why = calibration.FittedOn == CalibrationSet.None.FittedOn
+                ? "built-in constants (--calibration none)"
+                : $"a calibration fitted on {calibration.FittedOn}";
+            return new AccuracyView(null, cards.Method,
+                $"not known: these predictions use {why} with --perf-source {perfSourceKey}; the accuracy file describes the calibration fitted on {cards.FittedOn} with --perf-source {cards.PerfSource}.");
+        }
+
+        var card = cards.Find(system, backend, mode);
+        if (card is null)
+        {
+            return new AccuracyView(null, cards.Method,
+                $"not known: fewer than {AccuracyCard.MinRows} measured runs of {group} to check predictions against, so this one is unvalidated.");
+        }
+
+        var (ttftLow, ttftHigh) = card.Ttft.LikelyRange(ttftMs);
+        var (tpotLow, tpotHigh) = card.Tpot.LikelyRange(tpotMs);
+        return new AccuracyView(card, cards.Method, string.Create(CultureInfo.InvariantCulture,
+            $"{group}, {cards.Method} over {card.Rows} measured runs: 80% measured " +
+            $"TTFT {card.Ttft.LowRatio:F2}–{card.Ttft.HighRatio:F2}× the prediction ({ttftLow:F0}–{ttftHigh:F0} ms here; MAPE {card.Ttft.MapePercent:F0}%) and " +
+            $"TPOT {card.Tpot.LowRatio:F2}–{card.Tpot.HighRatio:F2}× ({tpotLow:F2}–{tpotHigh:F2} ms; MAPE {card.Tpot.MapePercent:F0}%)."));
+    }
+
+    /// <summary>
+    /// The card as JSON for --json and summary.json (snake_case, units in the names), with the range 80% of
+    /// measurements of these predictions would fall in; null when there is no card (the note says why).
+    /// </summary>
+    public static JsonObject? Json(AccuracyView view, double ttftMs, double tpotMs)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        if (view.Card is not { } card)
+        {
+            return null;
+        }
+
+        return new JsonObject
+        {
+            ["group"] = card.Group,
+            ["method"] = view.Method,
+            ["measured_runs"] = card.Rows,
+            ["ttft"] = Spread(card.Ttft, ttftMs),
+            ["tpot"] = Spread(card.Tpot, tpotMs),
+        };
+    }
+
+    private static JsonObject Spread(MetricSpread m, double predicted)
+    {
+        var (low, high) = m.LikelyRange(predicted);
+        return new JsonObject
+        {
+            ["mape_pct"] = m.MapePercent,
+            ["median_ape_pct"] = m.MedianApePercent,
+            ["measured_over_predicted_p10"] = m.LowRatio,
+            ["measured_over_predicted_p90"] = m.HighRatio,
+            ["likely_ms"] = new JsonArray(low, high),
+        };
+    }
+}
