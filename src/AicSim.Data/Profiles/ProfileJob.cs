@@ -183,7 +183,7 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
         var accuracy = Calibration.AccuracyLookup.Find(Calibration.AccuracyFile.LoadDefault(), Calibration.CalibrationFile.Resolve(options.Calibration),
             Calibration.AccuracyFile.PerfSourceKey(options.PerfSource ?? "auto", options.PerfDb), request.System.Name, Backends.Name(request.Backend.Backend), "disagg",
             result.PrefillChoice.Point.TtftMs, result.DecodeChoice.Point.ItlMs);
-        Log(log, accuracy.Note);
+        Log(log, "accuracy: " + accuracy.Note);
         var summary = ProfileSummary.Build(result, warnings);
         summary["accuracy"] = Calibration.AccuracyLookup.Json(accuracy, result.PrefillChoice.Point.TtftMs, result.DecodeChoice.Point.ItlMs);
         summary["accuracy_note"] = accuracy.Note;
