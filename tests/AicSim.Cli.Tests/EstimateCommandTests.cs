@@ -273,6 +273,18 @@ public sealed class EstimateCommandTests
         Assert.Contains("deepseek-ai/DeepSeek-V3", Run("models").Output, StringComparison.Ordinal);
         Assert.Contains("gb200", Run("systems").Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Systems_say_which_backends_their_predictions_were_validated_for()
+    {
+        // Oracle: the bundled accuracy file's row counts; A100 has no measured runs.
+        var cards = Data.Calibration.AccuracyFile.LoadDefault()!;
+        var lines = Cli.Run("systems").Output.Split('\n');
+        string h100 = lines.Single(l => l.Contains("h100_sxm", StringComparison.Ordinal));
+        Assert.Contains($"trtllm {cards.Find("h100_sxm", "trtllm", "agg")!.Rows} agg", h100, StringComparison.Ordinal);
+        Assert.Contains($"{cards.Find("h200_sxm", "trtllm", "disagg")!.Rows} disagg", lines.Single(l => l.Contains("h200_sxm", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains("none", lines.Single(l => l.Contains("a100_sxm", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
 }
 
 public sealed class PerfSourceCommandTests

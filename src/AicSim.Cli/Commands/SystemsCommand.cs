@@ -1,17 +1,20 @@
 using System.Globalization;
+using AicSim.Core.Accuracy;
 using AicSim.Core.Specs;
+using AicSim.Data.Calibration;
 using AicSim.Data.Systems;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace AicSim.Cli.Commands;
 
-/// <summary><c>aicsim systems</c>: the GPU systems and their datasheet numbers.</summary>
+/// <summary><c>aicsim systems</c>: the GPU systems, their datasheet numbers, and what their predictions were checked against.</summary>
 public sealed class SystemsCommand(IAnsiConsole console) : Command
 {
     public override int Execute(CommandContext context, CancellationToken cancellationToken)
     {
-        var table = new Table().AddColumns("name", "GPU", "memory GiB", "HBM TB/s", "bf16 / fp8 / fp4 TFLOP/s", "NVLink GB/s", "network GB/s", "GPUs/node");
+        var table = new Table().AddColumns("name", "GPU", "memory GiB", "HBM TB/s", "bf16 / fp8 / fp4 TFLOP/s", "NVLink GB/s", "network GB/s", "GPUs/node", "validated (measured runs)");
+        var accuracy = AccuracyFile.LoadDefault();
         foreach (var s in SystemCatalog.Load().Systems)
         {
             string Peak(ComputeType t) => s.PeakFlopsPerSec.TryGetValue(t, out var v) ? (v / 1e12).ToString("F0", CultureInfo.InvariantCulture) : "-";
@@ -23,10 +26,20 @@ public sealed class SystemsCommand(IAnsiConsole console) : Command
                 $"{Peak(ComputeType.Bf16)} / {Peak(ComputeType.Fp8)} / {Peak(ComputeType.Fp4)}",
                 (s.NvlinkBandwidthBytesPerSec / 1e9).ToString("F0", CultureInfo.InvariantCulture),
                 (s.NetworkBandwidthBytesPerSec / 1e9).ToString("F0", CultureInfo.InvariantCulture),
-                s.GpusPerNode.ToString(CultureInfo.InvariantCulture));
+                s.GpusPerNode.ToString(CultureInfo.InvariantCulture),
+                Validated(accuracy, s.Name));
         }
 
         console.Write(table);
+        console.MarkupLine("validated: backends whose predictions on the system were cross-validated against measured runs (agg, disagg; see README, Accuracy). Elsewhere predictions are unvalidated.");
         return 0;
+    }
+
+    /// <summary>"sglang 380 agg + 12 disagg, trtllm …" from the accuracy cards of a system, or "none".</summary>
+    private static string Validated(AccuracyCards? cards, string system)
+    {
+        var mine = cards?.Cards.Where(c => c.System == system).GroupBy(c => c.Backend).OrderBy(g => g.Key, StringComparer.Ordinal).ToList() ?? [];
+        return mine.Count == 0 ? "none" : string.Join(", ", mine.Select(g =>
+            $"{g.Key} " + string.Join(" + ", g.OrderBy(c => c.Mode, StringComparer.Ordinal).Select(c => $"{c.Rows.ToString(CultureInfo.InvariantCulture)} {c.Mode}"))));
     }
 }
