@@ -159,6 +159,45 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void Planner_data_measured_by_the_dynamo_profiler_is_checked_point_by_point()
+    {
+        // Oracle: the MAPE of the printed "all" line recomputed here from the per-point CSV the same run writes (hand formula),
+        // and the point counts of the real files (4 engines: 3 × (9 prefill + 39 decode) + 17 + 41).
+        string dir = Directory.CreateTempSubdirectory().FullName;
+        string points = Path.Combine(dir, "points.csv");
+        string preSwept = SharedData.Path("dynamo", "main-4e6493a", "profiler-outputs", "pre_swept_results");
+        var (exit, text) = Cli.Run("validate", "--planner-data", preSwept, "--output", points);
+        Assert.Equal(0, exit);
+        Assert.Contains("nvidia/Llama-3.3-70B-Instruct-FP8 h100_sxm vllm 0.10.1.1 TP2", text, StringComparison.Ordinal);
+        Assert.Contains("KV cache read as bf16", text, StringComparison.Ordinal);
+        var rows = File.ReadAllLines(points).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal((3 * (9 + 39)) + 17 + 41, rows.Count);
+        static double D(string s) => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+        double Mape(string kind) => rows.Where(r => r[5] == kind).Average(r => Math.Abs(D(r[10]) - D(r[9])) / D(r[9])) * 100;
+        string all = text.Split('\n').First(l => l.Contains(" all ", StringComparison.Ordinal));
+        Assert.Contains(Mape("prefill").ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "%", all, StringComparison.Ordinal);
+        Assert.Contains(Mape("decode").ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "%", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Calibrate_fits_on_silicon_rows_only()
+    {
+        var (exit, text) = Cli.Run("calibrate", "--planner-data", Directory.CreateTempSubdirectory().FullName);
+        Assert.Equal(1, exit);
+        Assert.Contains("calibrate fits on --silicon rows", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--silicon", "x.csv", "give one")]
+    [InlineData("--folds", "5", "go with --silicon")]
+    public void Planner_data_refuses_what_belongs_to_the_silicon_check(string flag, string value, string expected)
+    {
+        var (exit, text) = Cli.Run("validate", "--planner-data", Directory.CreateTempSubdirectory().FullName, flag, value);
+        Assert.NotEqual(0, exit);
+        Assert.Contains(expected, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Model_grouped_folds_hold_out_a_model_with_its_variants()
     {
         // DeepSeek-V3, DeepSeek-R1 and their NVFP4 checkpoints share one shape: holding out "the model" means all of them.
@@ -235,11 +274,11 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
-    public void Validate_needs_the_silicon_file()
+    public void Validate_needs_the_silicon_file_or_planner_data()
     {
         var (exit, text) = Cli.Run("validate");
         Assert.Equal(1, exit);
-        Assert.Contains("--silicon is required", text, StringComparison.Ordinal);
+        Assert.Contains("--silicon (a CSV in the layout of silicon_calibration.csv) or --planner-data", text, StringComparison.Ordinal);
     }
 
     [Fact]

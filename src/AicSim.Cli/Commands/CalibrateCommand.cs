@@ -14,6 +14,11 @@ public sealed class CalibrateCommand(IAnsiConsole console) : Command<ValidateSet
     public override int Execute(CommandContext context, ValidateSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Silicon is null)
+        {
+            throw new Core.Errors.AicSimException("calibrate fits on --silicon rows (a CSV in the layout of silicon_calibration.csv); --planner-data is a check, for aicsim validate.");
+        }
+
         Infrastructure.OutputPath.EnsureWritable("--out", settings.Out ?? CalibrationFile.DefaultPath);
         var rows = SiliconCsv.Read(settings.Silicon!, "--silicon");
         // Fitted through the perf source the estimates will use (auto: a framework's own tables where present, else the

@@ -20,6 +20,11 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         Infrastructure.OutputPath.EnsureWritable("--plots", settings.Plots, isFolder: true);
         Infrastructure.OutputPath.EnsureWritable("--data-checks", settings.DataChecks);
         Infrastructure.OutputPath.EnsureWritable("--accuracy-out", settings.AccuracyOut);
+        if (settings.PlannerData is not null)
+        {
+            return ValidatePlannerData(settings);
+        }
+
         var rows = SiliconCsv.Read(settings.Silicon!, "--silicon");
         var calibration = settings.Folds > 0 ? CalibrationSet.None : CalibrationFile.Resolve(settings.Calibration);
         var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(), SystemCatalog.Load()), calibration, settings.PerfSource, settings.PerfDb);
@@ -47,6 +52,22 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         {
             Validation.WriteRows(settings.Output, outcomes);
             console.MarkupLine($"Per-row results: [bold]{Markup.Escape(settings.Output)}[/]");
+        }
+
+        return AicSimApp.ExitOk;
+    }
+
+    /// <summary>AicSim's planner data against the engines the Dynamo profiler measured (its online path).</summary>
+    private int ValidatePlannerData(ValidateSettings settings)
+    {
+        var engines = Data.Dynamo.PlannerDataReader.Read(settings.PlannerData!);
+        var calibration = CalibrationFile.Resolve(settings.Calibration);
+        var checks = PlannerDataCheck.Run(engines, ModelCatalog.Load(), SystemCatalog.Load(), calibration, settings.PerfSource, settings.PerfDb, settings.KvQuant);
+        PlannerDataTable.Render(console, checks, $"calibration: {calibration.FittedOn}");
+        if (settings.Output is not null)
+        {
+            PlannerDataCsv.Write(settings.Output, checks);
+            console.MarkupLine($"Per-point results: [bold]{Markup.Escape(settings.Output)}[/]");
         }
 
         return AicSimApp.ExitOk;

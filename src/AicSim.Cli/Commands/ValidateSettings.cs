@@ -11,6 +11,14 @@ public sealed class ValidateSettings : CommandSettings
     [Description("Measurements in the layout of silicon_calibration.csv.")]
     public string? Silicon { get; init; }
 
+    [CommandOption("--planner-data <DIR>")]
+    [Description("validate: instead of --silicon, hold AicSim against engines the Dynamo profiler measured on real GPUs (its online path): a folder with its stacked prefill.npz and decode.npz (the pre_swept_results layout), or a folder above such folders. Compares prefill TTFT per ISL, decode ITL per load and context, and KV capacity.")]
+    public string? PlannerData { get; init; }
+
+    [CommandOption("--kv-quant <MODE>")]
+    [Description("validate --planner-data: the KV cache's dtype (bf16 or fp8). Default: whichever makes the predicted KV capacity nearer the recorded max_kv_tokens.")]
+    public string? KvQuant { get; init; }
+
     [CommandOption("--output <CSV>")]
     [Description("validate: per-row results (prediction, measurement, error, source).")]
     public string? Output { get; init; }
@@ -59,7 +67,10 @@ public sealed class ValidateSettings : CommandSettings
     public string? Calibration { get; init; }
 
     public override ValidationResult Validate() =>
-        Silicon is null ? ValidationResult.Error("--silicon is required: a CSV in the layout of silicon_calibration.csv.")
+        Silicon is null && PlannerData is null ? ValidationResult.Error("--silicon (a CSV in the layout of silicon_calibration.csv) or --planner-data (the Dynamo profiler's measured prefill.npz and decode.npz) is required.")
+        : Silicon is not null && PlannerData is not null ? ValidationResult.Error("--silicon and --planner-data: give one; each is its own check.")
+        : PlannerData is not null && (Folds > 0 || AccuracyOut is not null || Plots is not null || DataChecks is not null) ? ValidationResult.Error("--folds, --accuracy-out, --plots and --data-checks go with --silicon; --planner-data takes --output, --kv-quant, --calibration and --perf-source.")
+        : KvQuant is not null && PlannerData is null ? ValidationResult.Error("--kv-quant goes with --planner-data (silicon rows say their own quantisation).")
         : Folds is < 0 or 1 ? ValidationResult.Error($"--folds {Folds}: use 0 (no cross-validation) or 2 or more.")
         : AccuracyOut is not null && Folds == 0 ? ValidationResult.Error("--accuracy-out needs --folds K (5 for the bundled file): accuracy must come from predictions made by constants fitted without the rows they are scored on.")
         : GroupBy is not ("configuration" or "model") ? ValidationResult.Error($"--group-by '{GroupBy}': use 'configuration' or 'model'.")

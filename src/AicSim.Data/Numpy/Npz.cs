@@ -48,6 +48,11 @@ public static partial class Npz
     public static byte[] ToNpy(NpyArray array)
     {
         ArgumentNullException.ThrowIfNull(array);
+        if (array.Strings is not null || array.Shape.Count != 1)
+        {
+            throw new ArgumentException("Only 1-D float64 or int64 arrays are written (the planner's files hold nothing else).", nameof(array));
+        }
+
         string dict = string.Create(CultureInfo.InvariantCulture, $"{{'descr': '{array.Descr}', 'fortran_order': False, 'shape': ({array.Length},), }}");
         int unpadded = Magic.Length + 2 + dict.Length + 1;
         int padding = (64 - (unpadded % 64)) % 64;
@@ -72,7 +77,7 @@ public static partial class Npz
         return result;
     }
 
-    /// <summary>Reads every 1-D float64/int64 array of an .npz file, by name (without ".npy").</summary>
+    /// <summary>Reads every array of an .npz file, by name (without ".npy").</summary>
     public static IReadOnlyDictionary<string, NpyArray> Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -89,7 +94,10 @@ public static partial class Npz
         return result;
     }
 
-    /// <summary>Parses .npy bytes of a 1-D little-endian float64 or int64 array.</summary>
+    /// <summary>
+    /// Parses .npy bytes (format 1.0, 2.0 or 3.0) of a little-endian float64, int64 or unicode array in C order, of any
+    /// number of dimensions.
+    /// </summary>
     public static NpyArray FromNpy(byte[] bytes, string name)
     {
         ArgumentNullException.ThrowIfNull(bytes);
@@ -98,22 +106,44 @@ public static partial class Npz
             throw new AicSimException($"{name}: not a .npy array (no \\x93NUMPY magic).");
         }
 
-        int headerLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8));
-        string header = Encoding.ASCII.GetString(bytes, 10, headerLength);
+        bool wideHeader = bytes[6] >= 2;
+        int headerStart = wideHeader ? 12 : 10;
+        int headerLength = wideHeader ? (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)) : BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8));
+        if (headerStart + headerLength > bytes.Length)
+        {
+            throw new AicSimException($"{name}: the .npy header runs past the end of the entry.");
+        }
+
+        string header = Encoding.UTF8.GetString(bytes, headerStart, headerLength);
         var m = HeaderPattern().Match(header);
         if (!m.Success)
         {
-            throw new AicSimException($"{name}: only 1-D '<f8' or '<i8' arrays in C order are read; the header is {header.Trim()}.");
+            throw new AicSimException($"{name}: only '<f8', '<i8' or '<U' arrays in C order are read; the header is {header.Trim()}.");
         }
 
-        int length = int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
-        var data = bytes.AsSpan(10 + headerLength);
-        if (data.Length != 8 * length)
+        int[] shape = m.Groups["s"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(d => int.Parse(d, CultureInfo.InvariantCulture)).ToArray();
+        int length = shape.Aggregate(1, (a, d) => a * d);
+        string descr = m.Groups["d"].Value;
+        int width = descr[1] == 'U' ? 4 * int.Parse(descr.AsSpan(2), CultureInfo.InvariantCulture) : 8;
+        var data = bytes.AsSpan(headerStart + headerLength);
+        if (data.Length != width * length)
         {
-            throw new AicSimException($"{name}: header says {length} elements but {data.Length} bytes follow.");
+            throw new AicSimException($"{name}: header says {length} elements of {width} bytes but {data.Length} bytes follow.");
         }
 
-        if (m.Groups["t"].Value == "f")
+        if (descr[1] == 'U')
+        {
+            var strings = new string[length];
+            for (int i = 0; i < length; i++)
+            {
+                strings[i] = Encoding.UTF32.GetString(data.Slice(width * i, width)).TrimEnd('\0');
+            }
+
+            return NpyArray.Read(null, null, strings, shape);
+        }
+
+        if (descr[1] == 'f')
         {
             var values = new double[length];
             for (int i = 0; i < length; i++)
@@ -121,7 +151,7 @@ public static partial class Npz
                 values[i] = BinaryPrimitives.ReadDoubleLittleEndian(data[(8 * i)..]);
             }
 
-            return NpyArray.Of(values);
+            return NpyArray.Read(values, null, null, shape);
         }
 
         var ints = new long[length];
@@ -130,9 +160,9 @@ public static partial class Npz
             ints[i] = BinaryPrimitives.ReadInt64LittleEndian(data[(8 * i)..]);
         }
 
-        return NpyArray.Of(ints);
+        return NpyArray.Read(null, ints, null, shape);
     }
 
-    [GeneratedRegex(@"'descr':\s*'<(?<t>[fi])8',\s*'fortran_order':\s*False,\s*'shape':\s*\((?<n>\d+),\)")]
+    [GeneratedRegex(@"'descr':\s*'(?<d><[fi]8|<U\d+)',\s*'fortran_order':\s*False,\s*'shape':\s*\((?<s>[\d,\s]*)\)")]
     private static partial Regex HeaderPattern();
 }
