@@ -52,9 +52,10 @@ public static class AicSimApp
                 .WithExample("profile", "--model", "deepseek-ai/DeepSeek-V3", "--backend", "sglang", "--system", "h200_sxm", "--isl", "4000", "--osl", "500", "--ttft", "1000", "--itl", "40", "--output-dir", "out")
                 .WithExample("profile", "--dgdr", "request.yaml", "--output-dir", "out");
             config.AddCommand<ValidateCommand>("validate")
-                .WithDescription("Predict measured rows and report coverage and error (MAPE, median, within 10%/25%) by system, backend, mode and model.")
+                .WithDescription("Predict measured rows and report coverage and error (MAPE, median, within 10%/25%) by system, backend, mode and model; or hold AicSim's planner data against engines the Dynamo profiler measured.")
                 .WithExample("validate", "--silicon", "../shared/data/silicon_calibration.csv", "--output", "rows.csv")
-                .WithExample("validate", "--silicon", "../shared/data/silicon_calibration.csv", "--folds", "5");
+                .WithExample("validate", "--silicon", "../shared/data/silicon_calibration.csv", "--folds", "5", "--accuracy-out", "systems-data/calibration/accuracy.yaml")
+                .WithExample("validate", "--planner-data", "../shared/data/dynamo/main-4e6493a/profiler-outputs/pre_swept_results", "--output", "points.csv");
             config.AddCommand<CalibrateCommand>("calibrate")
                 .WithDescription("Fit each (system, backend)'s constants to measurements by least squares on log error; write a calibration file.")
                 .WithExample("calibrate", "--silicon", "../shared/data/silicon_calibration.csv", "--out", "systems-data/calibration/default.yaml");
