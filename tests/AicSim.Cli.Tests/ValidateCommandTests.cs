@@ -180,6 +180,14 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void Engine_flags_belong_to_planner_data()
+    {
+        var (exit, text) = Cli.Run("validate", "--silicon", "x.csv", "--model", "Qwen/Qwen3-32B");
+        Assert.Equal(1, exit);
+        Assert.Contains("name the engine of --planner-data's raw_data.npz files", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Calibrate_fits_on_silicon_rows_only()
     {
         var (exit, text) = Cli.Run("calibrate", "--planner-data", Directory.CreateTempSubdirectory().FullName);
@@ -190,6 +198,7 @@ public sealed class ValidateCommandTests
     [Theory]
     [InlineData("--silicon", "x.csv", "give one")]
     [InlineData("--folds", "5", "go with --silicon")]
+    [InlineData("--tp", "0", "must be 1 or more")]
     public void Planner_data_refuses_what_belongs_to_the_silicon_check(string flag, string value, string expected)
     {
         var (exit, text) = Cli.Run("validate", "--planner-data", Directory.CreateTempSubdirectory().FullName, flag, value);

@@ -50,11 +50,26 @@ public sealed class PlannerDataTests
         Assert.Equal(4.379871, small.Decode[0].ItlMs, 9);
     }
 
+    private static string PlannerRun => SharedData.Path("dynamo", "main-4e6493a", "profiler-outputs", "tests-planner-H200_TP1P_TP1D");
+
+    [Fact]
+    public void One_profiling_runs_raw_data_reads_as_the_engine_the_user_names()
+    {
+        // Oracle: this run's raw_data.npz hold the same sweeps as the pre-swept file's H200 row (the same measurements).
+        var run = Assert.Single(PlannerDataReader.Read(PlannerRun, new MeasuredEngineIdentity("nvidia/Llama-3.1-8B-Instruct-FP8", "h200_sxm", "vllm", BackendVersion: "0.10.1.1")));
+        var stacked = PlannerDataReader.Read(PreSwept("h200_sxm")).Single();
+        Assert.Equal(stacked with { Source = run.Source, Prefill = run.Prefill, Decode = run.Decode }, run);
+        Assert.Equal(stacked.Prefill, run.Prefill);
+        Assert.Equal(stacked.Decode, run.Decode);
+    }
+
     [Fact]
     public void A_folder_without_the_stacked_pair_or_its_metadata_is_refused_naming_what_is_missing()
     {
-        var e = Assert.Throws<AicSimException>(() => PlannerDataReader.Read(SharedData.Path("dynamo", "main-4e6493a", "profiler-outputs", "tests-planner-H200_TP1P_TP1D")));
+        var e = Assert.Throws<AicSimException>(() => PlannerDataReader.Read(SharedData.Path("dynamo", "main-4e6493a", "crds")));
         Assert.Contains("prefill.npz and decode.npz", e.Message, StringComparison.Ordinal);
+        var unnamed = Assert.Throws<AicSimException>(() => PlannerDataReader.Read(PlannerRun));
+        Assert.Contains("add --model, --system, --backend", unnamed.Message, StringComparison.Ordinal);
 
         string dir = Directory.CreateTempSubdirectory().FullName;
         Npz.Write(Path.Combine(dir, "prefill.npz"), [("prefill_isl", NpyArray.Of([100L])), ("prefill_ttft", NpyArray.Of([20.0]))]);

@@ -60,7 +60,15 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
     /// <summary>AicSim's planner data against the engines the Dynamo profiler measured (its online path).</summary>
     private int ValidatePlannerData(ValidateSettings settings)
     {
-        var engines = Data.Dynamo.PlannerDataReader.Read(settings.PlannerData!);
+        var identity = settings.Model is null && settings.System is null && settings.Backend is null ? null
+            : new Data.Dynamo.MeasuredEngineIdentity(
+                settings.Model ?? throw new Core.Errors.AicSimException("--model: name the model the raw_data.npz files measured."),
+                settings.System ?? throw new Core.Errors.AicSimException("--system: name the GPU system the raw_data.npz files were measured on."),
+                settings.Backend ?? throw new Core.Errors.AicSimException("--backend: name the framework (trtllm, vllm or sglang) the raw_data.npz files measured."),
+                settings.Tp ?? 1,
+                settings.AttentionDp ?? 1,
+                settings.BackendVersion ?? string.Empty);
+        var engines = Data.Dynamo.PlannerDataReader.Read(settings.PlannerData!, identity);
         var calibration = CalibrationFile.Resolve(settings.Calibration);
         var checks = PlannerDataCheck.Run(engines, ModelCatalog.Load(), SystemCatalog.Load(), calibration, settings.PerfSource, settings.PerfDb, settings.KvQuant);
         PlannerDataTable.Render(console, checks, $"calibration: {calibration.FittedOn}");

@@ -15,6 +15,30 @@ public sealed class ValidateSettings : CommandSettings
     [Description("validate: instead of --silicon, hold AicSim against engines the Dynamo profiler measured on real GPUs (its online path): a folder with its stacked prefill.npz and decode.npz (the pre_swept_results layout), or a folder above such folders. Compares prefill TTFT per ISL, decode ITL per load and context, and KV capacity.")]
     public string? PlannerData { get; init; }
 
+    [CommandOption("--model <MODEL>")]
+    [Description("validate --planner-data on one profiling run's raw_data.npz files (which do not record the engine): the model it measured.")]
+    public string? Model { get; init; }
+
+    [CommandOption("--system <SYSTEM>")]
+    [Description("validate --planner-data on raw_data.npz files: the GPU system.")]
+    public string? System { get; init; }
+
+    [CommandOption("--backend <BACKEND>")]
+    [Description("validate --planner-data on raw_data.npz files: trtllm, vllm or sglang.")]
+    public string? Backend { get; init; }
+
+    [CommandOption("--tp <N>")]
+    [Description("validate --planner-data on raw_data.npz files: the engine's tensor-parallel size (default 1).")]
+    public int? Tp { get; init; }
+
+    [CommandOption("--attention-dp <N>")]
+    [Description("validate --planner-data on raw_data.npz files: the engine's attention data-parallel size (default 1).")]
+    public int? AttentionDp { get; init; }
+
+    [CommandOption("--backend-version <VERSION>")]
+    [Description("validate --planner-data on raw_data.npz files: the framework's version, for kernel tables.")]
+    public string? BackendVersion { get; init; }
+
     [CommandOption("--kv-quant <MODE>")]
     [Description("validate --planner-data: the KV cache's dtype (bf16 or fp8). Default: whichever makes the predicted KV capacity nearer the recorded max_kv_tokens.")]
     public string? KvQuant { get; init; }
@@ -71,6 +95,9 @@ public sealed class ValidateSettings : CommandSettings
         : Silicon is not null && PlannerData is not null ? ValidationResult.Error("--silicon and --planner-data: give one; each is its own check.")
         : PlannerData is not null && (Folds > 0 || AccuracyOut is not null || Plots is not null || DataChecks is not null) ? ValidationResult.Error("--folds, --accuracy-out, --plots and --data-checks go with --silicon; --planner-data takes --output, --kv-quant, --calibration and --perf-source.")
         : KvQuant is not null && PlannerData is null ? ValidationResult.Error("--kv-quant goes with --planner-data (silicon rows say their own quantisation).")
+        : PlannerData is null && (Model is not null || System is not null || Backend is not null || BackendVersion is not null || Tp is not null || AttentionDp is not null)
+            ? ValidationResult.Error("--model, --system, --backend, --tp, --attention-dp and --backend-version name the engine of --planner-data's raw_data.npz files; silicon rows name their own.")
+        : Tp is < 1 || AttentionDp is < 1 ? ValidationResult.Error("--tp and --attention-dp must be 1 or more.")
         : Folds is < 0 or 1 ? ValidationResult.Error($"--folds {Folds}: use 0 (no cross-validation) or 2 or more.")
         : AccuracyOut is not null && Folds == 0 ? ValidationResult.Error("--accuracy-out needs --folds K (5 for the bundled file): accuracy must come from predictions made by constants fitted without the rows they are scored on.")
         : GroupBy is not ("configuration" or "model") ? ValidationResult.Error($"--group-by '{GroupBy}': use 'configuration' or 'model'.")

@@ -10,7 +10,7 @@ internal static class PlannerDataTable
 {
     public static void Render(IAnsiConsole console, IReadOnlyList<PlannerEngineCheck> checks, string how)
     {
-        console.MarkupLine($"[bold]Against the Dynamo profiler's measured engines[/] ({I(checks.Count)} engines; {Markup.Escape(how)})");
+        console.MarkupLine($"[bold]Against the Dynamo profiler's measured engines[/] ({I(checks.Count)} engine{(checks.Count == 1 ? string.Empty : "s")}; {Markup.Escape(how)})");
         var table = new Table().AddColumns("engine", "prefill points", "TTFT MAPE", "median", "bias", "decode points", "ITL MAPE", "median", "bias", "max KV tokens (recorded / predicted)");
         foreach (var c in checks)
         {

@@ -4,9 +4,11 @@ using AicSim.Data.Numpy;
 namespace AicSim.Data.Dynamo;
 
 /// <summary>
-/// Reads the Dynamo profiler's measured planner data in its stacked multi-configuration layout (a folder with
-/// prefill.npz and decode.npz, one row per configuration, with the gpu_type, model, framework, framework_version, tp,
-/// dp and pp of each, as in the profiler's pre_swept_results): the engines it measured on real GPUs.
+/// Reads the Dynamo profiler's measured planner data: the engines it measured on real GPUs. Two layouts: the stacked
+/// multi-configuration one (a folder with prefill.npz and decode.npz, one row per configuration, with the gpu_type,
+/// model, framework, framework_version, tp, dp and pp of each, as in the profiler's pre_swept_results), and the
+/// planner's own (selected_prefill_interpolation/raw_data.npz and selected_decode_interpolation/raw_data.npz of one
+/// profiling run), which records no engine, so the caller names it (<see cref="MeasuredEngineIdentity"/>).
 /// </summary>
 /// <remarks>
 /// Decode points are stored as x_kv_usage = context × requests / max_kv_tokens, so the request count is read back as
@@ -16,8 +18,11 @@ public static class PlannerDataReader
 {
     private static readonly string[] Metadata = ["gpu_type", "model", "framework", "framework_version", "tp", "dp", "pp"];
 
-    /// <summary>Every engine in the stacked prefill.npz/decode.npz pairs at or under <paramref name="path"/>.</summary>
-    public static IReadOnlyList<MeasuredEngine> Read(string path, string field = "--planner-data")
+    /// <summary>
+    /// Every engine in the stacked prefill.npz/decode.npz pairs at or under <paramref name="path"/>; where there are
+    /// none, the one profiling run of the planner's own files there, as <paramref name="identity"/> names it.
+    /// </summary>
+    public static IReadOnlyList<MeasuredEngine> Read(string path, MeasuredEngineIdentity? identity = null, string field = "--planner-data")
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!Directory.Exists(path))
@@ -30,13 +35,37 @@ public static class PlannerDataReader
             .Where(d => File.Exists(Path.Combine(d, "decode.npz")))
             .Order(StringComparer.Ordinal)
             .ToList();
-        if (folders.Count == 0)
+        if (folders.Count > 0)
         {
-            throw new AicSimException($"{field}: no folder at or under '{path}' holds both prefill.npz and decode.npz (the profiler's stacked layout with per-configuration metadata). " +
-                "The planner's own raw_data.npz files carry no model or mapping, so they cannot be checked alone.");
+            return folders.SelectMany(ReadPair).ToList();
         }
 
-        return folders.SelectMany(ReadPair).ToList();
+        string prefillPath = Path.Combine(path, "selected_prefill_interpolation", "raw_data.npz");
+        string decodePath = Path.Combine(path, "selected_decode_interpolation", "raw_data.npz");
+        if (!File.Exists(prefillPath) || !File.Exists(decodePath))
+        {
+            throw new AicSimException($"{field}: no folder at or under '{path}' holds both prefill.npz and decode.npz (the profiler's stacked layout), " +
+                "nor is it a profiling run's output folder with selected_prefill_interpolation/raw_data.npz and selected_decode_interpolation/raw_data.npz.");
+        }
+
+        if (identity is null)
+        {
+            throw new AicSimException($"{field}: '{path}' holds one profiling run's raw_data.npz files, which do not record the engine: add --model, --system, --backend " +
+                "and the mapping (--tp, --attention-dp) it was measured with.");
+        }
+
+        return [ReadRun(path, prefillPath, decodePath, identity)];
+    }
+
+    private static MeasuredEngine ReadRun(string folder, string prefillPath, string decodePath, MeasuredEngineIdentity id)
+    {
+        var prefill = Npz.Read(prefillPath);
+        var decode = Npz.Read(decodePath);
+        Require(prefill, prefillPath, ["prefill_isl", "prefill_ttft"]);
+        Require(decode, decodePath, ["x_kv_usage", "y_context_length", "z_itl", "max_kv_tokens"]);
+        return Engine(folder, id.System, id.Backend, id.BackendVersion, id.Model, id.Tp, id.Dp, 1,
+            prefill["prefill_isl"].Row(0), prefill["prefill_ttft"].Row(0), decode["x_kv_usage"].Row(0), decode["y_context_length"].Row(0), decode["z_itl"].Row(0),
+            (long)decode["max_kv_tokens"].Row(0)[0]);
     }
 
     private static IEnumerable<MeasuredEngine> ReadPair(string folder)
@@ -64,18 +93,7 @@ public static class PlannerDataReader
                 }
             }
 
-            var isl = prefill["prefill_isl"].Row(i);
-            var ttft = prefill["prefill_ttft"].Row(i);
-            var usage = decode["x_kv_usage"].Row(i);
-            var context = decode["y_context_length"].Row(i);
-            var itl = decode["z_itl"].Row(i);
-            long maxKv = (long)decode["max_kv_tokens"].Row(i)[0];
-            if (maxKv <= 0)
-            {
-                throw new AicSimException($"{source}: max_kv_tokens is {maxKv}; a decode sweep needs the engine's KV capacity.");
-            }
-
-            yield return new MeasuredEngine(
+            yield return Engine(
                 source,
                 Text(decode["gpu_type"], i),
                 Text(decode["framework"], i),
@@ -84,10 +102,31 @@ public static class PlannerDataReader
                 (int)decode["tp"].Row(i)[0],
                 (int)decode["dp"].Row(i)[0],
                 (int)decode["pp"].Row(i)[0],
-                maxKv,
-                [.. isl.Zip(ttft).Where(p => p.Second > 0).Select(p => new PrefillMeasurement((int)p.First, p.Second))],
-                [.. usage.Select((x, k) => new DecodeMeasurement((int)Math.Round(x * maxKv / context[k]), context[k], itl[k])).Where(d => d.Requests > 0 && d.ItlMs > 0)]);
+                prefill["prefill_isl"].Row(i),
+                prefill["prefill_ttft"].Row(i),
+                decode["x_kv_usage"].Row(i),
+                decode["y_context_length"].Row(i),
+                decode["z_itl"].Row(i),
+                (long)decode["max_kv_tokens"].Row(i)[0]);
         }
+    }
+
+    private static MeasuredEngine Engine(string source, string system, string backend, string version, string model, int tp, int dp, int pp,
+        double[] isl, double[] ttft, double[] usage, double[] context, double[] itl, long maxKv)
+    {
+        if (maxKv <= 0)
+        {
+            throw new AicSimException($"{source}: max_kv_tokens is {maxKv}; a decode sweep needs the engine's KV capacity.");
+        }
+
+        if (isl.Length != ttft.Length || usage.Length != context.Length || usage.Length != itl.Length)
+        {
+            throw new AicSimException($"{source}: the arrays of a sweep differ in length (prefill {isl.Length} ISLs, {ttft.Length} TTFTs; decode {usage.Length}, {context.Length}, {itl.Length}).");
+        }
+
+        return new MeasuredEngine(source, system, backend, version, model, tp, dp, pp, maxKv,
+            [.. isl.Zip(ttft).Where(p => p.Second > 0).Select(p => new PrefillMeasurement((int)p.First, p.Second))],
+            [.. usage.Select((x, k) => new DecodeMeasurement((int)Math.Round(x * maxKv / context[k]), context[k], itl[k])).Where(d => d.Requests > 0 && d.ItlMs > 0)]);
     }
 
     private static void Require(IReadOnlyDictionary<string, NpyArray> arrays, string path, IEnumerable<string> keys)
