@@ -72,6 +72,48 @@ public sealed class ProfileCommandTests
     }
 
     [Fact]
+    public void Headroom_plans_for_the_groups_90th_percentile_and_leaves_the_planners_targets_alone()
+    {
+        // Oracle: the bundled accuracy card's 90th percentiles (never below 1) divide the targets the engines are chosen for.
+        var card = Data.Calibration.AccuracyFile.LoadDefault()!.Find("h200_sxm", "trtllm", "disagg")!;
+        double ttftFactor = Math.Max(1, card.Ttft.HighRatio);
+        double itlFactor = Math.Max(1, card.Tpot.HighRatio);
+        string dir = TempDir();
+        var (exit, output) = Run("profile", "--headroom", "--output-dir", dir);
+        Assert.Equal(0, exit);
+        Assert.Contains("Headroom", output, StringComparison.Ordinal);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        var root = summary.RootElement;
+        Assert.Equal(500, root.GetProperty("inputs").GetProperty("ttft_ms").GetDouble());
+        Assert.Equal(30, root.GetProperty("inputs").GetProperty("itl_ms").GetDouble());
+        var headroom = root.GetProperty("headroom");
+        Assert.Equal(500 / ttftFactor, headroom.GetProperty("planned_ttft_ms").GetDouble(), 9);
+        Assert.Equal(30 / itlFactor, headroom.GetProperty("planned_itl_ms").GetDouble(), 9);
+        var rec = root.GetProperty("recommendation");
+        Assert.True(rec.GetProperty("prefill").GetProperty("ttft_ms").GetDouble() * ttftFactor <= 500);
+        Assert.True(rec.GetProperty("decode").GetProperty("itl_ms").GetDouble() * itlFactor <= 30);
+
+        // Without headroom the same run picks an engine that the headroom rules out (the default TP1 prefill at 347 ms).
+        string plain = TempDir();
+        Assert.Equal(0, Run("profile", "--output-dir", plain).Exit);
+        using var plainSummary = JsonDocument.Parse(File.ReadAllText(Path.Combine(plain, "summary.json")));
+        Assert.True(plainSummary.RootElement.GetProperty("recommendation").GetProperty("prefill").GetProperty("ttft_ms").GetDouble() * ttftFactor > 500);
+
+        // The planner scales against the SLA as given.
+        string dgd = File.ReadAllText(Path.Combine(dir, "config_with_planner.yaml"));
+        Assert.Contains("--ttft=500", dgd, StringComparison.Ordinal);
+        Assert.Contains("--itl=30", dgd, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Headroom_without_measured_runs_of_the_group_is_refused()
+    {
+        var (exit, output) = Run("profile", "--headroom", "--system", "a100_sxm", "--output-dir", TempDir());
+        Assert.Equal(1, exit);
+        Assert.Contains("--headroom: no spread to plan for", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_infeasible_sla_exits_3_warns_and_still_writes_the_closest_configuration()
     {
         string dir = TempDir();

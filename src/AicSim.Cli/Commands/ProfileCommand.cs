@@ -138,6 +138,7 @@ public sealed class ProfileCommand(IAnsiConsole console) : Command<ProfileSettin
             PerfSource = s.PerfSource,
             PerfDb = s.PerfDb,
             Calibration = s.Calibration,
+            Headroom = s.Headroom ? true : null,
             PlannerArgs = planner,
         };
     }

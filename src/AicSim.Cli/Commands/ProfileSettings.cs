@@ -104,6 +104,10 @@ public sealed class ProfileSettings : CommandSettings
     [Description("With --mtp: the chance each draft token is accepted, given the ones before it were (0 to 1). Default: 0.85, DeepSeek-V3's for its MTP draft.")]
     public double? MtpAcceptance { get; init; }
 
+    [CommandOption("--headroom")]
+    [Description("Plan for the spread of real runs: pick engines whose predicted TTFT and ITL, times the 90th percentile of measured / predicted of their (system, backend, disagg) group (the bundled accuracy card), still meet the targets. The DGD's planner keeps the targets as given.")]
+    public bool Headroom { get; init; }
+
     [CommandOption("--perf-source <SOURCE>")]
     [Description("roofline, tables (also the PyTorch-measured ones in systems-data/<system>/pytorch/) or auto (a framework's own measured tables where present). Default: auto.")]
     public string? PerfSource { get; init; }

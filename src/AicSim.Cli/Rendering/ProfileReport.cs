@@ -29,7 +29,15 @@ internal static class ProfileReport
     {
         var r = outcome.Result;
         var req = r.Request;
-        console.MarkupLine($"[bold]{Markup.Escape(req.Model.Id)}[/] on {req.System.Name}, ISL {req.Isl}, OSL {req.Osl}; targets TTFT ≤ {F(req.TtftMs, 0)} ms, ITL ≤ {F(req.ItlMs, 0)} ms{Mtp(req.Backend.Speculative)}");
+        var inputs = outcome.Documents.Summary["inputs"]!;
+        double ttftTarget = inputs["ttft_ms"]!.GetValue<double>();
+        double itlTarget = inputs["itl_ms"]!.GetValue<double>();
+        console.MarkupLine($"[bold]{Markup.Escape(req.Model.Id)}[/] on {req.System.Name}, ISL {req.Isl}, OSL {req.Osl}; targets TTFT ≤ {G(ttftTarget)} ms, ITL ≤ {G(itlTarget)} ms{Mtp(req.Backend.Speculative)}");
+        if (outcome.Documents.Summary["headroom"] is { } headroom)
+        {
+            console.MarkupLine($"[bold]Headroom[/]: engines chosen for predicted TTFT ≤ {G(req.TtftMs)} ms and ITL ≤ {G(req.ItlMs)} ms, so that runs at {Markup.Escape(headroom["group"]!.ToString())}'s 90th percentile of measured / predicted (×{G(headroom["ttft_factor"]!.GetValue<double>())}, ×{G(headroom["itl_factor"]!.GetValue<double>())}) still meet the targets; the DGD's planner keeps the targets.");
+        }
+
 
         var prefill = new Table().Title("Prefill candidates (batch 1)").AddColumns("mapping", "GPUs", "TTFT (ms)", "tokens/s/GPU", "meets TTFT");
         foreach (var p in r.Prefill)
@@ -79,4 +87,6 @@ internal static class ProfileReport
     private static string F(double v, int decimals) => v.ToString("F" + I(decimals), CultureInfo.InvariantCulture);
 
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+
+    private static string G(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
 }

@@ -37,11 +37,11 @@ public static class Recommender
                 .ThenBy(latency)
                 .First();
             return new Choice<T>(best, true, string.Create(CultureInfo.InvariantCulture,
-                $"{name(best)}: highest throughput per GPU ({throughput(best):F1} tokens/s/GPU) of the {meeting.Count} of {points.Count} points with {metric} ≤ {target:G} ms ({metric} {latency(best):F1} ms)."));
+                $"{name(best)}: highest throughput per GPU ({throughput(best):F1} tokens/s/GPU) of the {meeting.Count} of {points.Count} points with {metric} ≤ {target:0.##} ms ({metric} {latency(best):F1} ms)."));
         }
 
         var fastest = points.OrderBy(latency).ThenBy(gpus).First();
         return new Choice<T>(fastest, false, string.Create(CultureInfo.InvariantCulture,
-            $"no point meets {metric} ≤ {target:G} ms; the lowest is {latency(fastest):F1} ms ({name(fastest)}), shown so you can look. Relax the target, allow more GPUs per engine, or use a faster system."));
+            $"no point meets {metric} ≤ {target:0.##} ms; the lowest is {latency(fastest):F1} ms ({name(fastest)}), shown so you can look. Relax the target, allow more GPUs per engine, or use a faster system."));
     }
 }

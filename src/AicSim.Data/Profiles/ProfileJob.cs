@@ -146,6 +146,18 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
             Log(log, "warning: " + w);
         }
 
+        var targets = (Ttft: request.TtftMs, Itl: request.ItlMs);
+        var calibration = Calibration.CalibrationFile.Resolve(options.Calibration);
+        string perfKey = Calibration.AccuracyFile.PerfSourceKey(options.PerfSource ?? "auto", options.PerfDb);
+        string backendName = Backends.Name(request.Backend.Backend);
+        JsonObject? headroom = null;
+        if (options.Headroom == true)
+        {
+            (request, headroom) = WithHeadroom(request, Calibration.AccuracyLookup.Find(Calibration.AccuracyFile.LoadDefault(), calibration, perfKey, request.System.Name, backendName, "disagg", request.TtftMs, request.ItlMs));
+            Log(log, string.Create(CultureInfo.InvariantCulture,
+                $"headroom: planning for predicted TTFT ≤ {request.TtftMs:F1} ms and ITL ≤ {request.ItlMs:F2} ms, so that runs landing at {headroom["group"]}'s 90th percentile of measured / predicted (×{headroom["ttft_factor"]}, ×{headroom["itl_factor"]}) still meet {targets.Ttft} ms and {targets.Itl} ms"));
+        }
+
         var result = Profiler.Run(request, progress);
         Log(log, $"GPUs per engine: {result.Plan.MinGpus}..{result.Plan.MaxGpus}; {result.Plan.Candidates.Count} mappings tried, {result.Plan.Skipped.Count} skipped");
         foreach (var s in result.Plan.Skipped)
@@ -175,18 +187,25 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
             warnings.Add($"ITL target not met: {result.DecodeChoice.Reason}");
         }
 
-        var plan = new DgdEmitter.Plan(request.Backend.Backend, request.Model.Id, result.PrefillChoice.Point.Mapping, result.DecodeChoice.Point.Mapping, request.NodeGpus, request.TtftMs, request.ItlMs, request.Backend.Speculative);
+        // The planner scales against the SLA itself; headroom only chose the engines.
+        var plan = new DgdEmitter.Plan(request.Backend.Backend, request.Model.Id, result.PrefillChoice.Point.Mapping, result.DecodeChoice.Point.Mapping, request.NodeGpus, targets.Ttft, targets.Itl, request.Backend.Speculative);
         var dgd = DgdEmitter.Emit(baseConfig, plan, deployment);
         var mocker = DgdEmitter.EmitMocker(baseConfig, plan, deployment);
         var configMap = PlannerProfileData.ConfigMap(result.PrefillInterpolation, result.DecodeInterpolation, deployment.Namespace);
         // The deployment is disaggregated: its group's cross-validated accuracy says how far the chosen engines' TTFT and ITL may land from their predictions.
-        var accuracy = Calibration.AccuracyLookup.Find(Calibration.AccuracyFile.LoadDefault(), Calibration.CalibrationFile.Resolve(options.Calibration),
-            Calibration.AccuracyFile.PerfSourceKey(options.PerfSource ?? "auto", options.PerfDb), request.System.Name, Backends.Name(request.Backend.Backend), "disagg",
+        var accuracy = Calibration.AccuracyLookup.Find(Calibration.AccuracyFile.LoadDefault(), calibration, perfKey, request.System.Name, backendName, "disagg",
             result.PrefillChoice.Point.TtftMs, result.DecodeChoice.Point.ItlMs);
         Log(log, "accuracy: " + accuracy.Note);
         var summary = ProfileSummary.Build(result, warnings);
         summary["accuracy"] = Calibration.AccuracyLookup.Json(accuracy, result.PrefillChoice.Point.TtftMs, result.DecodeChoice.Point.ItlMs);
         summary["accuracy_note"] = accuracy.Note;
+        if (headroom is not null)
+        {
+            summary["inputs"]!["ttft_ms"] = targets.Ttft;
+            summary["inputs"]!["itl_ms"] = targets.Itl;
+            summary["headroom"] = headroom;
+        }
+
         if (options.AicBackendVersion is not null)
         {
             summary["inputs"]!["backend_version"] = options.AicBackendVersion;
@@ -202,6 +221,31 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
         var extra = dgdr is null ? new Dictionary<string, string>() : DgdrOutputs(dgdr, result, dgdr.UseMocker ? mocker : dgd, configMap);
         Log(log, result.SlaMet ? "SLA met." : "SLA NOT met: the closest configuration was written so you can look.");
         return new Outcome(result, docs, warnings, log, extra, accuracy);
+    }
+
+    /// <summary>
+    /// The request with targets tightened by the accuracy card's 90th percentiles of measured / predicted (never
+    /// loosened: a card whose runs mostly measure under the prediction leaves a target as it is), and what was done.
+    /// </summary>
+    private static (ProfileRequest Request, JsonObject Headroom) WithHeadroom(ProfileRequest request, Calibration.AccuracyView accuracy)
+    {
+        if (accuracy.Card is not { } card)
+        {
+            throw new AicSimException($"--headroom: no spread to plan for, since the accuracy of {request.System.Name}/{Backends.Name(request.Backend.Backend)}/disagg is {accuracy.Note} Leave --headroom out, or plan with your own margin in --ttft and --itl.");
+        }
+
+        double ttftFactor = Math.Max(1.0, card.Ttft.HighRatio);
+        double itlFactor = Math.Max(1.0, card.Tpot.HighRatio);
+        var headroom = new JsonObject
+        {
+            ["group"] = card.Group,
+            ["measured_runs"] = card.Rows,
+            ["ttft_factor"] = ttftFactor,
+            ["itl_factor"] = itlFactor,
+            ["planned_ttft_ms"] = request.TtftMs / ttftFactor,
+            ["planned_itl_ms"] = request.ItlMs / itlFactor,
+        };
+        return (request with { TtftMs = request.TtftMs / ttftFactor, ItlMs = request.ItlMs / itlFactor }, headroom);
     }
 
     /// <summary>The operator's outputs for a DGDR: the dgdr-output-&lt;name&gt; ConfigMap and the DGDR with its status.</summary>

@@ -70,6 +70,12 @@ public sealed record ProfileOptions
     /// <summary>A calibration file, "none", or null for the bundled one.</summary>
     public string? Calibration { get; init; }
 
+    /// <summary>
+    /// Plan with the accuracy card's headroom: choose engines whose predicted TTFT and ITL times the 90th percentile of
+    /// measured / predicted (of the system, backend and disaggregated serving) still meet the targets.
+    /// </summary>
+    public bool? Headroom { get; init; }
+
     /// <summary>planner_* options without the prefix, in the order given.</summary>
     public IReadOnlyList<(string Name, string Value)> PlannerArgs { get; init; } = [];
 
@@ -110,6 +116,7 @@ public sealed record ProfileOptions
             PerfSource = over.PerfSource ?? PerfSource,
             PerfDb = over.PerfDb ?? PerfDb,
             Calibration = over.Calibration ?? Calibration,
+            Headroom = over.Headroom ?? Headroom,
             PlannerArgs = planner,
         };
     }
