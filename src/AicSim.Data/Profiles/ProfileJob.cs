@@ -46,6 +46,11 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
     public ProfileRequest Resolve(ProfileOptions o, out string sourceDescription)
     {
         ArgumentNullException.ThrowIfNull(o);
+        return Resolve(o, Calibration.CalibrationFile.Resolve(o.Calibration), out sourceDescription);
+    }
+
+    private ProfileRequest Resolve(ProfileOptions o, Core.Calibration.CalibrationSet calibration, out string sourceDescription)
+    {
         var problems = new List<string>();
         var specs = SpecResolver.Resolve(models, systems, o.Model, o.System, o.Backend ?? "trtllm", o.GemmQuant, o.MoeQuant, o.KvQuant, problems);
         Need(o.Isl, "--isl (sla.isl)", problems);
@@ -97,7 +102,7 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
 
         var (model, system, backend, quant) = specs;
         var speculative = o.Mtp is int draft ? new SpeculativeDecoding(draft, o.MtpAcceptance ?? SpeculativeDecoding.DefaultAcceptance) : null;
-        var group = Calibration.CalibrationFile.Resolve(o.Calibration).Find(system.Name, Backends.Name(backend));
+        var group = calibration.Find(system.Name, Backends.Name(backend));
         var (estimator, source) = KernelData.PerfSource.Create(o.PerfSource ?? "auto", o.PerfDb, o.AicBackendVersion, system, backend, Core.Calibration.CalibrationSet.Efficiency(group));
         sourceDescription = source;
         return new ProfileRequest
@@ -126,7 +131,10 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
         ArgumentNullException.ThrowIfNull(options);
         var log = new List<string>();
         var warnings = new List<string>(dgdr?.Warnings ?? []);
-        var request = Resolve(options, out string source);
+        // Read once per run: both the engines' constants and the accuracy cards that speak for them.
+        var calibration = Calibration.CalibrationFile.Resolve(options.Calibration);
+        var cards = Calibration.AccuracyFile.LoadDefault();
+        var request = Resolve(options, calibration, out string source);
         var deployment = Deployment(options, dgdr);
         var baseConfig = options.Config is null
             ? BaseConfigs.Disagg(request.Backend.Backend, request.Model.Id)
@@ -147,13 +155,12 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
         }
 
         var targets = (Ttft: request.TtftMs, Itl: request.ItlMs);
-        var calibration = Calibration.CalibrationFile.Resolve(options.Calibration);
         string perfKey = Calibration.AccuracyFile.PerfSourceKey(options.PerfSource ?? "auto", options.PerfDb);
         string backendName = Backends.Name(request.Backend.Backend);
         JsonObject? headroom = null;
         if (options.Headroom == true)
         {
-            (request, headroom) = WithHeadroom(request, Calibration.AccuracyLookup.Find(Calibration.AccuracyFile.LoadDefault(), calibration, perfKey, request.System.Name, backendName, "disagg", request.TtftMs, request.ItlMs));
+            (request, headroom) = WithHeadroom(request, Calibration.AccuracyLookup.Find(cards, calibration, perfKey, request.System.Name, backendName, "disagg", request.TtftMs, request.ItlMs));
             Log(log, string.Create(CultureInfo.InvariantCulture,
                 $"headroom: planning for predicted TTFT ≤ {request.TtftMs:F1} ms and ITL ≤ {request.ItlMs:F2} ms, so that runs landing at {headroom["group"]}'s 90th percentile of measured / predicted (×{headroom["ttft_factor"]}, ×{headroom["itl_factor"]}) still meet {targets.Ttft} ms and {targets.Itl} ms"));
         }
@@ -193,7 +200,7 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
         var mocker = DgdEmitter.EmitMocker(baseConfig, plan, deployment);
         var configMap = PlannerProfileData.ConfigMap(result.PrefillInterpolation, result.DecodeInterpolation, deployment.Namespace);
         // The deployment is disaggregated: its group's cross-validated accuracy says how far the chosen engines' TTFT and ITL may land from their predictions.
-        var accuracy = Calibration.AccuracyLookup.Find(Calibration.AccuracyFile.LoadDefault(), calibration, perfKey, request.System.Name, backendName, "disagg",
+        var accuracy = Calibration.AccuracyLookup.Find(cards, calibration, perfKey, request.System.Name, backendName, "disagg",
             result.PrefillChoice.Point.TtftMs, result.DecodeChoice.Point.ItlMs);
         Log(log, "accuracy: " + accuracy.Note);
         var summary = ProfileSummary.Build(result, warnings);
