@@ -166,8 +166,14 @@ public sealed class ValidateCommandTests
         string dir = Directory.CreateTempSubdirectory().FullName;
         string points = Path.Combine(dir, "points.csv");
         string preSwept = SharedData.Path("dynamo", "main-4e6493a", "profiler-outputs", "pre_swept_results");
-        var (exit, text) = Cli.Run("validate", "--planner-data", preSwept, "--output", points);
+        string plots = Path.Combine(dir, "plots");
+        var (exit, text) = Cli.Run("validate", "--planner-data", preSwept, "--output", points, "--plots", plots);
         Assert.Equal(0, exit);
+        // Two PNGs per engine, each a real image (not an empty canvas).
+        var pngs = Directory.GetFiles(plots, "*.png");
+        Assert.Equal(8, pngs.Length);
+        Assert.Contains(pngs, f => Path.GetFileName(f) == "Llama-3.3-70B-Instruct-FP8_h100_sxm_vllm_TP2_decode.png");
+        Assert.All(pngs, f => Assert.True(new FileInfo(f).Length > 20_000, $"{f} is only {new FileInfo(f).Length} bytes"));
         Assert.Contains("nvidia/Llama-3.3-70B-Instruct-FP8 h100_sxm vllm 0.10.1.1 TP2", text, StringComparison.Ordinal);
         Assert.Contains("KV cache read as bf16", text, StringComparison.Ordinal);
         var rows = File.ReadAllLines(points).Skip(1).Select(l => l.Split(',')).ToList();
@@ -198,6 +204,7 @@ public sealed class ValidateCommandTests
     [Theory]
     [InlineData("--silicon", "x.csv", "give one")]
     [InlineData("--folds", "5", "go with --silicon")]
+    [InlineData("--data-checks", "x.csv", "go with --silicon")]
     [InlineData("--tp", "0", "must be 1 or more")]
     public void Planner_data_refuses_what_belongs_to_the_silicon_check(string flag, string value, string expected)
     {

@@ -72,6 +72,12 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         var calibration = CalibrationFile.Resolve(settings.Calibration);
         var checks = PlannerDataCheck.Run(engines, ModelCatalog.Load(), SystemCatalog.Load(), calibration, settings.PerfSource, settings.PerfDb, settings.KvQuant);
         PlannerDataTable.Render(console, checks, $"calibration: {calibration.FittedOn}");
+        if (settings.Plots is not null)
+        {
+            var written = Data.Plots.PlannerDataPlots.Write(settings.Plots, checks);
+            console.MarkupLine($"Plots: [bold]{Markup.Escape(string.Join(", ", written))}[/]");
+        }
+
         if (settings.Output is not null)
         {
             PlannerDataCsv.Write(settings.Output, checks);

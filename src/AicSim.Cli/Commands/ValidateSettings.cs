@@ -48,7 +48,7 @@ public sealed class ValidateSettings : CommandSettings
     public string? Output { get; init; }
 
     [CommandOption("--plots <DIR>")]
-    [Description("validate: write accuracy_ttft.png and accuracy_tpot.png (predicted against measured, target rows, log–log) into this folder.")]
+    [Description("validate: write accuracy_ttft.png and accuracy_tpot.png (predicted against measured, target rows, log–log) into this folder; with --planner-data, each engine's measured and predicted prefill and decode curves.")]
     public string? Plots { get; init; }
 
     [CommandOption("--data-checks <CSV>")]
@@ -93,7 +93,7 @@ public sealed class ValidateSettings : CommandSettings
     public override ValidationResult Validate() =>
         Silicon is null && PlannerData is null ? ValidationResult.Error("--silicon (a CSV in the layout of silicon_calibration.csv) or --planner-data (the Dynamo profiler's measured prefill.npz and decode.npz) is required.")
         : Silicon is not null && PlannerData is not null ? ValidationResult.Error("--silicon and --planner-data: give one; each is its own check.")
-        : PlannerData is not null && (Folds > 0 || AccuracyOut is not null || Plots is not null || DataChecks is not null) ? ValidationResult.Error("--folds, --accuracy-out, --plots and --data-checks go with --silicon; --planner-data takes --output, --kv-quant, --calibration and --perf-source.")
+        : PlannerData is not null && (Folds > 0 || AccuracyOut is not null || DataChecks is not null) ? ValidationResult.Error("--folds, --accuracy-out and --data-checks go with --silicon; --planner-data takes --output, --plots, --kv-quant, --calibration and --perf-source.")
         : KvQuant is not null && PlannerData is null ? ValidationResult.Error("--kv-quant goes with --planner-data (silicon rows say their own quantisation).")
         : PlannerData is null && (Model is not null || System is not null || Backend is not null || BackendVersion is not null || Tp is not null || AttentionDp is not null)
             ? ValidationResult.Error("--model, --system, --backend, --tp, --attention-dp and --backend-version name the engine of --planner-data's raw_data.npz files; silicon rows name their own.")
