@@ -263,7 +263,9 @@ public sealed class ValidateCommandTests
         // Same input, same output: the file is written byte for byte the same twice.
         string slice = Slice(800);
         string dir = Path.GetDirectoryName(slice)!;
-        Assert.Equal(0, Cli.Run("calibrate", "--silicon", slice, "--out", Path.Combine(dir, "a.yaml"), "--max-evaluations", "60").Exit);
+        var (exit, text) = Cli.Run("calibrate", "--silicon", slice, "--out", Path.Combine(dir, "a.yaml"), "--max-evaluations", "60");
+        Assert.Equal(0, exit);
+        Assert.Matches(@"\[1/\d+\] (fitted|\S+ keeps the defaults)", text); // progress, a line per group
         Assert.Equal(0, Cli.Run("calibrate", "--silicon", slice, "--out", Path.Combine(dir, "b.yaml"), "--max-evaluations", "60").Exit);
         Assert.Equal(File.ReadAllText(Path.Combine(dir, "a.yaml")), File.ReadAllText(Path.Combine(dir, "b.yaml")));
         var set = CalibrationFile.Load(Path.Combine(dir, "a.yaml"));

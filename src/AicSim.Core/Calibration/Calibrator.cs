@@ -45,25 +45,26 @@ public static class Calibrator
     /// <param name="maxEvaluations">Nelder–Mead evaluations per group.</param>
     /// <param name="priorWeight">Weight of the prior per parameter.</param>
     /// <param name="estimators">The op estimator predictions will use (default: the roofline).</param>
-    public static CalibrationSet Fit(IReadOnlyList<CalibrationSample> samples, string fittedOn, int maxEvaluations = 400, double priorWeight = DefaultPriorWeight, OpEstimatorFactory? estimators = null)
+    /// <param name="progress">Told of each group as it is fitted (a fit through measured tables takes minutes).</param>
+    public static CalibrationSet Fit(IReadOnlyList<CalibrationSample> samples, string fittedOn, int maxEvaluations = 400, double priorWeight = DefaultPriorWeight, OpEstimatorFactory? estimators = null, IProgress<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(samples);
         estimators ??= (system, _, eff) => new RooflineEstimator(HardwareParams.From(system), eff);
         var groups = new List<CalibrationGroup>();
-        foreach (var group in samples
+        var bySystemAndBackend = samples
             .GroupBy(s => (System: s.Request.System.Name, Backend: Backends.Name(s.Request.Backend.Backend)))
             .OrderBy(g => g.Key.System, StringComparer.Ordinal)
-            .ThenBy(g => g.Key.Backend, StringComparer.Ordinal))
+            .ThenBy(g => g.Key.Backend, StringComparer.Ordinal)
+            .ToList();
+        int done = 0;
+        foreach (var group in bySystemAndBackend)
         {
+            done++;
             var rows = group.ToList();
-            if (rows.Count < MinRows)
-            {
-                continue;
-            }
-
-            var prepared = rows.Select(Prepare).Where(p => p is not null).Select(p => p!).ToList();
+            var prepared = rows.Count < MinRows ? [] : rows.Select(Prepare).Where(p => p is not null).Select(p => p!).ToList();
             if (prepared.Count < MinRows)
             {
+                progress?.Report($"[{done}/{bySystemAndBackend.Count}] {group.Key.System}/{group.Key.Backend} keeps the defaults: {(rows.Count < MinRows ? $"{rows.Count} rows" : $"{prepared.Count} usable rows of {rows.Count}")}, under {MinRows}");
                 continue;
             }
 
@@ -98,6 +99,7 @@ public static class Calibrator
                 Math.Round(fitted.RequestOverheadPerLayerMs, 4), Math.Round(fitted.LayerOverheadUs, 3),
                 Math.Round(fitted.ArrivalSynchronisation, 4), Math.Round(fitted.DisaggTtftOverheadMs, 3), Math.Round(fitted.TtftDecodeSteps, 3),
                 Math.Round(fitted.PrefillInterference, 4)));
+            progress?.Report($"[{done}/{bySystemAndBackend.Count}] fitted {group.Key.System}/{group.Key.Backend} on {prepared.Count} rows");
         }
 
         return new CalibrationSet(CalibrationSet.CurrentVersion, fittedOn, groups);
