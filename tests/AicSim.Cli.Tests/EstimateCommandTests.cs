@@ -173,6 +173,17 @@ public sealed class EstimateCommandTests
         Assert.Equal((tps - 5388.8) / 5388.8 * 100, measured.GetProperty("throughput_error_pct").GetDouble(), 9);
         Assert.Equal(0, measured.GetProperty("mismatches").GetArrayLength());
 
+        // Against the group's accuracy card (h100_sxm/trtllm/agg): inside when measured / predicted lies between its
+        // 10th and 90th percentiles (oracle: the bundled file's ratios and the two numbers above).
+        var card = Data.Calibration.AccuracyFile.LoadDefault()!.Find("h100_sxm", "trtllm", "agg")!;
+        double ttftRatio = 150 / root.GetProperty("ttft_ms").GetDouble();
+        double tpotRatio = 25 / root.GetProperty("tpot_ms").GetDouble();
+        var within = measured.GetProperty("within_accuracy_range");
+        Assert.Equal(ttftRatio >= card.Ttft.LowRatio && ttftRatio <= card.Ttft.HighRatio, within.GetProperty("ttft").GetBoolean());
+        Assert.Equal(tpotRatio >= card.Tpot.LowRatio && tpotRatio <= card.Tpot.HighRatio, within.GetProperty("tpot").GetBoolean());
+        var (_, text) = Run("estimate", "--model", "meta-llama/Llama-3.1-8B", "--system", "h100_sxm", "--batch-size", "128", "--compare", run);
+        Assert.Contains("h100_sxm/trtllm/agg's validated runs", text.ReplaceLineEndings(" "), StringComparison.Ordinal);
+
         // A run at another load is compared, and said to be another load, with the flag that matches it.
         var (exitOther, table) = Run("estimate", "--model", "meta-llama/Llama-3.1-8B", "--system", "h100_sxm", "--batch-size", "64", "--compare", run);
         Assert.Equal(0, exitOther);

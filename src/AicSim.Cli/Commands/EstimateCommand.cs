@@ -52,7 +52,7 @@ public sealed class EstimateCommand(IAnsiConsole console) : Command<EstimateSett
 
             if (comparison is not null)
             {
-                EstimateTable.RenderComparison(console, result, comparison);
+                EstimateTable.RenderComparison(console, result, comparison, accuracy);
             }
         }
 

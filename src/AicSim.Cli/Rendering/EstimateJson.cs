@@ -67,6 +67,11 @@ internal static class EstimateJson
                 comparison.TpotErrorPct,
                 comparison.ThroughputErrorPct,
                 comparison.Mismatches,
+                WithinAccuracyRange = accuracy?.Card is null ? null : new
+                {
+                    Ttft = AccuracyLookup.Judge(accuracy, "TTFT", s.TtftMs, comparison.Run.Ttft.Avg)?.Within,
+                    Tpot = AccuracyLookup.Judge(accuracy, "TPOT", s.TpotMs, comparison.Run.Itl.Avg)?.Within,
+                },
             },
         };
         return JsonSerializer.Serialize(doc, Options);

@@ -45,7 +45,7 @@ internal static class EstimateTable
     }
 
     /// <summary>The estimate against an AIPerf run: measured mean (and median) against predicted, then what differs in the load.</summary>
-    public static void RenderComparison(IAnsiConsole console, EstimateResult result, AiperfComparison c)
+    public static void RenderComparison(IAnsiConsole console, EstimateResult result, AiperfComparison c, AccuracyView? accuracy = null)
     {
         var s = result.Serving;
         var run = c.Run;
@@ -59,6 +59,17 @@ internal static class EstimateTable
         }
 
         console.Write(table);
+        if (accuracy is not null)
+        {
+            foreach (var judged in new[] { AccuracyLookup.Judge(accuracy, "TTFT", s.TtftMs, run.Ttft.Avg), AccuracyLookup.Judge(accuracy, "TPOT", s.TpotMs, run.Itl.Avg) })
+            {
+                if (judged is { } j)
+                {
+                    console.MarkupLine((j.Within ? string.Empty : "[yellow]beyond the validated spread:[/] ") + Markup.Escape(j.Sentence));
+                }
+            }
+        }
+
         foreach (var m in c.Mismatches)
         {
             console.MarkupLine($"[yellow]not the same load:[/] {Markup.Escape(m)}");

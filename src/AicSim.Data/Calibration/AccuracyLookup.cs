@@ -48,6 +48,26 @@ public static class AccuracyLookup
     }
 
     /// <summary>
+    /// Where a measurement of a prediction falls against the card: null without a card, else whether measured / predicted
+    /// lies inside the 80% range its group's runs fell in, and a sentence saying so.
+    /// </summary>
+    public static (bool Within, string Sentence)? Judge(AccuracyView view, string metric, double predictedMs, double measuredMs)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        if (view.Card is not { } card || predictedMs <= 0 || measuredMs <= 0)
+        {
+            return null;
+        }
+
+        var spread = metric == "TTFT" ? card.Ttft : card.Tpot;
+        double ratio = measuredMs / predictedMs;
+        bool within = ratio >= spread.LowRatio && ratio <= spread.HighRatio;
+        string advice = within ? "." : ": check the deployment and the load against the flags, or report the run.";
+        return (within, string.Create(CultureInfo.InvariantCulture,
+            $"{metric} measured {ratio:F2}× the prediction, {(within ? "inside" : "outside")} the range 80% of {card.Group}'s validated runs fell in ({spread.LowRatio:F2}–{spread.HighRatio:F2}×){advice}"));
+    }
+
+    /// <summary>
     /// The card as JSON for --json and summary.json (snake_case, units in the names), with the range 80% of
     /// measurements of these predictions would fall in; null when there is no card (the note says why).
     /// </summary>
