@@ -64,6 +64,28 @@ public sealed class PlannerDataTests
     }
 
     [Fact]
+    public void A_planner_profile_data_config_map_reads_as_the_run_it_holds()
+    {
+        // Oracle: the JSON in the real online comparison run (Qwen3-32B, TensorRT-LLM, prefill and decode TP1): 17 prefill
+        // points from 46.30453 ms, 7 decode points, max_kv_tokens 8224; requests by hand: 0.042558 × 8224 / 350 = 1,
+        // 0.127675 × 8224 / 350 = 3, …, 0.862476 × 8224 / 7093 = 1.
+        string file = SharedData.Path("dynamo", "profiler-outputs", "comparison-online_all", "config_with_planner.yaml");
+        var unnamed = Assert.Throws<AicSimException>(() => PlannerDataReader.Read(file));
+        Assert.Contains("add --model, --system, --backend", unnamed.Message, StringComparison.Ordinal);
+
+        var run = Assert.Single(PlannerDataReader.Read(file, new MeasuredEngineIdentity("Qwen/Qwen3-32B", "h200_sxm", "trtllm")));
+        Assert.Equal(8224, run.MaxKvTokens);
+        Assert.Equal(17, run.Prefill.Count);
+        Assert.Equal(new PrefillMeasurement(100, 46.30453), run.Prefill[0]);
+        Assert.Equal([1, 3, 5, 8, 10, 13, 1], run.Decode.Select(d => d.Requests));
+        Assert.Equal(7093, run.Decode[^1].Context);
+
+        string other = Path.Combine(Directory.CreateTempSubdirectory().FullName, "x.yaml");
+        File.WriteAllText(other, "apiVersion: v1\nkind: ConfigMap\ndata: {a: b}\n");
+        Assert.Contains("no ConfigMap with prefill_raw_data.json", Assert.Throws<AicSimException>(() => PlannerDataReader.Read(other)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_folder_without_the_stacked_pair_or_its_metadata_is_refused_naming_what_is_missing()
     {
         var e = Assert.Throws<AicSimException>(() => PlannerDataReader.Read(SharedData.Path("dynamo", "main-4e6493a", "crds")));

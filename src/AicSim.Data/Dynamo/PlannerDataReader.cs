@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using AicSim.Core.Errors;
 using AicSim.Data.Numpy;
 
@@ -25,6 +26,11 @@ public static class PlannerDataReader
     public static IReadOnlyList<MeasuredEngine> Read(string path, MeasuredEngineIdentity? identity = null, string field = "--planner-data")
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (File.Exists(path))
+        {
+            return [ReadConfigMap(path, identity, field)];
+        }
+
         if (!Directory.Exists(path))
         {
             throw new AicSimException($"{field}: no folder at '{path}'. Give a folder holding the profiler's prefill.npz and decode.npz (its pre_swept_results layout), or a folder above such folders.");
@@ -55,6 +61,45 @@ public static class PlannerDataReader
         }
 
         return [ReadRun(path, prefillPath, decodePath, identity)];
+    }
+
+    /// <summary>
+    /// The planner-profile-data ConfigMap (alone, or the first document of a config_with_planner.yaml): the same data as
+    /// the raw_data.npz files, as JSON under data.prefill_raw_data.json and data.decode_raw_data.json.
+    /// </summary>
+    private static MeasuredEngine ReadConfigMap(string path, MeasuredEngineIdentity? identity, string field)
+    {
+        var docs = YamlNodes.ParseAll(File.ReadAllText(path), path);
+        var data = docs.OfType<JsonObject>()
+            .Select(d => d["data"] as JsonObject)
+            .FirstOrDefault(d => d?["prefill_raw_data.json"] is not null && d["decode_raw_data.json"] is not null)
+            ?? throw new AicSimException($"{field}: '{path}' holds no ConfigMap with prefill_raw_data.json and decode_raw_data.json (the planner-profile-data ConfigMap of a profiling run's config_with_planner.yaml).");
+        if (identity is null)
+        {
+            throw new AicSimException($"{field}: '{path}' holds one profiling run's planner data, which does not record the engine: add --model, --system, --backend " +
+                "and the mapping (--tp, --attention-dp) it was measured with.");
+        }
+
+        JsonObject Json(string key)
+        {
+            try
+            {
+                return JsonNode.Parse(data[key]!.GetValue<string>()) as JsonObject ?? throw new AicSimException($"{path}: {key} is not a JSON object.");
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw new AicSimException($"{path}: {key} is not valid JSON ({e.Message}).");
+            }
+        }
+
+        var prefill = Json("prefill_raw_data.json");
+        var decode = Json("decode_raw_data.json");
+        double[] Array(JsonObject o, string key) =>
+            (o[key] as JsonArray)?.Select(v => v!.GetValue<double>()).ToArray() ?? throw new AicSimException($"{path}: missing {key}.");
+        long maxKv = (long)(decode["max_kv_tokens"] is JsonArray a ? a[0]!.GetValue<double>() : decode["max_kv_tokens"]?.GetValue<double>()
+            ?? throw new AicSimException($"{path}: missing max_kv_tokens."));
+        return Engine(path, identity.System, identity.Backend, identity.BackendVersion, identity.Model, identity.Tp, identity.Dp, 1,
+            Array(prefill, "prefill_isl"), Array(prefill, "prefill_ttft"), Array(decode, "x_kv_usage"), Array(decode, "y_context_length"), Array(decode, "z_itl"), maxKv);
     }
 
     private static MeasuredEngine ReadRun(string folder, string prefillPath, string decodePath, MeasuredEngineIdentity id)
