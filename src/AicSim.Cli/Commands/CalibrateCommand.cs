@@ -27,7 +27,7 @@ public sealed class CalibrateCommand(IAnsiConsole console) : Command<ValidateSet
         var samples = Validation.Samples(Validation.Predict(predictor, rows));
         var systems = samples.Select(x => x.Request.System.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         console.MarkupLine($"Fitting on {samples.Count} complete rows of {rows.Count} (systems {string.Join(", ", systems)}).");
-        var set = Calibrator.Fit(samples, CalibrationFile.Fingerprint(settings.Silicon!), settings.MaxEvaluations, estimators: predictor.Estimators, progress: new LineProgress(console));
+        var set = Calibrator.Fit(samples, CalibrationFile.Fingerprint(settings.Silicon!), settings.MaxEvaluations, estimators: predictor.Estimators, progress: new Infrastructure.ConsoleLines(console));
         string path = settings.Out ?? CalibrationFile.DefaultPath;
         CalibrationFile.Save(path, set);
 
@@ -45,9 +45,4 @@ public sealed class CalibrateCommand(IAnsiConsole console) : Command<ValidateSet
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
 
     private static string D(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
-
-    private sealed class LineProgress(IAnsiConsole console) : IProgress<string>
-    {
-        public void Report(string value) => console.MarkupLine(Markup.Escape(value));
-    }
 }

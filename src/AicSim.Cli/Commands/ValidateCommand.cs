@@ -29,7 +29,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         var calibration = settings.Folds > 0 ? CalibrationSet.None : CalibrationFile.Resolve(settings.Calibration);
         var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(), SystemCatalog.Load()), calibration, settings.PerfSource, settings.PerfDb);
         var outcomes = settings.Folds > 0
-            ? Validation.CrossValidate(predictor, rows, settings.Folds, settings.MaxEvaluations, new Progress(console), Grouping(settings.GroupBy))
+            ? Validation.CrossValidate(predictor, rows, settings.Folds, settings.MaxEvaluations, new Infrastructure.ConsoleLines(console), Grouping(settings.GroupBy))
             : Validation.Predict(predictor, rows);
 
         string how = settings.Folds > 0 ? $"{settings.Folds}-fold cross-validation grouped by {settings.GroupBy}" : $"calibration: {calibration.FittedOn}";
@@ -127,9 +127,4 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
 
     private static Validation.FoldGrouping Grouping(string name) =>
         name == "model" ? Validation.FoldGrouping.Model : Validation.FoldGrouping.Configuration;
-
-    private sealed class Progress(IAnsiConsole console) : IProgress<string>
-    {
-        public void Report(string value) => console.MarkupLine(Markup.Escape(value));
-    }
 }

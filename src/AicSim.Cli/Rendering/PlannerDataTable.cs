@@ -15,10 +15,12 @@ internal static class PlannerDataTable
         foreach (var c in checks)
         {
             var m = c.Measured;
+            var p = c.Prefill;
+            var d = c.Decode;
             table.AddRow(
                 Markup.Escape($"{m.Model} {m.System} {m.Backend} {m.BackendVersion} {m.Mapping}"),
-                I(c.Prefill.Count), P(c.Prefill.MeanApePercent), P(c.Prefill.MedianApePercent), X(c.Prefill.MedianRatio),
-                I(c.Decode.Count), P(c.Decode.MeanApePercent), P(c.Decode.MedianApePercent), X(c.Decode.MedianRatio),
+                I(p.Count), P(p.MeanApePercent), P(p.MedianApePercent), X(p.MedianRatio),
+                I(d.Count), P(d.MeanApePercent), P(d.MedianApePercent), X(d.MedianRatio),
                 string.Create(CultureInfo.InvariantCulture, $"{m.MaxKvTokens:N0} / {c.PredictedMaxKvTokens:N0} ({c.MaxKvTokensErrorPercent:+0.0;-0.0}%)"));
         }
 

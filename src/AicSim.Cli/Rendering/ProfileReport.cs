@@ -38,7 +38,6 @@ internal static class ProfileReport
             console.MarkupLine($"[bold]Headroom[/]: engines chosen for predicted TTFT ≤ {G(req.TtftMs)} ms and ITL ≤ {G(req.ItlMs)} ms, so that runs at {Markup.Escape(headroom["group"]!.ToString())}'s 90th percentile of measured / predicted (×{G(headroom["ttft_factor"]!.GetValue<double>())}, ×{G(headroom["itl_factor"]!.GetValue<double>())}) still meet the targets; the DGD's planner keeps the targets.");
         }
 
-
         var prefill = new Table().Title("Prefill candidates (batch 1)").AddColumns("mapping", "GPUs", "TTFT (ms)", "tokens/s/GPU", "meets TTFT");
         foreach (var p in r.Prefill)
         {
