@@ -41,6 +41,7 @@ public static class AicSimApp
             config.SetApplicationName("aicsim");
             config.ConfigureConsole(console);
             config.PropagateExceptions();
+            config.SetInterceptor(new UnknownOptionCheck());
             config.AddCommand<EstimateCommand>("estimate")
                 .WithDescription("Predict TTFT, TPOT, throughput and memory of one configuration, or of every row of a CSV.")
                 .WithExample("estimate", "--model", "Qwen/Qwen3-32B", "--system", "h200_sxm", "--tp", "2", "--isl", "4000", "--osl", "500", "--batch-size", "32")

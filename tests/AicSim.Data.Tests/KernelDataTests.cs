@@ -101,4 +101,14 @@ public sealed class KernelDataTests
         var e = Assert.Throws<AicSimException>(() => KernelTableCsv.Read(dir));
         Assert.Contains("missing column(s) hidden, inter, topk, experts, moe_tp, moe_ep", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_malformed_provenance_names_the_file_and_the_line()
+    {
+        string dir = Directory.CreateTempSubdirectory().FullName;
+        File.WriteAllText(Path.Combine(dir, "provenance.yaml"), "gpu: NVIDIA H200\ndate: [2026\n");
+        var e = Assert.Throws<AicSimException>(() => KernelTableCsv.Read(dir));
+        Assert.Contains("provenance.yaml: line 2", e.Message, StringComparison.Ordinal);
+        Assert.Contains("plain 'key: value' lines", e.Message, StringComparison.Ordinal);
+    }
 }

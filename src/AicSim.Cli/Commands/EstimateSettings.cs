@@ -38,8 +38,8 @@ public sealed class EstimateSettings : CommandSettings
     [DefaultValue("agg")]
     public string Mode { get; init; } = "agg";
 
-    [CommandOption("--batch-size <N>")]
-    [Description("agg: requests in flight (concurrency).")]
+    [CommandOption("--batch-size|--concurrency <N>")]
+    [Description("agg: requests in flight (AIPerf's --concurrency).")]
     [DefaultValue(1)]
     public int BatchSize { get; init; } = 1;
 

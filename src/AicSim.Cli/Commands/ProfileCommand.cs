@@ -92,17 +92,13 @@ public sealed class ProfileCommand(IAnsiConsole console) : Command<ProfileSettin
     private static ProfileOptions FromFlags(ProfileSettings s, CommandContext context)
     {
         var planner = new List<(string, string)>();
+        // Any other undeclared option was refused before the command ran (UnknownOptionCheck).
         foreach (var group in context.Remaining.Parsed)
         {
             string key = group.Key.TrimStart('-');
-            if (!key.StartsWith("planner-", StringComparison.Ordinal))
-            {
-                throw new AicSimException($"unknown option --{key}. Run 'aicsim profile --help' for the options; planner options pass through as --planner-<name> <value>.");
-            }
-
             foreach (var value in group)
             {
-                planner.Add((key["planner-".Length..], value ?? "true"));
+                planner.Add((key[s.PassThroughPrefix.Length..], value ?? "true"));
             }
         }
 

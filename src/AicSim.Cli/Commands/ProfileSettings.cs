@@ -8,8 +8,11 @@ namespace AicSim.Cli.Commands;
 /// Flags of <c>aicsim profile</c>, named as profile_sla names them (with the guide's aliases). Unknown <c>--planner-*</c>
 /// flags pass through to the Planner service.
 /// </summary>
-public sealed class ProfileSettings : CommandSettings
+public sealed class ProfileSettings : CommandSettings, Infrastructure.IPassThroughOptions
 {
+    /// <summary>Planner options pass through to the Planner as --&lt;name&gt;=&lt;value&gt;.</summary>
+    public string PassThroughPrefix => "planner-";
+
     [CommandOption("--model|--aic-hf-id <MODEL>")]
     [Description("Bundled model id or a path to a Hugging Face config.json/folder. Default: Qwen/Qwen3-32B.")]
     public string? Model { get; init; }

@@ -38,7 +38,7 @@ public static class AccuracyFile
         }
         catch (YamlDotNet.Core.YamlException e)
         {
-            throw new AicSimException($"{path}: not an accuracy file ({e.Message}). Re-create it with aicsim validate --folds 5 --accuracy-out {path}.");
+            throw new AicSimException($"{path}: not an accuracy file ({YamlProblem.Describe(e)}). Re-create it with aicsim validate --folds 5 --accuracy-out {path}.");
         }
 
         if (dto is null || dto.Version != CurrentVersion)

@@ -31,16 +31,73 @@ public static class CalibrationFile
             throw new AicSimException($"--calibration: no file at '{path}' (use 'none' for the built-in defaults).");
         }
 
-        var dto = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build().Deserialize<FileDto>(File.ReadAllText(path))
-            ?? throw new AicSimException($"{path}: empty calibration file.");
-        if (dto.Version != CalibrationSet.CurrentVersion)
+        const string Fix = "Re-create it with aicsim calibrate --silicon FILE.csv --out FILE, or pass --calibration none for the built-in constants.";
+        FileDto? dto;
+        try
         {
-            throw new AicSimException($"{path}: calibration version {dto.Version}; this aicsim reads version {CalibrationSet.CurrentVersion}. Re-run aicsim calibrate.");
+            dto = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build().Deserialize<FileDto>(File.ReadAllText(path));
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            // An unknown key, a mistyped value, or not YAML at all (a wrong path): say where, not YamlDotNet's stack.
+            throw new AicSimException($"{path}: not a calibration file ({YamlProblem.Describe(e)}). {Fix}");
         }
 
-        return new CalibrationSet(dto.Version, dto.FittedOn ?? string.Empty, (dto.Groups ?? []).Select(g => new CalibrationGroup(
+        if (dto is null)
+        {
+            throw new AicSimException($"{path}: empty calibration file. {Fix}");
+        }
+
+        if (dto.Version != CalibrationSet.CurrentVersion)
+        {
+            throw new AicSimException($"{path}: calibration version {dto.Version}; this aicsim reads version {CalibrationSet.CurrentVersion}. {Fix}");
+        }
+
+        var groups = (dto.Groups ?? []).Select(g => new CalibrationGroup(
             g.System ?? string.Empty, g.Backend ?? string.Empty, g.Rows, g.MemoryEfficiency, g.GemmEfficiency, g.RequestOverheadPerLayerMs,
-            g.LayerOverheadUs, g.ArrivalSynchronisation, g.DisaggTtftOverheadMs, g.TtftDecodeSteps, g.PrefillInterference)).ToList());
+            g.LayerOverheadUs, g.ArrivalSynchronisation, g.DisaggTtftOverheadMs, g.TtftDecodeSteps, g.PrefillInterference)).ToList();
+        var problems = groups.SelectMany((g, i) => Problems(g).Select(p => $"{path}: groups[{i}] ({g.System}/{g.Backend}): {p}. {Fix}")).ToList();
+        if (problems.Count > 0)
+        {
+            throw new AicSimException(problems);
+        }
+
+        return new CalibrationSet(dto.Version, dto.FittedOn ?? string.Empty, groups);
+    }
+
+    /// <summary>What makes a group's constants unphysical: each would price every op of that group nonsensically.</summary>
+    private static IEnumerable<string> Problems(CalibrationGroup g)
+    {
+        if (string.IsNullOrEmpty(g.System) || string.IsNullOrEmpty(g.Backend))
+        {
+            yield return "system and backend are required";
+        }
+
+        foreach (var (name, value) in new[] { ("memory_efficiency", g.MemoryEfficiency), ("gemm_efficiency", g.GemmEfficiency) })
+        {
+            if (!(value is > 0 and <= 1))
+            {
+                yield return string.Create(CultureInfo.InvariantCulture, $"{name} is {value}; a share of the peak must be above 0 and at most 1");
+            }
+        }
+
+        foreach (var (name, value) in new[] { ("request_overhead_per_layer_ms", g.RequestOverheadPerLayerMs), ("layer_overhead_us", g.LayerOverheadUs), ("disagg_ttft_overhead_ms", g.DisaggTtftOverheadMs), ("ttft_decode_steps", g.TtftDecodeSteps) })
+        {
+            if (!(value >= 0))
+            {
+                yield return string.Create(CultureInfo.InvariantCulture, $"{name} is {value}; it must be 0 or more");
+            }
+        }
+
+        if (!(g.ArrivalSynchronisation is >= 0 and <= 1))
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"arrival_synchronisation is {g.ArrivalSynchronisation}; it is a share, from 0 to 1");
+        }
+
+        if (!(g.PrefillInterference > 0))
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"prefill_interference is {g.PrefillInterference}; it must be above 0");
+        }
     }
 
     public static void Save(string path, CalibrationSet set)

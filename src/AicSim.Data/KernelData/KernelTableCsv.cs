@@ -37,7 +37,16 @@ public static class KernelTableCsv
         string provenanceFile = Path.Combine(directory, "provenance.yaml");
         if (File.Exists(provenanceFile))
         {
-            var yaml = new DeserializerBuilder().Build().Deserialize<Dictionary<string, string>>(File.ReadAllText(provenanceFile));
+            Dictionary<string, string>? yaml;
+            try
+            {
+                yaml = new DeserializerBuilder().Build().Deserialize<Dictionary<string, string>>(File.ReadAllText(provenanceFile));
+            }
+            catch (YamlDotNet.Core.YamlException e)
+            {
+                throw new AicSimException($"{provenanceFile}: {YamlProblem.Describe(e)}; provenance.yaml holds plain 'key: value' lines (gpu, backend, version, library, date, tool).");
+            }
+
             foreach (var (k, v) in yaml ?? [])
             {
                 provenance[k] = v;

@@ -56,7 +56,11 @@ public sealed class ModelCatalog
 
                 files.Add((file, deserializer.Deserialize<ModelFile>(text) ?? throw new FormatException("the file is empty")));
             }
-            catch (Exception e) when (e is YamlDotNet.Core.YamlException or FormatException)
+            catch (YamlDotNet.Core.YamlException e)
+            {
+                problems.Add($"{file}: {YamlProblem.Describe(e)}");
+            }
+            catch (FormatException e)
             {
                 problems.Add($"{file}: {e.Message}");
             }

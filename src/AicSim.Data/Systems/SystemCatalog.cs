@@ -41,7 +41,11 @@ public sealed class SystemCatalog
                 var dto = deserializer.Deserialize<SystemFile>(File.ReadAllText(file)) ?? throw new FormatException("the file is empty");
                 systems.Add(dto.ToSpec(file));
             }
-            catch (Exception e) when (e is YamlDotNet.Core.YamlException or FormatException)
+            catch (YamlDotNet.Core.YamlException e)
+            {
+                problems.Add($"{file}: {YamlProblem.Describe(e)}");
+            }
+            catch (FormatException e)
             {
                 problems.Add($"{file}: {e.Message}");
             }
