@@ -115,6 +115,42 @@ public sealed class EstimateCommandTests
     }
 
     [Fact]
+    public void A_prompt_beyond_the_models_context_exits_1_naming_the_limit()
+    {
+        // Qwen3-32B's config.json: max_position_embeddings 40960.
+        var (exit, output) = Run("estimate", "--isl", "40000", "--osl", "1000");
+        Assert.Equal(1, exit);
+        Assert.Contains("--isl 40000 + --osl 1000 tokens is beyond Qwen3-32B's context of 40960", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("TTFT (ms)", output, StringComparison.Ordinal);
+        Assert.Equal(0, Run("estimate", "--isl", "39960", "--osl", "1000").Exit);
+    }
+
+    [Fact]
+    public void An_engine_whose_kv_cache_cannot_hold_one_request_does_not_fit()
+    {
+        // The oracle is the capacity the same run reports: a request needs isl + osl = 101,000 tokens on its rank.
+        static (int Exit, JsonElement Engine, string[] Notes) At(int tp)
+        {
+            var (exit, output) = Run("estimate", "--model", "meta-llama/Llama-3.1-70B", "--system", "h100_sxm", "--tp", tp.ToString(System.Globalization.CultureInfo.InvariantCulture), "--isl", "100000", "--osl", "1000", "--json");
+            using var doc = JsonDocument.Parse(output);
+            var root = doc.RootElement.Clone();
+            return (exit, root.GetProperty("engines")[0], root.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!).ToArray());
+        }
+
+        var tp2 = At(2);
+        Assert.True(tp2.Engine.GetProperty("max_kv_tokens").GetInt64() < 101_000);
+        Assert.Equal(2, tp2.Exit);
+        Assert.False(tp2.Engine.GetProperty("fits").GetBoolean());
+        Assert.Contains(tp2.Notes, n => n.Contains("does not fit one request", StringComparison.Ordinal) && n.Contains("a request needs 101,000", StringComparison.Ordinal));
+        Assert.DoesNotContain(tp2.Notes, n => n.Contains("runs 0 requests", StringComparison.Ordinal));
+
+        var tp4 = At(4);
+        Assert.True(tp4.Engine.GetProperty("max_kv_tokens").GetInt64() >= 101_000);
+        Assert.Equal(0, tp4.Exit);
+        Assert.True(tp4.Engine.GetProperty("fits").GetBoolean());
+    }
+
+    [Fact]
     public void A_configuration_that_does_not_fit_exits_2_and_says_so()
     {
         var (exit, output) = Run("estimate", "--model", "meta-llama/Llama-3.1-405B", "--system", "h100_sxm");

@@ -293,6 +293,7 @@ public sealed class ProfileCommandTests
     [InlineData("--model", "Qwen/Qwen3-33B", "Did you mean")]
     [InlineData("--ttft", "-5", "--ttft")]
     [InlineData("--bogus-flag", "1", "unknown option --bogus-flag")]
+    [InlineData("--isl", "41000", "beyond the max context length of 40960 (Qwen3-32B's max_position_embeddings)")]
     public void Bad_profile_input_exits_1_naming_the_field(string flag, string value, string expected)
     {
         string dir = TempDir();

@@ -65,6 +65,12 @@ public sealed class EstimateCommand(IAnsiConsole console) : Command<EstimateSett
         var specs = SpecResolver.Resolve(models, systems, s.Model, s.System, s.Backend, s.GemmQuant, s.MoeQuant, s.KvQuant, problems)
             ?? throw new AicSimException(problems);
         var (model, system, backend, quant) = specs;
+        if ((long)s.Isl + s.Osl > model.MaxContextLength)
+        {
+            // Past its position embeddings the model does not serve at all; the step times would be extrapolation.
+            throw new AicSimException($"--isl {s.Isl} + --osl {s.Osl} tokens is beyond {model.ShortName}'s context of {model.MaxContextLength} (max_position_embeddings). Lower --isl or --osl, or give --model a config.json whose max_position_embeddings covers it (RoPE scaling).");
+        }
+
         if (s.Mtp is not null && SpeculativeDecoding.Unsupported(model, "--mtp") is string noMtp)
         {
             throw new AicSimException(noMtp);

@@ -48,7 +48,7 @@ internal static class EstimateJson
                 KvBudgetBytesPerGpu = e.Memory.KvBudgetBytes,
                 KvBytesPerToken = e.Memory.KvBytesPerToken,
                 e.Memory.MaxKvTokens,
-                e.Memory.Fits,
+                e.Fits,
             }),
             PerfSource = source,
             OpSources = SourceCounts.ByStep(result),

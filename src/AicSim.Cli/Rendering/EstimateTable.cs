@@ -33,7 +33,7 @@ internal static class EstimateTable
         {
             var m = e.Memory;
             mem.AddRow(e.Role, e.Mapping, e.Gpus.ToString(CultureInfo.InvariantCulture), F(m.WeightBytes / GiB, 2), F(m.UsedBeforeKvBytes / GiB, 2), F(m.KvBudgetBytes / GiB, 2),
-                m.MaxKvTokens.ToString("N0", CultureInfo.InvariantCulture), m.Fits ? "[green]yes[/]" : "[red]no (OOM)[/]");
+                m.MaxKvTokens.ToString("N0", CultureInfo.InvariantCulture), e.Fits ? "[green]yes[/]" : m.Fits ? "[red]no (KV < 1 request)[/]" : "[red]no (OOM)[/]");
         }
 
         console.Write(mem);

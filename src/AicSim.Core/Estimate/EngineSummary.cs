@@ -7,4 +7,17 @@ namespace AicSim.Core.Estimate;
 /// <param name="Mapping">TP4, TEP8, DEP16, ...</param>
 /// <param name="Gpus">GPUs of one engine.</param>
 /// <param name="Memory">Memory per GPU and KV capacity.</param>
-public sealed record EngineSummary(string Role, string Mapping, int Gpus, MemoryFit Memory);
+public sealed record EngineSummary(string Role, string Mapping, int Gpus, MemoryFit Memory)
+{
+    /// <summary>Whole requests of the workload one attention rank's KV cache holds at once.</summary>
+    public long RequestsPerRank { get; init; } = long.MaxValue;
+
+    /// <summary>Attention-DP ranks, each with its own share of the KV cache.</summary>
+    public int AttentionDp { get; init; } = 1;
+
+    /// <summary>One request's isl + osl tokens.</summary>
+    public long RequestTokens { get; init; }
+
+    /// <summary>Whether weights and workspace fit and the KV cache holds at least one whole request.</summary>
+    public bool Fits => Memory.Fits && RequestsPerRank >= 1;
+}

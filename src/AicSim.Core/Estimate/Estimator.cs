@@ -18,7 +18,7 @@ public static class Estimator
         {
             var engine = Engine(request.Parallel);
             var serving = AggregatedServing.Estimate(engine, request.Workload, request.Concurrency);
-            return new EstimateResult(request, serving, [Summary("agg", engine)]) { Estimator = engine.Estimator };
+            return new EstimateResult(request, serving, [Summary("agg", engine, request.Workload)]) { Estimator = engine.Estimator };
         }
 
         var decodeParallel = request.DecodeParallel ?? throw new ArgumentException("A disaggregated request needs DecodeParallel.", nameof(request));
@@ -26,9 +26,15 @@ public static class Estimator
         var prefill = Engine(request.Parallel);
         var decode = Engine(decodeParallel);
         var disagg = DisaggregatedServing.Estimate(prefill, decode, deployment, request.Workload);
-        return new EstimateResult(request, disagg, [Summary("prefill", prefill), Summary("decode", decode)]) { Estimator = decode.Estimator };
+        return new EstimateResult(request, disagg, [Summary("prefill", prefill, request.Workload), Summary("decode", decode, request.Workload)]) { Estimator = decode.Estimator };
     }
 
-    private static EngineSummary Summary(string role, EngineModel engine) =>
-        new(role, engine.Config.Parallel.Name, engine.Config.Gpus, engine.Memory);
+    // Each attention rank keeps its own requests whole, so one request's isl + osl tokens must fit in one rank's share.
+    private static EngineSummary Summary(string role, EngineModel engine, Workload workload) =>
+        new(role, engine.Config.Parallel.Name, engine.Config.Gpus, engine.Memory)
+        {
+            RequestsPerRank = engine.Memory.RequestsHeld(workload.Isl + workload.Osl) / engine.AttentionDp,
+            RequestTokens = workload.Isl + workload.Osl,
+            AttentionDp = engine.AttentionDp,
+        };
 }

@@ -37,7 +37,9 @@ public static class Profiler
 
         if (request.ContextLimit < request.Isl + request.Osl)
         {
-            problems.Add($"max context length {request.ContextLimit} is below isl + osl = {request.Isl + request.Osl}.");
+            problems.Add($"isl + osl = {request.Isl + request.Osl} tokens is beyond the max context length of {request.ContextLimit}"
+                + (request.MaxContextLength is null ? $" ({request.Model.ShortName}'s max_position_embeddings)" : string.Empty)
+                + ". Lower --isl or --osl, or raise --max-context-length where the engine runs longer contexts (RoPE scaling).");
         }
 
         if (problems.Count > 0)

@@ -34,8 +34,12 @@ public static class AggregatedServing
         double inFlight = concurrency;
         if (capacity < concurrency)
         {
+            // Capacity 0 (not one whole request fits) is the engine's memory verdict, not a queue: EstimateResult says it.
             inFlight = Math.Max(1, capacity);
-            notes.Add($"the engine runs {capacity} requests of {workload.Isl}+{workload.Osl} tokens at once (KV cache and batch limit); the other {concurrency - inFlight} queue.");
+            if (capacity >= 1)
+            {
+                notes.Add($"the engine runs {capacity} requests of {workload.Isl}+{workload.Osl} tokens at once (KV cache and batch limit); the other {concurrency - inFlight} queue.");
+            }
         }
 
         double perRank = Math.Max(1.0, inFlight / dp);
