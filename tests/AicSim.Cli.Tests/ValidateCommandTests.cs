@@ -306,4 +306,23 @@ public sealed class ValidateCommandTests
         Assert.Equal(1, exit);
         Assert.Contains("--silicon: no file at", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_missing_perf_db_folder_is_one_error_not_every_rows()
+    {
+        var (exit, text) = Cli.Run("validate", "--silicon", Slice(10), "--perf-db", "/nonexistent/aic-perf-db");
+        Assert.Equal(1, exit);
+        Assert.Contains("--perf-db: no folder at '/nonexistent/aic-perf-db'", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("coverage", text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Output_into_a_folder_not_yet_made_is_written_whole()
+    {
+        string output = Path.Combine(Directory.CreateTempSubdirectory().FullName, "new", "rows.csv");
+        var (exit, _) = Cli.Run("validate", "--silicon", Slice(10), "--output", output);
+        Assert.Equal(0, exit);
+        Assert.Equal(11, File.ReadAllLines(output).Length);
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(output)!));
+    }
 }

@@ -124,9 +124,9 @@ public sealed class CapacityCommand(IAnsiConsole console) : Command<CapacitySett
 
     private static void Write(string path, CapacityResult result)
     {
-        string temp = path + ".tmp";
-        using (var csv = CsvWriter.Create(File.Create(temp), new CsvWriterOptions { NewLine = "\n" }))
+        Data.AtomicFile.Write(path, stream =>
         {
+            using var csv = CsvWriter.Create(stream, new CsvWriterOptions { NewLine = "\n" });
             csv.WriteHeader(["mapping", "gpus", "context", "max_concurrency", "itl_ms", "tokens_per_sec_per_gpu", "limited_by"]);
             foreach (var p in result.Points)
             {
@@ -137,9 +137,7 @@ public sealed class CapacityCommand(IAnsiConsole console) : Command<CapacitySett
                     p.TokensPerSecPerGpu.ToString("R", CultureInfo.InvariantCulture), Limit(p.LimitedBy),
                 ]);
             }
-        }
-
-        File.Move(temp, path, overwrite: true);
+        });
     }
 
     private static string Limit(CapacityLimit limit) => limit switch

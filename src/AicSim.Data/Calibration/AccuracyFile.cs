@@ -74,8 +74,7 @@ public static class AccuracyFile
                 $"tpot_mape_pct: {Pct(c.Tpot.MapePercent)}, tpot_median_ape_pct: {Pct(c.Tpot.MedianApePercent)}, tpot_ratio_p10: {Ratio(c.Tpot.LowRatio)}, tpot_ratio_p90: {Ratio(c.Tpot.HighRatio)}}}"));
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, w.ToString());
+        AtomicFile.WriteText(path, w.ToString());
     }
 
     private static double Pct(double v) => Math.Round(v, 1);

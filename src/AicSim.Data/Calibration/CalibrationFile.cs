@@ -116,9 +116,7 @@ public static class CalibrationFile
                 $"  - {{system: {g.System}, backend: {g.Backend}, rows: {g.Rows}, memory_efficiency: {g.MemoryEfficiency}, gemm_efficiency: {g.GemmEfficiency}, request_overhead_per_layer_ms: {g.RequestOverheadPerLayerMs}, layer_overhead_us: {g.LayerOverheadUs}, arrival_synchronisation: {g.ArrivalSynchronisation}, disagg_ttft_overhead_ms: {g.DisaggTtftOverheadMs}, ttft_decode_steps: {g.TtftDecodeSteps}, prefill_interference: {g.PrefillInterference}}}"));
         }
 
-        string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(path, w.ToString());
+        AtomicFile.WriteText(path, w.ToString());
     }
 
     /// <summary>"name sha256:…" of a file, to record what a calibration was fitted on.</summary>

@@ -78,17 +78,15 @@ public static class DataChecks
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(findings);
-        string temp = path + ".tmp";
-        using (var csv = CsvHelper.CsvWriter.Create(File.Create(temp), new CsvHelper.CsvWriterOptions { NewLine = "\n" }))
+        AtomicFile.Write(path, stream =>
         {
+            using var csv = CsvHelper.CsvWriter.Create(stream, new CsvHelper.CsvWriterOptions { NewLine = "\n" });
             csv.WriteHeader(["id", "check", "message"]);
             foreach (var f in findings)
             {
                 csv.WriteRecord([f.Id, f.Check, f.Message]);
             }
-        }
-
-        File.Move(temp, path, overwrite: true);
+        });
     }
 
     /// <summary>The clients of an aggregated row: what its source names, else its batch size.</summary>

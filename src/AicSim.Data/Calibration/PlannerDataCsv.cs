@@ -10,9 +10,9 @@ public static class PlannerDataCsv
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(checks);
-        string temp = path + ".tmp";
-        using (var csv = CsvWriter.Create(File.Create(temp), new CsvWriterOptions { NewLine = "\n" }))
+        AtomicFile.Write(path, stream =>
         {
+            using var csv = CsvWriter.Create(stream, new CsvWriterOptions { NewLine = "\n" });
             csv.WriteHeader(["model", "system", "backend", "backend_version", "mapping", "kind", "isl", "requests", "context", "measured_ms", "predicted_ms", "error_pct"]);
             foreach (var c in checks)
             {
@@ -26,9 +26,7 @@ public static class PlannerDataCsv
                     ]);
                 }
             }
-        }
-
-        File.Move(temp, path, overwrite: true);
+        });
     }
 
     private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);

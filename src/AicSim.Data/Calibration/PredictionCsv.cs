@@ -18,35 +18,21 @@ public static class PredictionCsv
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(predictions);
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = File.Create(temp))
-            using (var csv = CsvWriter.Create(stream, new CsvWriterOptions { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture }))
+            using var csv = CsvWriter.Create(stream, new CsvWriterOptions { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture });
+            csv.WriteHeader(["id", "predicted_ttft_ms", "predicted_tpot_ms", "status", "message"]);
+            foreach (var p in predictions)
             {
-                csv.WriteHeader(["id", "predicted_ttft_ms", "predicted_tpot_ms", "status", "message"]);
-                foreach (var p in predictions)
-                {
-                    csv.WriteRecord(
-                    [
-                        p.Id,
-                        p.TtftMs?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty,
-                        p.TpotMs?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty,
-                        p.Status,
-                        p.Message,
-                    ]);
-                }
+                csv.WriteRecord(
+                [
+                    p.Id,
+                    p.TtftMs?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty,
+                    p.TpotMs?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty,
+                    p.Status,
+                    p.Message,
+                ]);
             }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        });
     }
 }

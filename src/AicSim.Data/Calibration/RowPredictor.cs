@@ -22,8 +22,11 @@ public sealed class RowPredictor(SiliconRowMapper mapper, CalibrationSet calibra
 {
     public CalibrationSet Calibration => calibration;
 
+    // Checked once here, so that a mistyped folder is one error rather than every row's.
+    private readonly string? _perfDb = PerfSource.RequireFolder(perfDb);
+
     /// <summary>The op estimators this predictor prices with, for a calibration fitted through them.</summary>
-    public OpEstimatorFactory Estimators => (system, backend, eff) => PerfSource.Create(perfSource, perfDb, backendVersion, system, backend, eff).Estimator;
+    public OpEstimatorFactory Estimators => (system, backend, eff) => PerfSource.Create(perfSource, _perfDb, backendVersion, system, backend, eff).Estimator;
 
     public RowOutcome Predict(SiliconRow row) => Predict(row, calibration);
 
@@ -37,7 +40,7 @@ public sealed class RowPredictor(SiliconRowMapper mapper, CalibrationSet calibra
             request = mapper.Map(row);
             bool complete = !request.Readings.Any(r => r.StartsWith("assumed", StringComparison.Ordinal));
             var (calibrated, roofline) = with.Apply(request);
-            var (estimator, source) = PerfSource.Create(perfSource, perfDb, backendVersion ?? (row.BackendVersion.Length == 0 ? null : row.BackendVersion), calibrated.System, calibrated.Backend.Backend, roofline.Efficiency);
+            var (estimator, source) = PerfSource.Create(perfSource, _perfDb, backendVersion ?? (row.BackendVersion.Length == 0 ? null : row.BackendVersion), calibrated.System, calibrated.Backend.Backend, roofline.Efficiency);
             var result = Estimator.Run(calibrated, estimator);
             string notes = string.Join("; ", result.Notes.Select(n => n.TrimEnd('.')));
             var prediction = result.Fits

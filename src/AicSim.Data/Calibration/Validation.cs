@@ -154,9 +154,9 @@ public static class Validation
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(outcomes);
-        string temp = path + ".tmp";
-        using (var csv = CsvWriter.Create(File.Create(temp), new CsvWriterOptions { NewLine = "\n" }))
+        AtomicFile.Write(path, stream =>
         {
+            using var csv = CsvWriter.Create(stream, new CsvWriterOptions { NewLine = "\n" });
             csv.WriteHeader(["id", "system", "backend", "mode", "model", "complete", "status", "predicted_ttft_ms", "measured_ttft_ms", "ttft_error_pct", "predicted_tpot_ms", "measured_tpot_ms", "tpot_error_pct", "source", "message"]);
             foreach (var o in outcomes)
             {
@@ -170,9 +170,7 @@ public static class Validation
                     o.Sources, p.Message,
                 ]);
             }
-        }
-
-        File.Move(temp, path, overwrite: true);
+        });
     }
 
     // The framework's built-in constants, from which the fit starts; how the row was run (speculative decoding) stays.

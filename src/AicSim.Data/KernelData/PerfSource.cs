@@ -21,6 +21,14 @@ public static class PerfSource
 
     private static readonly ConcurrentDictionary<(string, string, string, string), KernelTables?> Cache = new();
 
+    /// <summary>
+    /// Refuses a --perf-db that is not a folder: under auto it would otherwise fall back to the roofline without a word,
+    /// though the user asked for tables. Returns the path for use in initialisers.
+    /// </summary>
+    public static string? RequireFolder(string? perfDb) =>
+        perfDb is null || Directory.Exists(perfDb) ? perfDb
+        : throw new AicSimException($"--perf-db: no folder at '{perfDb}'. Give aiconfigurator's systems/data folder (e.g. ../shared/data/aic-perf-db), or leave --perf-db out.");
+
     /// <summary>The estimator for a system and backend, and a line saying what it uses.</summary>
     public static (IOpEstimator Estimator, string Description) Create(string mode, string? perfDb, string? backendVersion, SystemSpec system, Backend backend, EfficiencyParams? efficiency = null)
     {
@@ -32,6 +40,7 @@ public static class PerfSource
             throw new AicSimException($"--perf-source '{mode}': use roofline, tables or auto.{NameSuggester.Hint(mode, Modes)}");
         }
 
+        RequireFolder(perfDb);
         var roofline = new RooflineEstimator(HardwareParams.From(system), eff);
         if (mode == "roofline")
         {

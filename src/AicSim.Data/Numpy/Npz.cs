@@ -20,13 +20,7 @@ public static partial class Npz
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(arrays);
-        string temp = path + ".tmp";
-        using (var file = File.Create(temp))
-        {
-            Write(file, arrays);
-        }
-
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.Write(path, file => Write(file, arrays));
     }
 
     public static void Write(Stream stream, IReadOnlyList<(string Name, NpyArray Array)> arrays)
