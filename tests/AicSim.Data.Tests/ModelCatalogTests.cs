@@ -135,6 +135,21 @@ public sealed class ModelCatalogTests
     }
 
     [Fact]
+    public void A_config_with_a_wrong_kind_of_value_names_the_field_and_the_value()
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "config.json");
+        File.WriteAllText(path, """{"architectures": ["LlamaForCausalLM"], "num_hidden_layers": 32.5, "hidden_size": "4096", "num_attention_heads": 0}""");
+        var e = Assert.Throws<AicSimException>(() => HfConfigParser.ParseFile(path, "my/model"));
+        Assert.Equal(
+        [
+            "my/model: config.json's 'num_hidden_layers' is 32.5; it must be a positive whole number.",
+            "my/model: config.json's 'hidden_size' is \"4096\"; it must be a positive whole number.",
+            "my/model: config.json's 'num_attention_heads' is 0; it must be a positive whole number.",
+            "my/model: config.json lacks 'vocab_size'.",
+        ], e.Problems);
+    }
+
+    [Fact]
     public void A_known_but_unsupported_id_says_why()
     {
         var e = Assert.Throws<UnsupportedException>(() => Catalog.Resolve("nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-FP8"));

@@ -82,12 +82,18 @@ public static partial class HfConfigParser
         var problems = new List<string>();
         int Req(string name)
         {
-            if (text.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number)
+            if (!text.TryGetProperty(name, out var v))
             {
-                return v.GetInt32();
+                problems.Add($"{id}: config.json lacks '{name}'.");
+                return 0;
             }
 
-            problems.Add($"{id}: config.json lacks '{name}'.");
+            if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int n) && n > 0)
+            {
+                return n;
+            }
+
+            problems.Add($"{id}: config.json's '{name}' is {v.GetRawText()}; it must be a positive whole number.");
             return 0;
         }
 
@@ -239,7 +245,7 @@ public static partial class HfConfigParser
         e.TryGetProperty("architectures", out var a) && a.ValueKind == JsonValueKind.Array && a.GetArrayLength() > 0 ? a[0].GetString() : null;
 
     private static int? Int(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int n) ? n : null;
 
     private static bool? Bool(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
