@@ -47,6 +47,7 @@ public sealed class ValidateCommandTests
         Assert.Equal(0, exit);
         Assert.Contains("Data checks (every row is still scored)", text, StringComparison.Ordinal);
         Assert.Matches(@"Repeats: \d+ target rows in \d+ configurations that AicSim reads alike measure differently", text.ReplaceLineEndings(" "));
+        Assert.Matches(@"Sweeps against themselves: in the \d+ target rows of \d+ sweeps measured at 3 or more concurrencies", text.ReplaceLineEndings(" "));
         var lines = File.ReadAllLines(checks);
         Assert.Equal("id,check,message", lines[0]);
         Assert.All(lines.Skip(1), l => Assert.True(l.Contains(",same-as-other-mapping,", StringComparison.Ordinal) || l.Contains(",few-in-flight,", StringComparison.Ordinal), l));

@@ -37,6 +37,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         AccuracyTable.Render(console, $"Target rows: complete configurations on {string.Join(", ", Validation.TargetSystems)}", Validation.Report(outcomes, targetOnly: true));
         RenderDataChecks(DataChecks.Find(outcomes), settings.DataChecks);
         RenderRepeatFloor(RepeatFloor.Of(outcomes, targetOnly: true));
+        RenderSweepCurves(SweepCurveCheck.Of(Validation.Scored(outcomes, targetOnly: true)), settings.Folds > 0);
         if (settings.Plots is not null)
         {
             Data.Plots.AccuracyPlots.Write(settings.Plots, Validation.Scored(outcomes, targetOnly: true), $"target rows ({how})");
@@ -124,6 +125,15 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
             $"Repeats: {f.Rows} target rows in {f.Configurations} configurations that AicSim reads alike measure differently; the best single prediction for each " +
             $"configuration would still miss them by TTFT {f.TtftRepeatMape:F1}% and TPOT {f.TpotRepeatMape:F1}% (MAPE). Over all {f.Scored} target rows no prediction can score " +
             $"below TTFT {f.TtftFloor:F1}% and TPOT {f.TpotFloor:F1}%.")));
+
+    /// <summary>How irregular the target rows are along their own sweeps: what a per-sweep curve misses, against the model.</summary>
+    private void RenderSweepCurves(SweepCurveCheck c, bool crossValidated) =>
+        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"Sweeps against themselves: in the {c.Curve.Ttft.Count} target rows of {c.Sweeps} sweeps measured at {SweepCurveCheck.MinConcurrencies} or more concurrencies, a power law " +
+            $"in concurrency fitted to each sweep's other concurrencies (knowing the sweep's own level, which no prediction does) predicts each inner one with TTFT MAPE " +
+            $"{c.Curve.Ttft.MeanApePercent:F1}% (median {c.Curve.Ttft.MedianApePercent:F1}%) and TPOT {c.Curve.Tpot.MeanApePercent:F1}% ({c.Curve.Tpot.MedianApePercent:F1}%); " +
+            $"AicSim{(crossValidated ? ", cross-validated," : string.Empty)} scores {c.Model.Ttft.MeanApePercent:F1}% ({c.Model.Ttft.MedianApePercent:F1}%) and " +
+            $"{c.Model.Tpot.MeanApePercent:F1}% ({c.Model.Tpot.MedianApePercent:F1}%) on the same rows.")));
 
     private static Validation.FoldGrouping Grouping(string name) =>
         name == "model" ? Validation.FoldGrouping.Model : Validation.FoldGrouping.Configuration;
