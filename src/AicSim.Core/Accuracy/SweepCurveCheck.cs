@@ -3,8 +3,8 @@ namespace AicSim.Core.Accuracy;
 /// <summary>
 /// How regular the measurements are along their own sweeps, as a yardstick for any load model: each sweep measured at
 /// three or more concurrencies predicts each of its inner concurrencies (not its lowest or highest) from a power law in
-/// concurrency (log x = a + b·log c, least squares) fitted to its other concurrencies. That curve knows the sweep's own level, which
-/// no prediction from a configuration does, so where it misses as much as the model, the misses are the measurements'
+/// concurrency (log x = a + b·log c, least squares) fitted to its other concurrencies. That curve knows the sweep's own
+/// level, which no prediction from a configuration does, so where it misses as much as the model, the misses are the measurements'
 /// own irregularity (a TTFT that jumps tenfold between neighbouring loads), not something a smoother load model would fix.
 /// </summary>
 /// <param name="Sweeps">Sweeps with three or more distinct concurrencies.</param>
@@ -47,11 +47,10 @@ public sealed record SweepCurveCheck(int Sweeps, (ErrorSummary Ttft, ErrorSummar
             }
         }
 
-        var all = held;
         return new SweepCurveCheck(
             sweeps.Count,
             (ErrorSummary.Of(curveTtft), ErrorSummary.Of(curveTpot)),
-            (ErrorSummary.Of(all.Select(r => (r.PredictedTtftMs!.Value, r.MeasuredTtftMs))), ErrorSummary.Of(all.Select(r => (r.PredictedTpotMs!.Value, r.MeasuredTpotMs)))));
+            (ErrorSummary.Of(held.Select(r => (r.PredictedTtftMs!.Value, r.MeasuredTtftMs))), ErrorSummary.Of(held.Select(r => (r.PredictedTpotMs!.Value, r.MeasuredTpotMs)))));
     }
 
     /// <summary>x = e^a · c^b fitted by least squares on (log c, log x); needs two distinct concurrencies.</summary>

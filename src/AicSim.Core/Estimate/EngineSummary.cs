@@ -15,7 +15,7 @@ public sealed record EngineSummary(string Role, string Mapping, int Gpus, Memory
     /// <summary>Attention-DP ranks, each with its own share of the KV cache.</summary>
     public int AttentionDp { get; init; } = 1;
 
-    /// <summary>One request's isl + osl tokens.</summary>
+    /// <summary>The tokens one request keeps in this engine's cache: isl + osl, or isl on a prefill engine.</summary>
     public long RequestTokens { get; init; }
 
     /// <summary>Whether weights and workspace fit and the KV cache holds at least one whole request.</summary>

@@ -29,12 +29,16 @@ public static class Estimator
         return new EstimateResult(request, disagg, [Summary("prefill", prefill, request.Workload), Summary("decode", decode, request.Workload)]) { Estimator = decode.Estimator };
     }
 
-    // Each attention rank keeps its own requests whole, so one request's isl + osl tokens must fit in one rank's share.
-    private static EngineSummary Summary(string role, EngineModel engine, Workload workload) =>
-        new(role, engine.Config.Parallel.Name, engine.Config.Gpus, engine.Memory)
+    // Each attention rank keeps its own requests whole, so one request must fit in one rank's share: its prompt on a
+    // prefill engine (which hands the cache on), prompt and answer elsewhere.
+    private static EngineSummary Summary(string role, EngineModel engine, Workload workload)
+    {
+        int tokens = role == "prefill" ? workload.Isl : workload.Isl + workload.Osl;
+        return new(role, engine.Config.Parallel.Name, engine.Config.Gpus, engine.Memory)
         {
-            RequestsPerRank = engine.Memory.RequestsHeld(workload.Isl + workload.Osl) / engine.AttentionDp,
-            RequestTokens = workload.Isl + workload.Osl,
+            RequestsPerRank = engine.Memory.RequestsHeld(tokens) / engine.AttentionDp,
+            RequestTokens = tokens,
             AttentionDp = engine.AttentionDp,
         };
+    }
 }
