@@ -47,6 +47,7 @@ public static class KernelStudy
         ["moe-prefill-study"] = perfDb => MoeStudy.Run(perfDb, prefill: true),
         ["allreduce-study"] = AllReduceStudy.Run,
         ["attention-study"] = AttentionStudy.Run,
+        ["context-attention-study"] = ContextAttentionStudy.Run,
         ["prefill-study"] = PrefillStudy.Run,
         ["gemm-efficiency-study"] = GemmEfficiencyStudy.Run,
     };
