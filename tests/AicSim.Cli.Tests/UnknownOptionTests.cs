@@ -30,6 +30,17 @@ public sealed class UnknownOptionTests
     }
 
     [Fact]
+    public void A_mistyped_required_option_is_named_as_a_typo_not_as_missing()
+    {
+        // The settings' own checks (here: --silicon or --planner-data is required) run after the unknown options.
+        var (exit, output) = Cli.Run("validate", "--sillicon", "rows.csv");
+        Assert.Equal(1, exit);
+        Assert.Contains("unknown option --sillicon. Did you mean '--silicon'?", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("is required", output, StringComparison.Ordinal);
+        Assert.Contains("is required", Cli.Run("validate").Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_unknown_option_is_named_at_once()
     {
         var (exit, output) = Cli.Run("estimate", "--isll", "10", "--osll", "5");

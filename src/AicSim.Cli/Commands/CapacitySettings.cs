@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace AicSim.Cli.Commands;
 
 /// <summary>Flags of <c>aicsim capacity</c>: the engines profile would try, and the what-if grid.</summary>
-public sealed class CapacitySettings : CommandSettings
+public sealed class CapacitySettings : CommandSettings, Infrastructure.ICheckedSettings
 {
     [CommandOption("--model <MODEL>")]
     [Description("Bundled model id or a path to a Hugging Face config.json/folder. Default: Qwen/Qwen3-32B.")]
@@ -77,7 +77,7 @@ public sealed class CapacitySettings : CommandSettings
             ? [.. parts.Select(p => (double)int.Parse(p, CultureInfo.InvariantCulture))]
             : null;
 
-    public override ValidationResult Validate() =>
+    public ValidationResult Check() =>
         Itl is <= 0 ? ValidationResult.Error($"--itl {Itl?.ToString(CultureInfo.InvariantCulture)}: give a positive number of milliseconds, e.g. --itl 30.")
         : Contexts is not null && ContextList() is null ? ValidationResult.Error($"--contexts '{Contexts}': give positive whole token counts separated by commas, e.g. --contexts 1024,8192.")
         : Device is not ("auto" or "cpu" or "gpu") ? ValidationResult.Error($"--device '{Device}': use auto, cpu or gpu.")

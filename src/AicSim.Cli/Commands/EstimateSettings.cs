@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace AicSim.Cli.Commands;
 
 /// <summary>Flags of <c>aicsim estimate</c>. Defaults run Qwen3-32B on one H200 with TensorRT-LLM.</summary>
-public sealed class EstimateSettings : CommandSettings
+public sealed class EstimateSettings : CommandSettings, Infrastructure.ICheckedSettings
 {
     [CommandOption("--model <MODEL>")]
     [Description("Bundled model id (e.g. Qwen/Qwen3-32B), or a path to a Hugging Face config.json or model folder.")]
@@ -178,7 +178,7 @@ public sealed class EstimateSettings : CommandSettings
     [Description("Batch mode: where to write id,predicted_ttft_ms,predicted_tpot_ms,status,message.")]
     public string? Output { get; init; }
 
-    public override ValidationResult Validate()
+    public ValidationResult Check()
     {
         var problems = new List<string>();
         if (Compare is not null && Input is not null)

@@ -8,7 +8,7 @@ namespace AicSim.Cli.Commands;
 /// Flags of <c>aicsim profile</c>, named as profile_sla names them (with the guide's aliases). Unknown <c>--planner-*</c>
 /// flags pass through to the Planner service.
 /// </summary>
-public sealed class ProfileSettings : CommandSettings, Infrastructure.IPassThroughOptions
+public sealed class ProfileSettings : CommandSettings, Infrastructure.IPassThroughOptions, Infrastructure.ICheckedSettings
 {
     /// <summary>Planner options pass through to the Planner as --&lt;name&gt;=&lt;value&gt;.</summary>
     public string PassThroughPrefix => "planner-";
@@ -147,7 +147,7 @@ public sealed class ProfileSettings : CommandSettings, Infrastructure.IPassThrou
     [Description("Validate the inputs and show the sweep plan; write nothing.")]
     public bool DryRun { get; init; }
 
-    public override ValidationResult Validate()
+    public ValidationResult Check()
     {
         foreach (var (name, value) in new[] { ("--isl", Isl), ("--osl", Osl), ("--min-num-gpus", MinGpus), ("--max-num-gpus", MaxGpus), ("--num-gpus-per-node", GpusPerNode), ("--max-context-length", MaxContextLength), ("--prefill-interpolation-granularity", PrefillGranularity), ("--decode-interpolation-granularity", DecodeGranularity) })
         {

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 namespace AicSim.Cli.Commands;
 
 /// <summary>Flags of <c>aicsim validate</c> and <c>aicsim calibrate</c>.</summary>
-public sealed class ValidateSettings : CommandSettings
+public sealed class ValidateSettings : CommandSettings, Infrastructure.ICheckedSettings
 {
     [CommandOption("--silicon <CSV>")]
     [Description("Measurements in the layout of silicon_calibration.csv.")]
@@ -90,7 +90,7 @@ public sealed class ValidateSettings : CommandSettings
     [Description("validate: constants to use (a file or 'none'). Default: systems-data/calibration/default.yaml when present.")]
     public string? Calibration { get; init; }
 
-    public override ValidationResult Validate() =>
+    public ValidationResult Check() =>
         Silicon is null && PlannerData is null ? ValidationResult.Error("--silicon (a CSV in the layout of silicon_calibration.csv) or --planner-data (the Dynamo profiler's measured prefill.npz and decode.npz) is required.")
         : Silicon is not null && PlannerData is not null ? ValidationResult.Error("--silicon and --planner-data: give one; each is its own check.")
         : PlannerData is not null && (Folds > 0 || AccuracyOut is not null || DataChecks is not null) ? ValidationResult.Error("--folds, --accuracy-out and --data-checks go with --silicon; --planner-data takes --output, --plots, --kv-quant, --calibration and --perf-source.")

@@ -1,5 +1,6 @@
 using System.Reflection;
 using AicSim.Core.Errors;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace AicSim.Cli.Infrastructure;
@@ -14,7 +15,16 @@ public interface IPassThroughOptions
 }
 
 /// <summary>
-/// Refuses options a command does not declare. Spectre.Console.Cli keeps them aside as "remaining" arguments and runs
+/// Settings whose values are checked together (ranges, flags that go together). Checked after the unknown options, so a
+/// mistyped flag is reported as such rather than as the missing option it was meant to be.
+/// </summary>
+public interface ICheckedSettings
+{
+    ValidationResult Check();
+}
+
+/// <summary>
+/// Refuses options a command does not declare, then runs the settings' own checks (<see cref="ICheckedSettings"/>). Spectre.Console.Cli keeps them aside as "remaining" arguments and runs
 /// the command anyway, so a mistyped <c>--concurency 64</c> would silently run at the default; the error names the
 /// option and the closest ones the command has.
 /// </summary>
@@ -31,6 +41,13 @@ internal sealed class UnknownOptionCheck : ICommandInterceptor
             .ToList();
         if (unknown.Count == 0)
         {
+            // Spectre runs a settings type's own Validate before any interceptor, which would report a mistyped required
+            // flag as missing; these checks run here instead, after the typo has had its say.
+            if (settings is ICheckedSettings checkedSettings && checkedSettings.Check() is { Successful: false } failed)
+            {
+                throw new AicSimException(failed.Message ?? "invalid options.");
+            }
+
             return;
         }
 
