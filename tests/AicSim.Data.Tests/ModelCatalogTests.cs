@@ -134,6 +134,20 @@ public sealed class ModelCatalogTests
         Assert.Contains("DeepseekV3ForCausalLM", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Llama-3.1-8B", "config.json", "Llama-3.1-8B")]
+    [InlineData("downloads", "llama-8b.json", "llama-8b")]
+    [InlineData("downloads", "meta-llama--Meta-Llama-3.1-8B_config.json", "meta-llama/Meta-Llama-3.1-8B")]
+    public void A_config_file_is_named_by_its_folder_or_by_itself(string folder, string file, string expected)
+    {
+        string dir = Path.Combine(Directory.CreateTempSubdirectory().FullName, folder);
+        Directory.CreateDirectory(dir);
+        string path = Path.Combine(dir, file);
+        File.Copy(SharedData.HfConfig("meta-llama--Meta-Llama-3.1-8B"), path);
+        var e = HfConfigParser.ParseFile(path);
+        Assert.Equal(expected, e.Id);
+    }
+
     [Fact]
     public void A_config_with_a_wrong_kind_of_value_names_the_field_and_the_value()
     {

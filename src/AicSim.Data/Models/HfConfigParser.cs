@@ -232,7 +232,10 @@ public static partial class HfConfigParser
             return file[..^"_config.json".Length].Replace("--", "/", StringComparison.Ordinal);
         }
 
-        return Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(configPath))) ?? "model";
+        // A model folder's config.json is named by its folder (…/Llama-3.1-8B/config.json); any other file by itself.
+        return file == "config.json"
+            ? Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(configPath))) ?? "model"
+            : Path.GetFileNameWithoutExtension(file);
     }
 
     // Python's json writes Infinity and NaN, which JSON lacks (Nemotron configs have them); none is a field AicSim reads.
