@@ -61,6 +61,19 @@ public sealed class MappingRulesTests
         Assert.Equal("TEP8", ParallelConfig.TensorExpertParallel(8).Name);
         Assert.Equal("DEP16", ParallelConfig.DataExpertParallel(16).Name);
         Assert.Equal(16, ParallelConfig.DataExpertParallel(16).Gpus);
+        Assert.Equal("TP2-PP4", new ParallelConfig(2, 4, 1, 2, 1).Name);
+        Assert.Equal("TEP4-PP2", new ParallelConfig(4, 2, 1, 1, 4).Name);
+        Assert.Equal("tp8-pp1-dp1-moetp2-moeep4", new ParallelConfig(8, 1, 1, 2, 4).Name);
+    }
+
+    [Theory]
+    // 8 GPUs of attention; an expert split of 7 (or 3) leaves the other split fractional, so it is named, not "moe-tp 0".
+    [InlineData(null, 7, "moe-ep 7 does not divide the 8 GPUs attention runs on (tp 8 × attention-dp 1)")]
+    [InlineData(3, null, "moe-tp 3 does not divide the 8 GPUs attention runs on (tp 8 × attention-dp 1)")]
+    public void An_expert_split_that_does_not_divide_the_gpus_names_the_given_split(int? moeTp, int? moeEp, string expected)
+    {
+        var e = Assert.Throws<AicSimException>(() => ParallelConfig.FromSizes(8, 1, 1, moeTp, moeEp, isMoe: true).Validate(true));
+        Assert.Equal(expected, e.Message[..expected.Length]);
     }
 
     [Fact]

@@ -47,16 +47,33 @@ public sealed record ParallelConfig(int Tp, int Pp = 1, int AttentionDp = 1, int
 
     /// <summary>The profiler's name of this mapping: TP4, TEP8, DEP16, or the full tuple when it is none of those.</summary>
     /// <remarks>A model without experts ignores moe_tp, so any mapping with one attention rank and no expert split is TP.</remarks>
-    public string Name =>
-        Pp == 1 && AttentionDp == 1 && MoeEp == 1 ? $"TP{Tp}" :
-        Pp == 1 && AttentionDp == 1 && MoeTp == 1 && MoeEp == Tp ? $"TEP{Tp}" :
-        Pp == 1 && Tp == 1 && MoeTp == 1 && MoeEp == AttentionDp ? $"DEP{AttentionDp}" :
-        $"tp{Tp}-pp{Pp}-dp{AttentionDp}-moetp{MoeTp}-moeep{MoeEp}";
+    public string Name => (Pp == 1 ? Stage : $"{Stage}-PP{Pp}") is var name && name.Length > 0
+        ? name
+        : $"tp{Tp}-pp{Pp}-dp{AttentionDp}-moetp{MoeTp}-moeep{MoeEp}";
+
+    // One pipeline stage's mapping when it is one of the named ones, else empty.
+    private string Stage =>
+        AttentionDp == 1 && MoeEp == 1 ? $"TP{Tp}" :
+        AttentionDp == 1 && MoeTp == 1 && MoeEp == Tp ? $"TEP{Tp}" :
+        Tp == 1 && MoeTp == 1 && MoeEp == AttentionDp ? $"DEP{AttentionDp}" :
+        string.Empty;
 
     /// <summary>Checks sizes are positive and the expert split covers the attention GPUs; returns problems.</summary>
     public IReadOnlyList<string> Problems(bool isMoe)
     {
         var problems = new List<string>();
+        int gpus = Tp * AttentionDp;
+        if (isMoe && MoeTp == 0 && MoeEp >= 1)
+        {
+            // FromSizes derives the other split as gpus / given; 0 means the given one does not divide them.
+            return [$"moe-ep {MoeEp} does not divide the {gpus} GPUs attention runs on (tp {Tp} × attention-dp {AttentionDp}): the experts are split over the same GPUs. For TEP n use --tp n --moe-ep n; for DEP n use --attention-dp n --moe-ep n."];
+        }
+
+        if (isMoe && MoeEp == 0 && MoeTp >= 1)
+        {
+            return [$"moe-tp {MoeTp} does not divide the {gpus} GPUs attention runs on (tp {Tp} × attention-dp {AttentionDp}): the experts are split over the same GPUs. Give a --moe-tp that divides {gpus}, or --moe-ep."];
+        }
+
         foreach (var (name, value) in new[] { ("tp", Tp), ("pp", Pp), ("attention-dp", AttentionDp), ("moe-tp", MoeTp), ("moe-ep", MoeEp) })
         {
             if (value < 1)
