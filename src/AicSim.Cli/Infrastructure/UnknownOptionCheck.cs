@@ -24,9 +24,10 @@ public interface ICheckedSettings
 }
 
 /// <summary>
-/// Refuses options a command does not declare, then runs the settings' own checks (<see cref="ICheckedSettings"/>). Spectre.Console.Cli keeps them aside as "remaining" arguments and runs
-/// the command anyway, so a mistyped <c>--concurency 64</c> would silently run at the default; the error names the
-/// option and the closest ones the command has.
+/// Refuses options a command does not declare, then runs the settings' own checks (<see cref="ICheckedSettings"/>).
+/// Spectre.Console.Cli keeps undeclared options aside as "remaining" arguments and runs the command anyway, so a mistyped
+/// <c>--concurency 64</c> would silently run at the default; the error names the option and the closest ones the
+/// command has.
 /// </summary>
 internal sealed class UnknownOptionCheck : ICommandInterceptor
 {
