@@ -294,12 +294,31 @@ public sealed class ProfileCommandTests
     [InlineData("--ttft", "-5", "--ttft")]
     [InlineData("--bogus-flag", "1", "unknown option --bogus-flag")]
     [InlineData("--isl", "41000", "beyond the max context length of 40960 (Qwen3-32B's max_position_embeddings)")]
+    [InlineData("--namespace", "Bad_NS", "--namespace 'Bad_NS' is not a Kubernetes namespace")]
+    [InlineData("--namespace", "a-namespace-name-that-runs-on-well-past-the-sixty-three-characters-allowed", "RFC 1123 label")]
+    [InlineData("--dgd-image", " ", "--dgd-image is empty")]
     public void Bad_profile_input_exits_1_naming_the_field(string flag, string value, string expected)
     {
         string dir = TempDir();
         var (exit, output) = Run("profile", flag, value, "--output-dir", dir);
         Assert.Equal(1, exit);
         Assert.Contains(expected, output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Theory]
+    [InlineData("apiVersion: nvidia.com/v1alpha1\nkind: DynamoGraphDeployment\nmetadata: {name: x}\nspec: {services: {}}\n", "the DGD has no Frontend service")]
+    [InlineData("apiVersion: nvidia.com/v1alpha1\nkind: DynamoGraphDeployment\nmetadata: {name: x}\nspec: {services: {Frontend: {}}}\n", "expected one service with subComponentType: prefill, found 0")]
+    [InlineData("127.0.0.1 localhost\n", "expected a YAML mapping of keys, found a plain value")]
+    public void A_base_config_the_emitter_cannot_use_fails_before_the_sweep(string yaml, string expected)
+    {
+        string dir = TempDir();
+        string config = Path.Combine(Directory.CreateTempSubdirectory().FullName, "base.yaml");
+        File.WriteAllText(config, yaml);
+        var (exit, output) = Run("profile", "--config", config, "--output-dir", dir);
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("interpolation", output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(dir));
     }
 

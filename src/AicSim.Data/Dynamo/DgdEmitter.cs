@@ -87,19 +87,45 @@ public static class DgdEmitter
         return (nodes > 1 ? gpusPerNode : gpus, nodes);
     }
 
-    private static JsonObject Prepare(JsonObject baseConfig, DeploymentOptions options, out JsonObject services)
+    /// <summary>
+    /// Refuses a base config the emitter cannot build on (not a v1alpha1 DGD, no services, no Frontend, a service name
+    /// Kubernetes rejects) — before the sweep, so a bad --config fails at once.
+    /// </summary>
+    public static void CheckBase(JsonObject baseConfig)
     {
         ArgumentNullException.ThrowIfNull(baseConfig);
-        var dgd = (JsonObject)baseConfig.DeepClone();
-        if (dgd["apiVersion"]?.GetValue<string>() != "nvidia.com/v1alpha1" || dgd["kind"]?.GetValue<string>() != "DynamoGraphDeployment")
+        if (baseConfig["apiVersion"]?.GetValue<string>() != "nvidia.com/v1alpha1" || baseConfig["kind"]?.GetValue<string>() != "DynamoGraphDeployment")
         {
             throw new AicSimException(
-                $"--config: the base config must be a nvidia.com/v1alpha1 DynamoGraphDeployment; it is {dgd["apiVersion"]} {dgd["kind"]}. " +
+                $"--config: the base config must be a nvidia.com/v1alpha1 DynamoGraphDeployment; it is {baseConfig["apiVersion"]} {baseConfig["kind"]}. " +
                 "(v1beta1 DGDs with spec.components are not read yet: convert it or leave --config out for the built-in base.)");
         }
 
-        services = dgd["spec"]?["services"] as JsonObject
+        var services = baseConfig["spec"]?["services"] as JsonObject
             ?? throw new AicSimException("--config: the DGD has no spec.services.");
+        if (!services.ContainsKey("Frontend"))
+        {
+            throw new AicSimException("--config: the DGD has no Frontend service.");
+        }
+
+        var (prefill, decode) = Workers(services);
+        foreach (var (name, worker) in new[] { prefill, decode })
+        {
+            if (worker["extraPodSpec"]?["mainContainer"]?["args"] is not JsonArray)
+            {
+                throw new AicSimException($"--config: service {name} has no extraPodSpec.mainContainer.args to set the model and mapping in.");
+            }
+        }
+
+        CheckNames(services);
+    }
+
+    private static JsonObject Prepare(JsonObject baseConfig, DeploymentOptions options, out JsonObject services)
+    {
+        CheckBase(baseConfig);
+        var dgd = (JsonObject)baseConfig.DeepClone();
+
+        services = (JsonObject)dgd["spec"]!["services"]!;
         var metadata = dgd["metadata"] as JsonObject ?? new JsonObject();
         dgd["metadata"] = metadata;
         if (options.Name is not null)
@@ -114,12 +140,6 @@ public static class DgdEmitter
 
         AddAll(metadata, "labels", options.Labels);
         AddAll(metadata, "annotations", options.Annotations);
-
-        if (!services.ContainsKey("Frontend"))
-        {
-            throw new AicSimException("--config: the DGD has no Frontend service.");
-        }
-
         return dgd;
     }
 

@@ -40,13 +40,21 @@ public static class YamlNodes
     public static JsonObject ParseObject(string yaml, string source)
     {
         var docs = ParseAll(yaml, source);
-        if (docs.Count != 1 || docs[0] is not JsonObject obj)
+        if (docs.Count != 1)
         {
-            throw new AicSimException($"{source}: expected one YAML document holding a mapping, found {docs.Count} document(s).");
+            throw new AicSimException($"{source}: expected one YAML document holding a mapping, found {docs.Count} documents.");
+        }
+
+        if (docs[0] is not JsonObject obj)
+        {
+            string found = docs[0] switch { null => "an empty document", JsonArray => "a list", _ => $"a plain value ('{Clip(docs[0]!.ToString())}')" };
+            throw new AicSimException($"{source}: expected a YAML mapping of keys, found {found}.");
         }
 
         return obj;
     }
+
+    private static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     /// <summary>One YAML document.</summary>
     public static string Write(JsonNode node) => Writer.Serialize(ToPlain(node));

@@ -139,6 +139,7 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
         var baseConfig = options.Config is null
             ? BaseConfigs.Disagg(request.Backend.Backend, request.Model.Id)
             : YamlNodes.ParseObject(ReadConfig(options.Config), options.Config);
+        DgdEmitter.CheckBase(baseConfig);
 
         Log(log, $"aicsim profile: {request.Model.Id} on {request.System.Name} with {Backends.Name(request.Backend.Backend)} ({request.Quant})");
         Log(log, string.Create(CultureInfo.InvariantCulture, $"SLA: ISL {request.Isl}, OSL {request.Osl}, TTFT ≤ {request.TtftMs} ms, ITL ≤ {request.ItlMs} ms"));
@@ -331,10 +332,22 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
             labels["dgdr.nvidia.com/namespace"] = dgdr.Namespace ?? "default";
         }
 
+        string? ns = o.Namespace ?? dgdr?.DgdNamespace ?? dgdr?.Namespace;
+        var problems = Dynamo.KubernetesNames.Problems(ns, dgdr?.DgdName).ToList();
+        if (o.DgdImage is { } image && string.IsNullOrWhiteSpace(image))
+        {
+            problems.Add("--dgd-image is empty; give an image reference, or leave it out for the backend's runtime image.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new AicSimException(problems);
+        }
+
         return new DeploymentOptions
         {
             Name = dgdr?.DgdName,
-            Namespace = o.Namespace ?? dgdr?.DgdNamespace ?? dgdr?.Namespace,
+            Namespace = ns,
             Image = o.DgdImage,
             WorkersImage = dgdr?.WorkersImage,
             ModelCache = cache,
