@@ -45,7 +45,7 @@ public sealed record ParallelConfig(int Tp, int Pp = 1, int AttentionDp = 1, int
         };
     }
 
-    /// <summary>The profiler's name of this mapping: TP4, TEP8, DEP16, or the full tuple when it is none of those.</summary>
+    /// <summary>The profiler's name of this mapping: TP4, TEP8, DEP16 (with -PP2 etc. for pipeline stages), or the full tuple when it is none of those.</summary>
     /// <remarks>A model without experts ignores moe_tp, so any mapping with one attention rank and no expert split is TP.</remarks>
     public string Name => (Pp == 1 ? Stage : $"{Stage}-PP{Pp}") is var name && name.Length > 0
         ? name
