@@ -8,6 +8,8 @@ namespace AicSim.Data.Tests;
 
 public sealed class DataChecksTests
 {
+    private static readonly SiliconRowMapper Mapper = new(ModelCatalog.Load(), SystemCatalog.Load());
+
     private static RowOutcome Row(string id, int tp, int dp, int ep, double ttft, double tpot, int clients = 32, int osl = 1024) =>
         new(new SiliconRow
         {
@@ -46,6 +48,35 @@ public sealed class DataChecksTests
     }
 
     [Fact]
+    public void A_tpot_shorter_than_the_memory_reads_of_its_decode_step_is_named()
+    {
+        // Hand calculation from Qwen3-32B's config.json, BF16 on one H200 (4.8 TB/s): weights per layer qkv (64 + 2·8)·128
+        // × 5120 + o 5120 × 8192 + gate/up/down 3 × 25600 × 5120 = 487,587,840, × 64 layers, plus the LM head 151,936 ×
+        // 5120: 31,983,534,080 × 2 bytes = 63.97 GB. KV 64 × 2 × 8 × 128 × 2 = 262,144 bytes a token at the mean context
+        // 1000 + 1000/2 = 1500. 64 clients, TTFT 1000 ms, TPOT 10 ms: 64 · 10,000 / 11,000 = 58.2 decoding, 22.88 GB of
+        // cache, 86.85 GB in all: 18.09 ms > 10 ms, named. With TPOT 20 ms: 64 · 20,000 / 21,000 = 61.0 decoding, 23.97 GB,
+        // 18.32 ms < 20 ms, not named.
+        static RowOutcome Qwen(string id, double tpot)
+        {
+            var row = new SiliconRow
+            {
+                Line = 2, Id = id, Source = "silicon_concurrency=64", Backend = "vllm", Model = "Qwen/Qwen3-32B", System = "h200_sxm",
+                Mode = "agg", Isl = 1000, Osl = 1000, BatchSize = 64, Agg = new RowParallel(1, 1, 1, 1, 1),
+                MeasuredTtftMs = 1000, MeasuredTpotMs = tpot,
+            };
+            return new(row, Mapper.Map(row), new Prediction(id, null, null, "ok", string.Empty), true, string.Empty);
+        }
+
+        var named = DataChecks.FloorFinding(Qwen("fast", 10));
+        Assert.NotNull(named);
+        Assert.Equal(DataChecks.BelowMemoryFloor, named.Check);
+        Assert.Contains("86.8 GB a GPU (64.0 GB of weights, 22.9 GB of KV cache for the 58 requests", named.Message, StringComparison.Ordinal);
+        Assert.Contains("18.09 ms at the GPU's peak 4.80 TB/s", named.Message, StringComparison.Ordinal);
+        Assert.Null(DataChecks.FloorFinding(Qwen("slow", 20)));
+        Assert.Contains(DataChecks.Find([Qwen("fast", 10)]), f => f.Check == DataChecks.BelowMemoryFloor);
+    }
+
+    [Fact]
     public void The_calibration_file_s_known_cases_are_found()
     {
         // Oracle: the README's analysis of silicon_calibration.csv — Kimi-K2.5 on B200 vLLM labelled tp4 dp4 ep16 measures
@@ -59,6 +90,11 @@ public sealed class DataChecksTests
         var fewInFlight = found.Where(f => f.Check == DataChecks.FewInFlight && f.Id.Contains("gpt_oss_120b_h100_sxm_vllm", StringComparison.Ordinal)).ToList();
         Assert.Equal(6, fewInFlight.Count);
         Assert.DoesNotContain(found, f => f.Id == "qwen3_5_b200_sglang_fp8_agg_8192x1024_c64_cfg615");
+
+        // The README's H100 vLLM Qwen3-32B disaggregated row: two TP4 decode workers at batch 224 measure TPOT 8.75 ms,
+        // where reading the FP8 weights (8.2 GB a GPU) and the FP8 cache of its 215 decoding requests at 4500 tokens
+        // (31.7 GB) takes 11.9 ms at 3.35 TB/s.
+        Assert.Contains(found, f => f.Check == DataChecks.BelowMemoryFloor && f.Id == "qwen3_32b_qwen3_32b_h100_sxm_vllm_disagg_4000x1000_c_tp_epnone_2");
     }
 }
 

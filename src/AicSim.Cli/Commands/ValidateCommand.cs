@@ -35,7 +35,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         string how = settings.Folds > 0 ? $"{settings.Folds}-fold cross-validation grouped by {settings.GroupBy}" : $"calibration: {calibration.FittedOn}";
         AccuracyTable.Render(console, $"All {rows.Count} rows ({how})", Validation.Report(outcomes, targetOnly: false));
         AccuracyTable.Render(console, $"Target rows: complete configurations on {string.Join(", ", Validation.TargetSystems)}", Validation.Report(outcomes, targetOnly: true));
-        RenderDataChecks(DataChecks.Find(outcomes), settings.DataChecks);
+        RenderDataChecks(DataChecks.Find(outcomes), outcomes.Where(o => !o.Complete).Select(o => o.Row.Id).ToHashSet(StringComparer.Ordinal), settings.DataChecks);
         RenderRepeatFloor(RepeatFloor.Of(outcomes, targetOnly: true));
         RenderSweepCurves(SweepCurveCheck.Of(Validation.Scored(outcomes, targetOnly: true)), settings.Folds > 0);
         if (settings.Plots is not null)
@@ -104,13 +104,16 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
     }
 
     /// <summary>What the rows' own numbers make doubtful; every row is still scored as it is.</summary>
-    private void RenderDataChecks(IReadOnlyList<DataFinding> findings, string? path)
+    private void RenderDataChecks(IReadOnlyList<DataFinding> findings, IReadOnlySet<string> incomplete, string? path)
     {
         int twins = findings.Count(f => f.Check == DataChecks.SameAsOtherMapping);
         int fewInFlight = findings.Count(f => f.Check == DataChecks.FewInFlight);
+        int belowFloor = findings.Count(f => f.Check == DataChecks.BelowMemoryFloor);
+        int assumed = findings.Count(f => f.Check == DataChecks.BelowMemoryFloor && incomplete.Contains(f.Id));
         string line = string.Create(CultureInfo.InvariantCulture,
             $"Data checks (every row is still scored): {twins} aggregated rows measure the same TPOT and TTFT (within {100 * DataChecks.TpotTolerance:F0}% and {100 * DataChecks.TtftTolerance:F0}%) " +
-            $"as a row read as another configuration at the same load (one run under two labels?); {fewInFlight} kept fewer than {100 * DataChecks.InFlightShare:F0}% of their clients in flight.");
+            $"as a row read as another configuration at the same load (one run under two labels?); {fewInFlight} kept fewer than {100 * DataChecks.InFlightShare:F0}% of their clients in flight; " +
+            $"{belowFloor} measure a TPOT shorter than reading their weights and KV cache takes at the GPU's peak bandwidth ({assumed} of them under a deployment assumed for rows without batch sizes).");
         console.MarkupLine(Markup.Escape(line + (path is null && findings.Count > 0 ? " --data-checks FILE lists them." : string.Empty)));
         if (path is not null)
         {
