@@ -5,6 +5,12 @@ using AicSim.Data.Systems;
 
 namespace AicSim.Data;
 
+/// <summary>The names errors give the model, system and backend: the flags, or the file fields their values came from.</summary>
+public sealed record SpecFields(string Model = "--model", string System = "--system", string Backend = "--backend")
+{
+    public static SpecFields Flags { get; } = new();
+}
+
 /// <summary>The model, system, backend and quantisation a user named, resolved together.</summary>
 public sealed record ResolvedSpecs(ModelSpec Model, SystemSpec System, Backend Backend, QuantConfig Quant);
 
@@ -17,8 +23,9 @@ public static class SpecResolver
     /// <summary>The resolved specs, or null with the problems added to <paramref name="problems"/>.</summary>
     public static ResolvedSpecs? Resolve(
         ModelCatalog models, SystemCatalog systems, string? model, string? system, string? backend,
-        string? gemmQuant, string? moeQuant, string? kvQuant, List<string> problems)
+        string? gemmQuant, string? moeQuant, string? kvQuant, List<string> problems, SpecFields? fields = null)
     {
+        fields ??= SpecFields.Flags;
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(systems);
         ArgumentNullException.ThrowIfNull(problems);
@@ -36,9 +43,9 @@ public static class SpecResolver
             }
         }
 
-        var m = Try(() => models.Resolve(model ?? throw new AicSimException("--model is required.")));
-        var s = Try(() => systems.Get(system ?? throw new AicSimException("--system is required.")));
-        var b = Try(() => (Backend?)Backends.Parse(backend ?? throw new AicSimException("--backend is required.")));
+        var m = Try(() => models.Resolve(model ?? throw new AicSimException($"{fields.Model} is required."), fields.Model));
+        var s = Try(() => systems.Get(system ?? throw new AicSimException($"{fields.System} is required."), fields.System));
+        var b = Try(() => (Backend?)Backends.Parse(backend ?? throw new AicSimException($"{fields.Backend} is required."), fields.Backend));
         var gemm = gemmQuant is null ? null : Try(() => (QuantMode?)QuantModes.Parse(gemmQuant, "--gemm-quant"));
         var moe = moeQuant is null ? null : Try(() => (QuantMode?)QuantModes.Parse(moeQuant, "--moe-quant"));
         var kv = kvQuant is null ? null : Try(() => (QuantMode?)QuantModes.Parse(kvQuant, "--kv-quant"));

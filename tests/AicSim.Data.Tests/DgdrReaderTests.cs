@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using AicSim.Core.Errors;
 using AicSim.Data.Dynamo;
+using AicSim.Data.Models;
 using AicSim.Data.Profiles;
+using AicSim.Data.Systems;
 using AicSim.Tests;
 
 namespace AicSim.Data.Tests;
@@ -90,6 +92,16 @@ public sealed class DgdrReaderTests
     }
 
     [Fact]
+    public void An_unknown_model_in_a_dgdr_is_named_by_its_field()
+    {
+        var doc = Doc(Minimal);
+        doc["spec"]!["model"] = "Qwen/Qwen3-33B";
+        var options = DgdrReader.Parse(doc, "test.yaml").Options;
+        var e = Assert.Throws<AicSimException>(() => new ProfileJob(ModelCatalog.Load(), SystemCatalog.Load()).Resolve(ProfileJob.Defaults.Merge(options)));
+        Assert.Contains(e.Problems, p => p.StartsWith("test.yaml: spec.model: unknown model 'Qwen/Qwen3-33B'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_crd_schema_catches_a_wrong_type()
     {
         var doc = Doc(Minimal);
@@ -143,6 +155,22 @@ public sealed class DgdrReaderTests
         // PlannerArgs is a list (reference equality); compare the records without it.
         Assert.Equal(snake with { PlannerArgs = [] }, camel with { PlannerArgs = [] });
         Assert.Equal(8, camel.PrefillGranularity);
+    }
+
+    [Fact]
+    public void An_unknown_system_model_or_backend_from_a_file_is_named_by_its_field_and_a_flag_by_itself()
+    {
+        var job = new ProfileJob(ModelCatalog.Load(), SystemCatalog.Load());
+        var file = ProfileConfigReader.ReadJson("""{"hardware": {"gpuType": "h900_sxm"}, "engine": {"backend": "vlm"}, "sweep": {"aicHfId": "Qwen/Qwen3-33B"}}""", "c.json");
+        var e = Assert.Throws<AicSimException>(() => job.Resolve(ProfileJob.Defaults.Merge(file)));
+        Assert.Contains(e.Problems, p => p.StartsWith("c.json: hardware.gpuType: unknown system 'h900_sxm'", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.StartsWith("c.json: engine.backend: unknown backend 'vlm'", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.StartsWith("c.json: sweep.aicHfId: unknown model 'Qwen/Qwen3-33B'", StringComparison.Ordinal));
+
+        // A flag given over the file wins, and an error about its value names the flag.
+        var flags = new ProfileOptions { System = "h800_sxm" };
+        e = Assert.Throws<AicSimException>(() => job.Resolve(ProfileJob.Defaults.Merge(file).Merge(flags)));
+        Assert.Contains(e.Problems, p => p.StartsWith("--system: unknown system 'h800_sxm'", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -137,7 +137,12 @@ public static class DgdrReader
         {
             Name = name!,
             Namespace = doc["metadata"]?["namespace"]?.ToString(),
-            Options = options with { Model = model, Backend = backend },
+            Options = options with
+            {
+                Model = model,
+                Backend = backend,
+                Origins = new Dictionary<string, string>(options.Origins, StringComparer.Ordinal) { [nameof(ProfileOptions.Model)] = $"{source}: spec.model", [nameof(ProfileOptions.Backend)] = $"{source}: spec.backend" },
+            },
             UseMocker = spec["useMocker"]?.GetValue<bool>() ?? false,
             AutoApply = spec["autoApply"]?.GetValue<bool>() ?? false,
             WorkersImage = overrides?["workersImage"]?.ToString(),

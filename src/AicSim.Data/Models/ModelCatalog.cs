@@ -105,9 +105,9 @@ public sealed class ModelCatalog
 
     /// <summary>
     /// A model from a local path (config.json or a folder holding one) or a bundled id / alias / short name.
-    /// The spec keeps the name the user gave as its id.
+    /// The spec keeps the name the user gave as its id. An unknown name is reported under <paramref name="field"/>.
     /// </summary>
-    public ModelSpec Resolve(string model)
+    public ModelSpec Resolve(string model, string field = "--model")
     {
         ArgumentNullException.ThrowIfNull(model);
         string name = model.Trim();
@@ -129,7 +129,7 @@ public sealed class ModelCatalog
         }
 
         throw new AicSimException(
-            $"--model: unknown model '{name}'.{NameSuggester.Hint(name, Models.Select(m => m.Id))} " +
+            $"{field}: unknown model '{name}'.{NameSuggester.Hint(name, Models.Select(m => m.Id))} " +
             $"Give a bundled id (see 'aicsim models'), or a path to a Hugging Face config.json or model folder.");
     }
 

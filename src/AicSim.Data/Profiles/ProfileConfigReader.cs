@@ -121,22 +121,25 @@ public static class ProfileConfigReader
         ("hardware", "min_num_gpus_per_engine") => o with { MinGpus = Int(v) },
         ("hardware", "max_num_gpus_per_engine") => o with { MaxGpus = Int(v) },
         ("hardware", "num_gpus_per_node") => o with { GpusPerNode = Int(v) },
-        ("hardware", "gpu_type") => o with { System = o.System ?? GpuType(Text(v)) },
+        ("hardware", "gpu_type") => o.System is not null ? o : From(o with { System = GpuType(Text(v)) }, nameof(o.System), where),
         ("sweep", "use_ai_configurator") => o with { UseAiConfigurator = Bool(v) },
-        ("sweep", "aic_system") => o with { System = Text(v) },
-        ("sweep", "aic_hf_id") => o with { Model = Text(v) },
+        ("sweep", "aic_system") => From(o with { System = Text(v) }, nameof(o.System), where),
+        ("sweep", "aic_hf_id") => From(o with { Model = Text(v) }, nameof(o.Model), where),
         ("sweep", "aic_backend_version") => o with { AicBackendVersion = Text(v) },
         ("sweep", "prefill_interpolation_granularity") => o with { PrefillGranularity = Int(v) },
         ("sweep", "decode_interpolation_granularity") => o with { DecodeGranularity = Int(v) },
         ("deployment", "namespace") => o with { Namespace = Text(v) },
-        ("deployment", "model") => o with { Model = o.Model ?? Text(v) },
+        ("deployment", "model") => o.Model is not null ? o : From(o with { Model = Text(v) }, nameof(o.Model), where),
         ("deployment", "dgd_image") => o with { DgdImage = Text(v) },
         ("deployment", "model_cache") => ModelCache(o, v, where),
-        ("engine", "backend") => o with { Backend = Text(v) },
+        ("engine", "backend") => From(o with { Backend = Text(v) }, nameof(o.Backend), where),
         ("engine", "config") => o with { Config = Text(v) },
         ("engine", "max_context_length") => o with { MaxContextLength = Int(v) },
         _ => o,
     };
+
+    private static ProfileOptions From(ProfileOptions o, string option, string where) =>
+        o with { Origins = new Dictionary<string, string>(o.Origins, StringComparer.Ordinal) { [option] = where } };
 
     private static ProfileOptions ModelCache(ProfileOptions o, JsonNode? v, string where)
     {

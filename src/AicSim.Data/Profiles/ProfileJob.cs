@@ -52,7 +52,8 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
     private ProfileRequest Resolve(ProfileOptions o, Core.Calibration.CalibrationSet calibration, out string sourceDescription)
     {
         var problems = new List<string>();
-        var specs = SpecResolver.Resolve(models, systems, o.Model, o.System, o.Backend ?? "trtllm", o.GemmQuant, o.MoeQuant, o.KvQuant, problems);
+        var fields = new SpecFields(o.FieldOf(nameof(o.Model), "--model"), o.FieldOf(nameof(o.System), "--system"), o.FieldOf(nameof(o.Backend), "--backend"));
+        var specs = SpecResolver.Resolve(models, systems, o.Model, o.System, o.Backend ?? "trtllm", o.GemmQuant, o.MoeQuant, o.KvQuant, problems, fields);
         Need(o.Isl, "--isl (sla.isl)", problems);
         Need(o.Osl, "--osl (sla.osl)", problems);
         if (o.Ttft is not > 0)

@@ -76,6 +76,18 @@ public sealed record ProfileOptions
     /// </summary>
     public bool? Headroom { get; init; }
 
+    /// <summary>
+    /// Where <see cref="Model"/>, <see cref="System"/> and <see cref="Backend"/> came from when a file gave them
+    /// ("request.yaml: hardware.gpuType"), keyed by those names; absent for a flag's value. Errors about a value name its origin.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Origins { get; init; } = NoOrigins;
+
+    // One shared empty map, so that options read alike compare equal.
+    private static readonly Dictionary<string, string> NoOrigins = new(StringComparer.Ordinal);
+
+    /// <summary>The field to name in an error about <paramref name="option"/>: its file origin, else <paramref name="flag"/>.</summary>
+    public string FieldOf(string option, string flag) => Origins.TryGetValue(option, out var origin) ? origin : flag;
+
     /// <summary>planner_* options without the prefix, in the order given.</summary>
     public IReadOnlyList<(string Name, string Value)> PlannerArgs { get; init; } = [];
 
@@ -118,6 +130,28 @@ public sealed record ProfileOptions
             Calibration = over.Calibration ?? Calibration,
             Headroom = over.Headroom ?? Headroom,
             PlannerArgs = planner,
+            Origins = MergeOrigins(over),
         };
+    }
+
+    // A value's origin goes with it: the one that wins keeps its own (none, for a flag).
+    private IReadOnlyDictionary<string, string> MergeOrigins(ProfileOptions over)
+    {
+        if (Origins.Count == 0 && over.Origins.Count == 0)
+        {
+            return NoOrigins;
+        }
+
+        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, overGiven) in new[] { (nameof(Model), over.Model is not null), (nameof(System), over.System is not null), (nameof(Backend), over.Backend is not null) })
+        {
+            var from = overGiven ? over.Origins : Origins;
+            if (from.TryGetValue(name, out var origin))
+            {
+                merged[name] = origin;
+            }
+        }
+
+        return merged;
     }
 }

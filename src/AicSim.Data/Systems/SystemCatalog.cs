@@ -59,8 +59,8 @@ public sealed class SystemCatalog
         return new SystemCatalog(systems);
     }
 
-    /// <summary>The system named <paramref name="name"/>; unknown names get a did-you-mean.</summary>
-    public SystemSpec Get(string name)
+    /// <summary>The system named <paramref name="name"/>; unknown names get a did-you-mean, under <paramref name="field"/>.</summary>
+    public SystemSpec Get(string name, string field = "--system")
     {
         ArgumentNullException.ThrowIfNull(name);
         if (_byName.TryGetValue(name.Trim(), out var spec))
@@ -69,7 +69,7 @@ public sealed class SystemCatalog
         }
 
         throw new AicSimException(
-            $"--system: unknown system '{name}'.{NameSuggester.Hint(name, _byName.Keys)} Known systems: {string.Join(", ", Systems.Select(s => s.Name))}.");
+            $"{field}: unknown system '{name}'.{NameSuggester.Hint(name, _byName.Keys)} Known systems: {string.Join(", ", Systems.Select(s => s.Name))}.");
     }
 
     public bool TryGet(string name, out SystemSpec? spec) => _byName.TryGetValue(name, out spec);
