@@ -1,3 +1,4 @@
+using AicSim.Core.Engine;
 using AicSim.Core.Errors;
 using AicSim.Core.Estimate;
 using AicSim.Core.Specs;
@@ -216,6 +217,30 @@ public sealed class SiliconCsvTests
         Assert.Equal("DEP16", request.DecodeParallel!.Name);
         Assert.Equal(4, request.Deployment!.DecodeBatch);
         Assert.Contains(request.Readings, r => r.Contains("assumed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Without_batch_sizes_the_decode_workers_are_the_fewest_that_hold_every_client_and_prefill_keeps_up()
+    {
+        // Qwen3-32B in FP8 on H100 TP2, 4000 + 1000 tokens, 600 clients: one decode engine's cache holds far fewer. The
+        // oracle is the engines' own memory and speed, priced independently here: the workers must hold the clients,
+        // one fewer must not, and the prefill pool must finish prompts at least as fast as decode finishes requests.
+        var row = Parse(Header, "d,silicon_concurrency=600,vllm,0.1,Qwen/Qwen3-32B,h100_sxm,fp8,disagg,4000,1000,fp8,fp8,,,,,,,,,2,1,1,1,1,,,2,1,1,1,1,300,10")[0];
+        var request = Mapper.Map(row);
+        var d = request.Deployment!;
+        var decode = EngineModel.Create(new EngineConfig(request.Model, request.System, request.DecodeParallel!, request.Quant, request.Backend));
+        var prefill = EngineModel.Create(new EngineConfig(request.Model, request.System, request.Parallel, request.Quant, request.Backend));
+        long holds = decode.MaxResidentRequests(4000, 1000);
+        Assert.InRange(holds, 1, 599);
+        Assert.True(d.DecodeWorkers * holds >= 600);
+        Assert.True((d.DecodeWorkers - 1) * holds < 600);
+        Assert.True(d.DecodeWorkers * d.DecodeBatch >= 600);
+
+        double finished = 600 / (1000 * decode.DecodeTokenMs(d.DecodeBatch, 4500));
+        double prompts = 1 / prefill.PrefillMs(4000, 1);
+        Assert.True(d.PrefillWorkers * prompts >= finished);
+        Assert.True((d.PrefillWorkers - 1) * prompts < finished);
+        Assert.Contains(request.Readings, r => r.Contains($"{d.DecodeWorkers} decode workers", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -30,8 +30,8 @@ namespace AicSim.Data.Calibration;
 /// <item>gpt-oss rows labelled nvfp4 are MXFP4 checkpoints.</item>
 /// <item>Quantised rows (fp8, nvfp4, mxfp4) use an FP8 KV cache; others use the checkpoint's KV dtype.</item>
 /// <item>Builds measured with speculative decoding (<see cref="SpeculativeBuilds"/>) decode with it.</item>
-/// <item>Disaggregated rows without batch sizes: the client concurrency in silicon_data_source, one decode worker
-/// (batch = concurrency / attention-DP), one prefill worker at batch 1.</item>
+/// <item>Disaggregated rows without batch sizes: the client concurrency in silicon_data_source, and the deployment a
+/// planner would size for it (<see cref="AssumedDeployment"/>).</item>
 /// </list>
 /// </remarks>
 public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog systems)
@@ -122,12 +122,39 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
         {
             int concurrency = Concurrency(row.Source)
                 ?? throw new UnsupportedException("disagg row without prefill/decode batch sizes or a silicon_concurrency to assume them from.");
-            int decodeBatch = Math.Max(1, (int)Math.Ceiling(concurrency / (double)decode.AttentionDp));
-            deployment = new(1, 1, 1, decodeBatch);
-            readings.Add($"assumed 1 prefill worker at batch 1 and 1 decode worker at batch {decodeBatch} per rank (concurrency {concurrency}; the row gives no batch sizes)");
+            deployment = AssumedDeployment(common, decode, concurrency, readings);
         }
 
         return common with { DecodeParallel = decode, Deployment = deployment };
+    }
+
+    /// <summary>
+    /// The deployment a disaggregated row without batch sizes is read as: what a planner sizing for its clients would
+    /// run. Decode: the fewest workers whose KV caches (and batch limit) hold every client at once, the clients shared
+    /// evenly. Prefill: the fewest workers, one prompt at a time per attention rank, whose prompt rate keeps up with the
+    /// rate those decode workers finish requests (clients / (osl × time per token)). Both engines are sized with the
+    /// built-in constants: the deployment is an assumption, not something fitted to the rows.
+    /// </summary>
+    public static DisaggregatedDeployment AssumedDeployment(EstimateRequest prefillRequest, ParallelConfig decodeParallel, int concurrency, List<string>? readings = null)
+    {
+        ArgumentNullException.ThrowIfNull(prefillRequest);
+        ArgumentNullException.ThrowIfNull(decodeParallel);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(concurrency);
+        EngineModel Engine(ParallelConfig p) => EngineModel.Create(new EngineConfig(prefillRequest.Model, prefillRequest.System, p, prefillRequest.Quant, prefillRequest.Backend));
+        var w = prefillRequest.Workload;
+        var decode = Engine(decodeParallel);
+        var prefill = Engine(prefillRequest.Parallel);
+
+        // An engine whose cache holds not one request still gets one: EstimateResult reports that it does not fit.
+        long holds = Math.Max(1, decode.MaxResidentRequests(w.Isl, w.Osl));
+        int decodeWorkers = (int)Math.Ceiling(concurrency / (double)holds);
+        int decodeBatch = (int)Math.Ceiling(concurrency / (double)(decodeWorkers * decode.AttentionDp));
+        double finishedPerMs = concurrency / (w.Osl * decode.DecodeTokenMs(decodeBatch, w.MeanDecodeContext));
+        double promptsPerMsPerWorker = prefill.AttentionDp / prefill.PrefillMs(w.Isl, 1);
+        int prefillWorkers = (int)Math.Max(1, Math.Ceiling(finishedPerMs / promptsPerMsPerWorker));
+        readings?.Add($"assumed {prefillWorkers} prefill worker{(prefillWorkers == 1 ? string.Empty : "s")} at batch 1 and {decodeWorkers} decode worker{(decodeWorkers == 1 ? string.Empty : "s")} at batch {decodeBatch} per rank " +
+            $"(concurrency {concurrency}; the row gives no batch sizes: the fewest decode workers whose KV caches hold every client, and prefill workers to keep up with them)");
+        return new(prefillWorkers, 1, decodeWorkers, decodeBatch);
     }
 
     private static QuantConfig Quant(SiliconRow row, ModelSpec model, List<string> readings)
