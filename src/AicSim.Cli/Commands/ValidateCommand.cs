@@ -35,7 +35,9 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         string how = settings.Folds > 0 ? $"{settings.Folds}-fold cross-validation grouped by {settings.GroupBy}" : $"calibration: {calibration.FittedOn}";
         AccuracyTable.Render(console, $"All {rows.Count} rows ({how})", Validation.Report(outcomes, targetOnly: false));
         AccuracyTable.Render(console, $"Target rows: complete configurations on {string.Join(", ", Validation.TargetSystems)}", Validation.Report(outcomes, targetOnly: true));
-        RenderDataChecks(DataChecks.Find(outcomes), outcomes.Where(o => !o.Complete).Select(o => o.Row.Id).ToHashSet(StringComparer.Ordinal), settings.DataChecks);
+        var findings = DataChecks.Find(outcomes);
+        RenderDataChecks(findings, outcomes.Where(o => !o.Complete).Select(o => o.Row.Id).ToHashSet(StringComparer.Ordinal), settings.DataChecks);
+        RenderUnflagged(outcomes, findings);
         RenderRepeatFloor(RepeatFloor.Of(outcomes, targetOnly: true));
         RenderSweepCurves(SweepCurveCheck.Of(Validation.Scored(outcomes, targetOnly: true)), settings.Folds > 0);
         if (settings.Plots is not null)
@@ -120,6 +122,26 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
             DataChecks.Write(path, findings);
             console.MarkupLine($"Data checks: [bold]{Markup.Escape(path)}[/]");
         }
+    }
+
+    /// <summary>
+    /// The target rows' error without the rows a data check names: how much of it those rows carry. A view beside the
+    /// score, not instead of it.
+    /// </summary>
+    private void RenderUnflagged(IReadOnlyList<RowOutcome> outcomes, IReadOnlyList<DataFinding> findings)
+    {
+        var named = findings.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+        var all = Validation.Report(outcomes, targetOnly: true);
+        var rest = Validation.Report(outcomes.Where(o => !named.Contains(o.Row.Id)).ToList(), targetOnly: true);
+        int left = all.Ttft.Count - rest.Ttft.Count;
+        if (left == 0)
+        {
+            return;
+        }
+
+        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"Without the {left} target rows a data check names, the other {rest.Ttft.Count} score TTFT {rest.Ttft.MeanApePercent:F1}% and TPOT {rest.Tpot.MeanApePercent:F1}% MAPE " +
+            $"(all {all.Ttft.Count}: {all.Ttft.MeanApePercent:F1}% and {all.Tpot.MeanApePercent:F1}%); the score above keeps them.")));
     }
 
     /// <summary>How much of the target rows' error no model can remove: repeats of one configuration that disagree.</summary>
