@@ -227,6 +227,22 @@ public sealed class EstimateCommandTests
         Assert.Contains("--batch-size 128", table.ReplaceLineEndings(" "), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Compare_says_when_a_run_decoded_faster_than_the_configuration_can()
+    {
+        // Hand calculation from Llama-3.1-70B's config.json: per layer qkv (64 + 2·8)·128 × 8192 = 83,886,080, o 8192 ×
+        // 8192 = 67,108,864, FFN 3 × 28672 × 8192 = 704,643,072; × 80 layers, plus the LM head 128,256 × 8192:
+        // 69,501,714,432 weights, 139.0 GB in BF16 on one GPU, 28.96 ms at H200's 4.8 TB/s before any KV cache (the
+        // fixture does not record its lengths, so none is counted), so the fixture's 25 ms inter-token latency cannot have
+        // come from it. The 8B at the same load (15.0 GB, 4.5 ms at H100's 3.35 TB/s) is not flagged (above).
+        string run = SharedData.Path("aiperf", "fixture-release-layout-streaming.profile_export_aiperf.json");
+        var (_, json) = Run("estimate", "--model", "meta-llama/Llama-3.1-70B", "--system", "h200_sxm", "--batch-size", "128", "--compare", run, "--json");
+        using var doc = JsonDocument.Parse(json);
+        var mismatch = Assert.Single(doc.RootElement.GetProperty("measured").GetProperty("mismatches").EnumerateArray(), m => m.GetString()!.Contains("shorter than any engine of this configuration can decode", StringComparison.Ordinal));
+        Assert.Contains("139.0 GB a GPU of weights alone, 28.96 ms", mismatch.GetString(), StringComparison.Ordinal);
+        Assert.Contains("--mtp N", mismatch.GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("real-run-nonstreaming.profile_export_aiperf.json", "only on streaming runs")]
     [InlineData("missing.json", "does not exist")]

@@ -68,3 +68,43 @@ public sealed class DecodeFloorTests
         }
     }
 }
+
+public sealed class MeasuredFloorTests
+{
+    private static Estimate.EstimateRequest Llama(Specs.SpeculativeDecoding? mtp = null) => new()
+    {
+        Model = Fixtures.Llama31_8B,
+        System = Fixtures.H100,
+        Backend = Fixtures.TrtLlm with { Speculative = mtp },
+        Quant = QuantConfig.Bf16,
+        Workload = new Serving.Workload(1000, 1000),
+        Mode = Estimate.ServingMode.Aggregated,
+        Parallel = ParallelConfig.TensorParallel(1),
+        Concurrency = 10,
+    };
+
+    [Fact]
+    public void Littles_law_on_the_measured_latencies_sets_the_requests_decoding_at_once()
+    {
+        // Hand calculation (weights and KV per token as in DecodeFloorTests): with TTFT 0 all 10 clients decode, at the
+        // mean context 1000 + 1000/2 = 1500: 15,009,316,864 + 10 · 1500 · 131,072 = 16,975,396,864 bytes, 5.0673 ms at
+        // 3.35 TB/s. With TTFT equal to the answer's 1000 × 1 ms, half of each request's life decodes: 5 at once.
+        var all = Estimate.MeasuredFloor.Of(Llama(), ttftMs: 0, tpotMs: 1)!;
+        Assert.Equal(10, all.Sequences, 9);
+        Assert.Equal(5.0673, all.FloorMs, 4);
+        Assert.Equal(5, Estimate.MeasuredFloor.Of(Llama(), ttftMs: 1000, tpotMs: 1)!.Sequences, 9);
+
+        // Without the run's lengths only the weights count: 15,009,316,864 / 3.35e12 = 4.4804 ms.
+        Assert.Equal(4.4804, Estimate.MeasuredFloor.Of(Llama(), 0, 1, lengthsKnown: false)!.FloorMs, 4);
+    }
+
+    [Fact]
+    public void Speculative_decoding_divides_the_floor_by_the_most_tokens_a_step_keeps()
+    {
+        // One draft token: a step keeps at most 2 tokens, so the floor per token is half the step's.
+        var plain = Estimate.MeasuredFloor.Of(Llama(), 0, 1)!;
+        var mtp = Estimate.MeasuredFloor.Of(Llama(new Specs.SpeculativeDecoding(1, 0.85)), 0, 1)!;
+        Assert.Equal(2, mtp.TokensPerStep);
+        Assert.Equal(plain.FloorMs / 2, mtp.FloorMs, 9);
+    }
+}

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AicSim.Core.Estimate;
+using AicSim.Core.Serving;
 
 namespace AicSim.Data.Aiperf;
 
@@ -42,6 +43,16 @@ public sealed record AiperfComparison(AiperfRun Run, double TtftErrorPct, double
         if (run.ErrorCount is > 0)
         {
             mismatches.Add(string.Create(CultureInfo.InvariantCulture, $"{run.ErrorCount} requests failed or were cancelled{(run.RequestCount is int n ? $" (against {n} that completed)" : string.Empty)}; the measured means leave them out, and the load was lighter than asked."));
+        }
+
+        // A run faster than the configuration's memory floor did not run it (at the run's own concurrency, where recorded;
+        // from the weights alone where the run does not record its lengths).
+        var measured = run.Concurrency is int clients && result.Request.Mode == ServingMode.Aggregated ? result.Request with { Concurrency = clients } : result.Request;
+        if (MeasuredFloor.Of(measured, run.Ttft.Avg, run.Itl.Avg, lengthsKnown: run.Isl is not null && run.Osl is not null) is { } floor && run.Itl.Avg < floor.FloorMs)
+        {
+            mismatches.Add(string.Create(CultureInfo.InvariantCulture,
+                $"the run's inter-token latency, {run.Itl.Avg:F2} ms, is shorter than any engine of this configuration can decode: {floor.Describe(result.Request.System)}. ") +
+                "The run served a smaller model, a lighter quantisation, fewer requests or another mapping than the flags say, or decoded several tokens a step (pass --mtp N if it ran speculative decoding).");
         }
 
         double? measuredTps = run.OutputTokensPerSec;

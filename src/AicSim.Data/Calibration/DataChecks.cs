@@ -1,8 +1,6 @@
 using System.Globalization;
-using AicSim.Core.Errors;
 using AicSim.Core.Estimate;
 using AicSim.Core.Estimation;
-using AicSim.Core.Ops;
 
 namespace AicSim.Data.Calibration;
 
@@ -93,55 +91,20 @@ public static class DataChecks
     }
 
     /// <summary>
-    /// The <see cref="BelowMemoryFloor"/> finding on one row, or null. The requests decoding at once are the clients AicSim
-    /// reads the row at (an aggregated engine's, or the decode batches' of a disaggregated deployment) times the share of
-    /// their time spent decoding, osl·TPOT / (TTFT + osl·TPOT), each at the mean context isl + osl/2. Rows read with
-    /// speculative decoding get the floor of a step divided by the most tokens one step can keep.
+    /// The <see cref="BelowMemoryFloor"/> finding on one row, or null: the row's TPOT against the
+    /// <see cref="MeasuredFloor"/> of the configuration AicSim reads it as.
     /// </summary>
     public static DataFinding? FloorFinding(RowOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         var row = outcome.Row;
-        if (outcome.Request is not { } request || row.MeasuredTpotMs is not > 0 || row.MeasuredTtftMs is not >= 0)
+        if (outcome.Request is not { } request || row.MeasuredTpotMs is not { } tpot || row.MeasuredTtftMs is not { } ttft
+            || MeasuredFloor.Of(request, ttft, tpot) is not { } floor || tpot >= floor.FloorMs)
         {
             return null;
         }
 
-        var engine = request.Mode == ServingMode.Aggregated ? request.Parallel : request.DecodeParallel;
-        double perRank = request.Mode == ServingMode.Aggregated
-            ? request.Concurrency / (double)request.Parallel.AttentionDp
-            : request.Deployment?.DecodeBatch ?? 0;
-        if (engine is null || perRank <= 0)
-        {
-            return null;
-        }
-
-        double tpot = row.MeasuredTpotMs.Value;
-        double decoding = row.Osl * tpot;
-        double sequences = perRank * decoding / (row.MeasuredTtftMs.Value + decoding);
-        double context = row.Isl + (row.Osl / 2.0);
-        OpTable ops;
-        try
-        {
-            ops = OpTableCompiler.Compile(request.Model, engine, request.Quant, request.System);
-        }
-        catch (AicSimException)
-        {
-            return null;
-        }
-
-        var bytes = DecodeFloor.BytesPerGpu(ops.Ops, sequences, context);
-        double tokensPerStep = 1 + (request.Backend.Speculative?.DraftTokens ?? 0);
-        double floorMs = bytes.Total / request.System.MemoryBandwidthBytesPerSec * 1000.0 / tokensPerStep;
-        if (tpot >= floorMs)
-        {
-            return null;
-        }
-
-        string speculative = tokensPerStep > 1 ? string.Create(CultureInfo.InvariantCulture, $", over the {tokensPerStep:F0} tokens a speculative step can keep") : string.Empty;
-        string message = string.Create(CultureInfo.InvariantCulture,
-            $"measures TPOT {tpot:F2} ms, but read as {engine.Name} on {request.System.Name} its decode step must read {bytes.Total / 1e9:F1} GB a GPU ({bytes.Weights / 1e9:F1} GB of weights, {bytes.Cache / 1e9:F1} GB of KV cache for the {sequences:F0} requests a rank decoded at once by Little's law on its own TTFT and TPOT), " +
-            $"{floorMs:F2} ms at the GPU's peak {request.System.MemoryBandwidthBytesPerSec / 1e12:F2} TB/s{speculative}: it ran fewer requests, a smaller model or another mapping than read, or decoded several tokens a step.");
+        string message = $"measures TPOT {tpot.ToString("F2", CultureInfo.InvariantCulture)} ms, but {floor.Describe(request.System)}: it ran fewer requests, a smaller model or another mapping than read, or decoded several tokens a step.";
         return new DataFinding(row.Id, BelowMemoryFloor, outcome.Complete ? message : message + " The row gives no batch sizes: this is the deployment AicSim assumed for it.");
     }
 
