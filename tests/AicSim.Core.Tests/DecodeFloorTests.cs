@@ -19,7 +19,7 @@ public sealed class DecodeFloorTests
         Assert.Equal(1_310_720_000.0, bytes.Cache, 1e-6);
 
         // At H100's 3.35 TB/s: 16,320,036,864 / 3.35e12 = 4.87165 ms.
-        Assert.Equal(4.87165, DecodeFloor.Ms(ops.Ops, 10, 1000, Fixtures.H100.MemoryBandwidthBytesPerSec), 5);
+        Assert.Equal(4.87165, bytes.Ms(Fixtures.H100.MemoryBandwidthBytesPerSec), 5);
 
         // TP2 halves both: half the heads, FFN and LM head, and 4 of the 8 KV heads a GPU.
         var tp2 = OpTableCompiler.Compile(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(2), QuantConfig.Bf16, Fixtures.H100);
@@ -63,7 +63,7 @@ public sealed class DecodeFloorTests
         foreach (double batch in new[] { 1.0, 8, 64, 512 })
         {
             double predicted = StepLatency.RooflineSeconds(ops.Ops, StepShape.Decode(batch, 2048), hw, EfficiencyParams.Default) * 1000;
-            double floor = DecodeFloor.Ms(ops.Ops, batch, 2048, hw.MemoryBandwidthBytesPerSec);
+            double floor = DecodeFloor.BytesPerGpu(ops.Ops, batch, 2048).Ms(hw.MemoryBandwidthBytesPerSec);
             Assert.InRange(floor, double.Epsilon, predicted);
         }
     }

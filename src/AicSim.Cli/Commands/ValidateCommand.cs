@@ -34,10 +34,11 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
 
         string how = settings.Folds > 0 ? $"{settings.Folds}-fold cross-validation grouped by {settings.GroupBy}" : $"calibration: {calibration.FittedOn}";
         AccuracyTable.Render(console, $"All {rows.Count} rows ({how})", Validation.Report(outcomes, targetOnly: false));
-        AccuracyTable.Render(console, $"Target rows: complete configurations on {string.Join(", ", Validation.TargetSystems)}", Validation.Report(outcomes, targetOnly: true));
+        var target = Validation.Report(outcomes, targetOnly: true);
+        AccuracyTable.Render(console, $"Target rows: complete configurations on {string.Join(", ", Validation.TargetSystems)}", target);
         var findings = DataChecks.Find(outcomes);
         RenderDataChecks(findings, outcomes.Where(o => !o.Complete).Select(o => o.Row.Id).ToHashSet(StringComparer.Ordinal), settings.DataChecks);
-        RenderUnflagged(outcomes, findings);
+        RenderUnflagged(outcomes, target, findings);
         RenderRepeatFloor(RepeatFloor.Of(outcomes, targetOnly: true));
         RenderSweepCurves(SweepCurveCheck.Of(Validation.Scored(outcomes, targetOnly: true)), settings.Folds > 0);
         if (settings.Plots is not null)
@@ -128,10 +129,9 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
     /// The target rows' error without the rows a data check names: how much of it those rows carry. A view beside the
     /// score, not instead of it.
     /// </summary>
-    private void RenderUnflagged(IReadOnlyList<RowOutcome> outcomes, IReadOnlyList<DataFinding> findings)
+    private void RenderUnflagged(IReadOnlyList<RowOutcome> outcomes, AccuracyReport all, IReadOnlyList<DataFinding> findings)
     {
         var named = findings.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
-        var all = Validation.Report(outcomes, targetOnly: true);
         var rest = Validation.Report(outcomes.Where(o => !named.Contains(o.Row.Id)).ToList(), targetOnly: true);
         int left = all.Ttft.Count - rest.Ttft.Count;
         if (left == 0)

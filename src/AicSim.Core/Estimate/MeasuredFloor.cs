@@ -57,7 +57,7 @@ public sealed record MeasuredFloor(ParallelConfig Engine, double Sequences, Deco
         double sequences = perRank * decoding / (ttftMs + decoding);
         var bytes = DecodeFloor.BytesPerGpu(ops.Ops, sequences, lengthsKnown ? w.MeanDecodeContext : 0);
         double tokensPerStep = 1 + (request.Backend.Speculative?.DraftTokens ?? 0);
-        return new MeasuredFloor(engine, sequences, bytes, tokensPerStep, bytes.Total / request.System.MemoryBandwidthBytesPerSec * 1000.0 / tokensPerStep);
+        return new MeasuredFloor(engine, sequences, bytes, tokensPerStep, bytes.Ms(request.System.MemoryBandwidthBytesPerSec) / tokensPerStep);
     }
 
     /// <summary>What the floor is made of, in words: "read as TP4 on h100_sxm its decode step must read … ms at the GPU's peak …".</summary>

@@ -49,17 +49,17 @@ public static class DecodeFloor
 
         return new DecodeBytes(weights, cache);
     }
-
-    /// <summary>Milliseconds of the bound at <paramref name="bandwidthBytesPerSec"/>.</summary>
-    public static double Ms(ReadOnlySpan<Op> ops, double sequences, double context, double bandwidthBytesPerSec)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bandwidthBytesPerSec);
-        return BytesPerGpu(ops, sequences, context).Total / bandwidthBytesPerSec * 1000.0;
-    }
 }
 
 /// <summary>What a decode step must read on one GPU: weights, and the KV cache (or linear-attention state) of its sequences.</summary>
 public readonly record struct DecodeBytes(double Weights, double Cache)
 {
     public double Total => Weights + Cache;
+
+    /// <summary>Milliseconds to read <see cref="Total"/> at <paramref name="bandwidthBytesPerSec"/>: the floor of one step.</summary>
+    public double Ms(double bandwidthBytesPerSec)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bandwidthBytesPerSec);
+        return Total / bandwidthBytesPerSec * 1000.0;
+    }
 }

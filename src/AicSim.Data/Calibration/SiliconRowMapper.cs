@@ -135,11 +135,8 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
     /// rate those decode workers finish requests (clients / (osl × time per token)). Both engines are sized with the
     /// built-in constants: the deployment is an assumption, not something fitted to the rows.
     /// </summary>
-    public static DisaggregatedDeployment AssumedDeployment(EstimateRequest prefillRequest, ParallelConfig decodeParallel, int concurrency, List<string>? readings = null)
+    private static DisaggregatedDeployment AssumedDeployment(EstimateRequest prefillRequest, ParallelConfig decodeParallel, int concurrency, List<string> readings)
     {
-        ArgumentNullException.ThrowIfNull(prefillRequest);
-        ArgumentNullException.ThrowIfNull(decodeParallel);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(concurrency);
         EngineModel Engine(ParallelConfig p) => EngineModel.Create(new EngineConfig(prefillRequest.Model, prefillRequest.System, p, prefillRequest.Quant, prefillRequest.Backend));
         var w = prefillRequest.Workload;
         var decode = Engine(decodeParallel);
@@ -152,7 +149,7 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
         double finishedPerMs = concurrency / (w.Osl * decode.DecodeTokenMs(decodeBatch, w.MeanDecodeContext));
         double promptsPerMsPerWorker = prefill.AttentionDp / prefill.PrefillMs(w.Isl, 1);
         int prefillWorkers = (int)Math.Max(1, Math.Ceiling(finishedPerMs / promptsPerMsPerWorker));
-        readings?.Add($"assumed {prefillWorkers} prefill worker{(prefillWorkers == 1 ? string.Empty : "s")} at batch 1 and {decodeWorkers} decode worker{(decodeWorkers == 1 ? string.Empty : "s")} at batch {decodeBatch} per rank " +
+        readings.Add($"assumed {prefillWorkers} prefill worker{(prefillWorkers == 1 ? string.Empty : "s")} at batch 1 and {decodeWorkers} decode worker{(decodeWorkers == 1 ? string.Empty : "s")} at batch {decodeBatch} per rank " +
             $"(concurrency {concurrency}; the row gives no batch sizes: the fewest decode workers whose KV caches hold every client, and prefill workers to keep up with them)");
         return new(prefillWorkers, 1, decodeWorkers, decodeBatch);
     }
