@@ -47,7 +47,7 @@ public struct EfficiencyParams
     /// Extra fixed time of a GEMM with per-tensor FP8 weights and activations: quantising the activations on the fly
     /// and the scaled epilogue (TensorRT-LLM's measured FP8 GEMMs at m = 1–64 take 13–16 µs beyond their weight read,
     /// BF16's 3–4 µs; `gemm-efficiency-study`). NVFP4's tables show 10 µs more than BF16 too, but the served rows did not
-    /// bear that out (README), so it pays none.
+    /// bear that out (docs/accuracy-history.md), so it pays none.
     /// </summary>
     public double Fp8GemmExtraSec;
 

@@ -13,13 +13,13 @@ namespace AicSim.Core.Specs;
 /// <param name="RequestOverheadPerLayerMs">Added to every TTFT once per layer of the model: what a request costs the
 /// framework beyond its kernels (HTTP, tokenisation and scheduling, and the host-side work of its first step, which runs
 /// without a captured CUDA graph, layer by layer). Per layer because held-out models say so: 5-fold cross-validation
-/// holding out models gave TTFT MAPE 48.5% with one constant per request and 46.3% with one per layer (README,
-/// accuracy).</param>
+/// holding out models gave TTFT MAPE 48.5% with one constant per request and 46.3% with one per layer
+/// (docs/accuracy-history.md).</param>
 /// <param name="LayerOverheadUs">Framework time per layer of every forward step, in µs (kernel launches, the per-layer
 /// synchronisation of tensor-parallel ranks, scheduler and sampling spread over the layers): a step of an L-layer model
 /// pays L times it, so a 32-layer model pays half of what a 64-layer one does. Per layer rather than per step because
 /// held-out models say so: with a per-step constant, 5-fold cross-validation holding out models over-predicted
-/// Llama-3.1-8B's TPOT by 21% at the median; per layer, by 6% (README, accuracy).</param>
+/// Llama-3.1-8B's TPOT by 21% at the median; per layer, by 6% (docs/accuracy-history.md).</param>
 /// <param name="MaxNumTokens">Tokens one forward step takes (prefill chunk size).</param>
 /// <param name="FrameworkMemoryBytes">Memory the framework keeps outside weights and KV (CUDA context, workspaces).</param>
 /// <param name="KvCacheFraction">Share of the memory left after weights that becomes KV cache (TensorRT-LLM's
@@ -33,19 +33,19 @@ namespace AicSim.Core.Specs;
 /// TTFT's model- and load-dependent fixed part, in steps of the running engine (its decode step at the current batch):
 /// the measurements' low-load TTFT beyond prefill grows with the model (25–35 ms for gpt-oss-120b, 150–300 ms for
 /// DeepSeek-R1 and Qwen3.5), about as its step time does, and keeps growing with load. An empirical term: 5 steps by
-/// default (the fitted groups range from 3 to 20); cross-validation prefers it to none (README, accuracy).
+/// default (the fitted groups range from 3 to 20); cross-validation prefers it to none (docs/accuracy-history.md).
 /// </param>
 /// <param name="HostUsPerSequence">Host time per running sequence per step, in µs (the scheduler's per-request
 /// bookkeeping, sampling and detokenisation), which an overlapping scheduler hides behind the GPU's step until it is
 /// the longer: a step takes max(kernels + framework, sequences × this). 50 µs for SGLang, whose Python scheduler shows
 /// it: Llama-3.1-8B FP8 on H200 at 512 requests decodes in 23–26 ms at TP4 and at TP8 alike (45–50 µs a request), and
-/// both kinds of cross-validation gain by it (README, accuracy); none for TensorRT-LLM and vLLM, where it did not help.
+/// both kinds of cross-validation gain by it (docs/accuracy-history.md); none for TensorRT-LLM and vLLM, where it did not help.
 /// </param>
 /// <param name="PrefillInterference">How much a prompt's prefill delays the requests decoding beside it, as a multiple of
 /// the time its kernels add to a step. Steps that carry a prefill chunk run outside the CUDA graphs captured for pure
 /// decode steps, and wait on the scheduler's prefill bookkeeping (SGLang runs prefill batches apart from decode), so they
 /// cost more than their kernels add. 1 (kernels only) by default; fitted per (system, backend) it comes out at 0.8–1.4
-/// (README, accuracy).</param>
+/// (docs/accuracy-history.md).</param>
 /// <param name="Speculative">Multi-token prediction (speculative decoding) in decode steps, or none.</param>
 /// <param name="AttentionDpBalanceSteps">Attention-DP prefill balancing: the most steps an engine with attention DP holds a
 /// prompt back so that every rank starts a prefill together (TensorRT-LLM's attention_dp_config enable_balance, whose

@@ -195,7 +195,7 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
     /// calibration file reads as replicas. Each worker is read as the smallest
     /// power-of-two engine, dividing tp_size, whose weights fill at most half its memory (a deployment for thousands of
     /// clients keeps room for KV cache: NVFP4 DeepSeek-R1 on 4 GB200s, FP8 on 8), with the row's expert split and the
-    /// clients shared evenly. Checked against the measurements: TPOT then follows most rows within 10 % (README, accuracy).
+    /// clients shared evenly. Checked against the measurements: TPOT then follows most rows within 10 % (docs/validate.md, odd rows).
     /// </summary>
     private static EstimateRequest ReadAsReplicas(EstimateRequest request, List<string> readings)
     {
