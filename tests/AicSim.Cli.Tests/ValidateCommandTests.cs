@@ -282,6 +282,77 @@ public sealed class ValidateCommandTests
         Assert.Contains("--group-by 'vendor'", message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("source_file=2026-04-06.csv; model=GPT-OSS-120B; silicon_concurrency=64; measured=2026-03-27T00:00:00.000Z; wip=False", "2026-03-27")]
+    [InlineData("source_file=x.csv; gtl_job_id=1; measured=2026-01-23; image=nvcr.io/x", "2026-01-23")]
+    [InlineData("measured=2025-11-30", "2025-11-30")]
+    [InlineData("source_file=kimi-k2.5-gap-analysis.csv; silicon_concurrency=4", null)]
+    [InlineData("source_file=x.csv; measured=2026-02-30", null)]
+    [InlineData("source_file=x.csv; remeasured=2026-02-03", null)]
+    public void Rows_are_dated_by_the_measured_field_of_their_source(string source, string? expected)
+    {
+        // Oracle: the day written in the source text itself; an impossible or missing date is no date.
+        Assert.Equal(expected is null ? null : DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), SiliconRowMapper.Measured(source));
+    }
+
+    [Fact]
+    public void Forward_in_time_scores_only_later_rows_with_constants_fitted_on_earlier_ones()
+    {
+        var rows = SiliconCsv.Read(SharedData.CalibrationCsv);
+        var predictor = new RowPredictor(new SiliconRowMapper(Data.Models.ModelCatalog.Load(), Data.Systems.SystemCatalog.Load()), Core.Calibration.CalibrationSet.None, "roofline");
+        var from = new DateOnly(2026, 3, 1);
+        var split = Validation.ForwardValidate(predictor, rows, from, maxEvaluations: 40);
+
+        // Oracle: the raw file's text, dated here by its own "measured=YYYY-MM-DD" and compared as strings.
+        var dated = File.ReadLines(SharedData.CalibrationCsv).Skip(1)
+            .Select(l => (Id: l[..l.IndexOf(',', StringComparison.Ordinal)], Day: System.Text.RegularExpressions.Regex.Match(l, @"measured=(\d{4}-\d{2}-\d{2})")))
+            .ToList();
+        Assert.Equal(dated.Where(d => d.Day.Success && string.CompareOrdinal(d.Day.Groups[1].Value, "2026-03-01") >= 0).Select(d => d.Id), split.Later.Select(o => o.Row.Id));
+        Assert.Equal(dated.Count(d => d.Day.Success && string.CompareOrdinal(d.Day.Groups[1].Value, "2026-03-01") < 0), split.Earlier);
+        Assert.Equal(dated.Count(d => !d.Day.Success), split.Undated);
+        Assert.InRange(split.Fitted, Core.Calibration.Calibrator.MinRows, split.Earlier);
+
+        // The later rows' measurements take no part: changed tenfold, their predictions stay the same ...
+        var laterIds = split.Later.Select(o => o.Row.Id).ToHashSet(StringComparer.Ordinal);
+        var laterChanged = rows.Select(r => laterIds.Contains(r.Id) ? r with { MeasuredTtftMs = r.MeasuredTtftMs * 10, MeasuredTpotMs = r.MeasuredTpotMs * 10 } : r).ToList();
+        var same = Validation.ForwardValidate(predictor, laterChanged, from, maxEvaluations: 40);
+        Assert.Equal(split.Later.Select(o => o.Prediction.TpotMs), same.Later.Select(o => o.Prediction.TpotMs));
+
+        // ... while the earlier rows' do: measured twice as slow, the constants fitted on them predict the later rows slower.
+        var earlierChanged = rows.Select(r => SiliconRowMapper.Measured(r.Source) < from ? r with { MeasuredTtftMs = r.MeasuredTtftMs * 2, MeasuredTpotMs = r.MeasuredTpotMs * 2 } : r).ToList();
+        var slower = Validation.ForwardValidate(predictor, earlierChanged, from, maxEvaluations: 40);
+        Assert.True(slower.Later.Zip(split.Later).Count(p => p.First.Prediction.TpotMs > p.Second.Prediction.TpotMs * 1.05) > split.Later.Count / 2);
+    }
+
+    [Fact]
+    public void Validate_forward_in_time_says_what_it_fitted_on_and_what_it_scored()
+    {
+        var (exit, text) = Cli.Run("validate", "--silicon", SharedData.CalibrationCsv, "--fit-before", "2026-03-01", "--max-evaluations", "40");
+        Assert.Equal(0, exit);
+        string flat = text.ReplaceLineEndings(" ");
+        Assert.Matches(@"The \d+ rows measured on or after 2026-03-01; \d+ rows without a date took no part \(constants fitted on the \d+ complete rows of \d+ measured before 2026-03-01\)", flat);
+        Assert.Contains("AicSim, fitted on earlier rows only, scores", flat, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2026-3-1", "give a day as yyyy-MM-dd")]
+    [InlineData("1999-01-01", "no complete row was measured before that day")]
+    [InlineData("2099-01-01", "no row was measured on or after that day")]
+    public void Validate_forward_in_time_refuses_a_date_it_cannot_use(string day, string expected)
+    {
+        var (exit, text) = Cli.Run("validate", "--silicon", SharedData.CalibrationCsv, "--fit-before", day, "--max-evaluations", "10");
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, text.ReplaceLineEndings(" "), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Forward_in_time_is_not_combined_with_folds()
+    {
+        var (exit, text) = Cli.Run("validate", "--silicon", Slice(10), "--fit-before", "2026-03-01", "--folds", "5");
+        Assert.Equal(1, exit);
+        Assert.Contains("--fit-before goes with --silicon, and fits its own constants", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Calibrate_is_reproducible()
     {

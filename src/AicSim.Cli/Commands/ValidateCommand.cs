@@ -26,21 +26,37 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         }
 
         var rows = SiliconCsv.Read(settings.Silicon!, "--silicon");
-        var calibration = settings.Folds > 0 ? CalibrationSet.None : CalibrationFile.Resolve(settings.Calibration);
+        bool fitted = settings.Folds > 0 || settings.FitBeforeDay is not null;
+        var calibration = fitted ? CalibrationSet.None : CalibrationFile.Resolve(settings.Calibration);
         var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(), SystemCatalog.Load()), calibration, settings.PerfSource, settings.PerfDb);
-        var outcomes = settings.Folds > 0
-            ? Validation.CrossValidate(predictor, rows, settings.Folds, settings.MaxEvaluations, new Infrastructure.ConsoleLines(console), Grouping(settings.GroupBy))
-            : Validation.Predict(predictor, rows);
+        var progress = new Infrastructure.ConsoleLines(console);
+        IReadOnlyList<RowOutcome> outcomes;
+        string how, scope;
+        if (settings.FitBeforeDay is DateOnly from)
+        {
+            var split = Validation.ForwardValidate(predictor, rows, from, settings.MaxEvaluations, progress);
+            outcomes = split.Later;
+            how = string.Create(CultureInfo.InvariantCulture, $"constants fitted on the {split.Fitted} complete rows of {split.Earlier} measured before {from:yyyy-MM-dd}");
+            scope = string.Create(CultureInfo.InvariantCulture, $"The {outcomes.Count} rows measured on or after {from:yyyy-MM-dd}; {split.Undated} rows without a date took no part");
+        }
+        else
+        {
+            outcomes = settings.Folds > 0
+                ? Validation.CrossValidate(predictor, rows, settings.Folds, settings.MaxEvaluations, progress, Grouping(settings.GroupBy))
+                : Validation.Predict(predictor, rows);
+            how = settings.Folds > 0 ? $"{settings.Folds}-fold cross-validation grouped by {settings.GroupBy}" : $"calibration: {calibration.FittedOn}";
+            scope = $"All {rows.Count} rows";
+        }
 
-        string how = settings.Folds > 0 ? $"{settings.Folds}-fold cross-validation grouped by {settings.GroupBy}" : $"calibration: {calibration.FittedOn}";
-        AccuracyTable.Render(console, $"All {rows.Count} rows ({how})", Validation.Report(outcomes, targetOnly: false));
+        AccuracyTable.Render(console, $"{scope} ({how})", Validation.Report(outcomes, targetOnly: false));
         var target = Validation.Report(outcomes, targetOnly: true);
         AccuracyTable.Render(console, $"Target rows: complete configurations on {string.Join(", ", Validation.TargetSystems)}", target);
         var findings = DataChecks.Find(outcomes);
         RenderDataChecks(findings, outcomes.Where(o => !o.Complete).Select(o => o.Row.Id).ToHashSet(StringComparer.Ordinal), settings.DataChecks);
         RenderUnflagged(outcomes, target, findings);
         RenderRepeatFloor(RepeatFloor.Of(outcomes, targetOnly: true));
-        RenderSweepCurves(SweepCurveCheck.Of(Validation.Scored(outcomes, targetOnly: true)), settings.Folds > 0);
+        RenderSweepCurves(SweepCurveCheck.Of(Validation.Scored(outcomes, targetOnly: true)),
+            settings.FitBeforeDay is not null ? ", fitted on earlier rows only," : settings.Folds > 0 ? ", cross-validated," : string.Empty);
         if (settings.Plots is not null)
         {
             Data.Plots.AccuracyPlots.Write(settings.Plots, Validation.Scored(outcomes, targetOnly: true), $"target rows ({how})");
@@ -152,12 +168,12 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
             $"below TTFT {f.TtftFloor:F1}% and TPOT {f.TpotFloor:F1}%.")));
 
     /// <summary>How irregular the target rows are along their own sweeps: what a per-sweep curve misses, against the model.</summary>
-    private void RenderSweepCurves(SweepCurveCheck c, bool crossValidated) =>
+    private void RenderSweepCurves(SweepCurveCheck c, string howFitted) =>
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"Sweeps against themselves: in the {c.Curve.Ttft.Count} target rows of {c.Sweeps} sweeps measured at {SweepCurveCheck.MinConcurrencies} or more concurrencies, a power law " +
             $"in concurrency fitted to each sweep's other concurrencies (knowing the sweep's own level, which no prediction does) predicts each inner one with TTFT MAPE " +
             $"{c.Curve.Ttft.MeanApePercent:F1}% (median {c.Curve.Ttft.MedianApePercent:F1}%) and TPOT {c.Curve.Tpot.MeanApePercent:F1}% ({c.Curve.Tpot.MedianApePercent:F1}%); " +
-            $"AicSim{(crossValidated ? ", cross-validated," : string.Empty)} scores {c.Model.Ttft.MeanApePercent:F1}% ({c.Model.Ttft.MedianApePercent:F1}%) and " +
+            $"AicSim{howFitted} scores {c.Model.Ttft.MeanApePercent:F1}% ({c.Model.Ttft.MedianApePercent:F1}%) and " +
             $"{c.Model.Tpot.MeanApePercent:F1}% ({c.Model.Tpot.MedianApePercent:F1}%) on the same rows.")));
 
     private static Validation.FoldGrouping Grouping(string name) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -73,6 +74,13 @@ public sealed class ValidateSettings : CommandSettings, Infrastructure.ICheckedS
     [DefaultValue("configuration")]
     public string GroupBy { get; init; } = "configuration";
 
+    [CommandOption("--fit-before <DATE>")]
+    [Description("validate: forward in time instead of --folds: fit the constants on the rows measured before DATE (yyyy-MM-dd, from each row's measured= in its source) and score the rows measured on or after it: how AicSim predicts measurements newer than its calibration. Rows without a date take no part.")]
+    public string? FitBefore { get; init; }
+
+    /// <summary>The day of <see cref="FitBefore"/>; valid once <see cref="Check"/> has passed.</summary>
+    public DateOnly? FitBeforeDay => FitBefore is null ? null : DateOnly.ParseExact(FitBefore, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     [CommandOption("--max-evaluations <N>")]
     [Description("Model evaluations per fitted group (Nelder–Mead).")]
     [DefaultValue(400)]
@@ -100,6 +108,10 @@ public sealed class ValidateSettings : CommandSettings, Infrastructure.ICheckedS
         : Tp is < 1 || AttentionDp is < 1 ? ValidationResult.Error("--tp and --attention-dp must be 1 or more.")
         : Folds is < 0 or 1 ? ValidationResult.Error($"--folds {Folds}: use 0 (no cross-validation) or 2 or more.")
         : AccuracyOut is not null && Folds == 0 ? ValidationResult.Error("--accuracy-out needs --folds K (5 for the bundled file): accuracy must come from predictions made by constants fitted without the rows they are scored on.")
+        : FitBefore is not null && !DateOnly.TryParseExact(FitBefore, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+            ? ValidationResult.Error($"--fit-before '{FitBefore}': give a day as yyyy-MM-dd, for example 2026-03-01.")
+        : FitBefore is not null && (Silicon is null || Folds > 0 || AccuracyOut is not null || Calibration is not null)
+            ? ValidationResult.Error("--fit-before goes with --silicon, and fits its own constants: leave out --folds, --accuracy-out and --calibration.")
         : GroupBy is not ("configuration" or "model") ? ValidationResult.Error($"--group-by '{GroupBy}': use 'configuration' or 'model'.")
         : MaxEvaluations < 10 ? ValidationResult.Error("--max-evaluations must be 10 or more.")
         : ValidationResult.Success();

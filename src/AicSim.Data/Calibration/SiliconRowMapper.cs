@@ -321,9 +321,23 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
         return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
     }
 
+    /// <summary>
+    /// The day a row was measured, as its source names it (<c>measured=2026-03-27</c>, a time after the date ignored), or
+    /// null when it names none or an impossible date.
+    /// </summary>
+    public static DateOnly? Measured(string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var m = MeasuredInSource().Match(source);
+        return m.Success && DateOnly.TryParseExact(m.Groups[1].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
+    }
+
     [GeneratedRegex(@"_tp(\d+)_")]
     private static partial Regex TpInId();
 
     [GeneratedRegex(@"silicon_concurrency=(\d+)")]
     private static partial Regex ConcurrencyInSource();
+
+    [GeneratedRegex(@"(?:^|;)\s*measured=(\d{4}-\d{2}-\d{2})")]
+    private static partial Regex MeasuredInSource();
 }

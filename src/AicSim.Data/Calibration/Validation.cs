@@ -61,6 +61,34 @@ public static class Validation
     }
 
     /// <summary>
+    /// Forward in time: fit the constants on the rows measured before <paramref name="from"/> and predict those measured
+    /// on or after it — how well AicSim would have predicted measurements taken after it was calibrated (later builds,
+    /// new models). Rows whose source names no measurement date take no part.
+    /// </summary>
+    public static ForwardSplit ForwardValidate(RowPredictor predictor, IReadOnlyList<SiliconRow> rows, DateOnly from, int maxEvaluations, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(predictor);
+        ArgumentNullException.ThrowIfNull(rows);
+        var day = rows.Select(r => SiliconRowMapper.Measured(r.Source)).ToArray();
+        var earlier = rows.Where((_, i) => day[i] < from).Select(r => predictor.Predict(r, CalibrationSet.None)).ToList();
+        var training = Samples(earlier);
+        if (training.Count == 0)
+        {
+            throw new Core.Errors.AicSimException($"--fit-before {from:yyyy-MM-dd}: no complete row was measured before that day, so there is nothing to fit. Choose a later date.");
+        }
+
+        var later = rows.Where((_, i) => day[i] >= from).ToList();
+        if (later.Count == 0)
+        {
+            throw new Core.Errors.AicSimException($"--fit-before {from:yyyy-MM-dd}: no row was measured on or after that day, so there is nothing to score. Choose an earlier date.");
+        }
+
+        var calibration = Calibrator.Fit(training, $"rows measured before {from:yyyy-MM-dd}", maxEvaluations, estimators: predictor.Estimators);
+        progress?.Report($"fitted {calibration.Groups.Count} groups on {training.Count} rows measured before {from:yyyy-MM-dd}");
+        return new ForwardSplit(later.Select(r => predictor.Predict(r, calibration)).ToList(), training.Count, earlier.Count, day.Count(d => d is null));
+    }
+
+    /// <summary>
     /// The fold of each outcome. The groups of fitted rows are dealt round-robin in a fixed pseudo-random order (FNV-1a of
     /// their key), so every fold holds some and the folds are the same on every machine — the target systems' groups
     /// first, so adding rows of other systems leaves their folds as they were; other rows go by their key's hash.
