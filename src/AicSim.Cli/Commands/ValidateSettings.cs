@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.ComponentModel;
+using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -110,8 +110,8 @@ public sealed class ValidateSettings : CommandSettings, Infrastructure.ICheckedS
         : AccuracyOut is not null && Folds == 0 ? ValidationResult.Error("--accuracy-out needs --folds K (5 for the bundled file): accuracy must come from predictions made by constants fitted without the rows they are scored on.")
         : FitBefore is not null && !DateOnly.TryParseExact(FitBefore, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
             ? ValidationResult.Error($"--fit-before '{FitBefore}': give a day as yyyy-MM-dd, for example 2026-03-01.")
-        : FitBefore is not null && (Silicon is null || Folds > 0 || AccuracyOut is not null || Calibration is not null)
-            ? ValidationResult.Error("--fit-before goes with --silicon, and fits its own constants: leave out --folds, --accuracy-out and --calibration.")
+        : FitBefore is not null && (Silicon is null || Folds > 0 || AccuracyOut is not null || Calibration is not null || GroupBy != "configuration")
+            ? ValidationResult.Error("--fit-before goes with --silicon, and fits its own constants: leave out --folds, --group-by, --accuracy-out and --calibration.")
         : GroupBy is not ("configuration" or "model") ? ValidationResult.Error($"--group-by '{GroupBy}': use 'configuration' or 'model'.")
         : MaxEvaluations < 10 ? ValidationResult.Error("--max-evaluations must be 10 or more.")
         : ValidationResult.Success();
