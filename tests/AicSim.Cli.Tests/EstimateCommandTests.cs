@@ -40,13 +40,17 @@ public sealed class EstimateCommandTests
     {
         // Oracle: the bundled accuracy file's own ratios times this estimate's predictions (arithmetic on the file, which
         // AccuracyFileTests ties to the bundled calibration and ../shared/data).
-        var card = Data.Calibration.AccuracyFile.LoadDefault()!.Find("h200_sxm", "vllm", "agg")!;
+        // At 16 clients the card of the 1–16 band speaks.
+        var card = Data.Calibration.AccuracyFile.LoadDefault()!.Find("h200_sxm", "vllm", "agg", 16)!;
+        Assert.Equal(new Core.Accuracy.ClientBand(1, 16), card.Load);
         var (exit, output) = Run("estimate", "--backend", "vllm", "--tp", "2", "--batch-size", "16", "--json");
         Assert.Equal(0, exit);
         using var doc = JsonDocument.Parse(output);
         var root = doc.RootElement;
         var accuracy = root.GetProperty("accuracy");
         Assert.Equal("h200_sxm/vllm/agg", accuracy.GetProperty("group").GetString());
+        Assert.Equal(1, accuracy.GetProperty("clients_min").GetInt32());
+        Assert.Equal(16, accuracy.GetProperty("clients_max").GetInt32());
         Assert.Equal(card.Rows, accuracy.GetProperty("measured_runs").GetInt32());
         double ttft = root.GetProperty("ttft_ms").GetDouble();
         Assert.Equal(ttft * card.Ttft.LowRatio, accuracy.GetProperty("ttft").GetProperty("likely_ms")[0].GetDouble(), 9);
@@ -54,7 +58,7 @@ public sealed class EstimateCommandTests
         Assert.Equal(card.Tpot.MapePercent, accuracy.GetProperty("tpot").GetProperty("mape_pct").GetDouble());
 
         var (_, table) = Run("estimate", "--backend", "vllm", "--tp", "2", "--batch-size", "16");
-        Assert.Contains("accuracy: h200_sxm/vllm/agg, 5-fold cross-validation", table, StringComparison.Ordinal);
+        Assert.Contains("accuracy: h200_sxm/vllm/agg at 1–16 clients, 5-fold cross-validation", table.ReplaceLineEndings(" "), StringComparison.Ordinal);
 
         // Built-in constants are not what the cards measured: no card, and the reason.
         var (_, uncalibrated) = Run("estimate", "--calibration", "none", "--json");
@@ -209,16 +213,16 @@ public sealed class EstimateCommandTests
         Assert.Equal((tps - 5388.8) / 5388.8 * 100, measured.GetProperty("throughput_error_pct").GetDouble(), 9);
         Assert.Equal(0, measured.GetProperty("mismatches").GetArrayLength());
 
-        // Against the group's accuracy card (h100_sxm/trtllm/agg): inside when measured / predicted lies between its
+        // Against the accuracy card of its group and load (h100_sxm/trtllm/agg at 128 clients): inside when measured / predicted lies between its
         // 10th and 90th percentiles (oracle: the bundled file's ratios and the two numbers above).
-        var card = Data.Calibration.AccuracyFile.LoadDefault()!.Find("h100_sxm", "trtllm", "agg")!;
+        var card = Data.Calibration.AccuracyFile.LoadDefault()!.Find("h100_sxm", "trtllm", "agg", 128)!;
         double ttftRatio = 150 / root.GetProperty("ttft_ms").GetDouble();
         double tpotRatio = 25 / root.GetProperty("tpot_ms").GetDouble();
         var within = measured.GetProperty("within_accuracy_range");
         Assert.Equal(ttftRatio >= card.Ttft.LowRatio && ttftRatio <= card.Ttft.HighRatio, within.GetProperty("ttft").GetBoolean());
         Assert.Equal(tpotRatio >= card.Tpot.LowRatio && tpotRatio <= card.Tpot.HighRatio, within.GetProperty("tpot").GetBoolean());
         var (_, text) = Run("estimate", "--model", "meta-llama/Llama-3.1-8B", "--system", "h100_sxm", "--batch-size", "128", "--compare", run);
-        Assert.Contains("h100_sxm/trtllm/agg's validated runs", text.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.Contains($"validated runs of {card.Scope} fell in", text.ReplaceLineEndings(" "), StringComparison.Ordinal);
 
         // A run at another load is compared, and said to be another load, with the flag that matches it.
         var (exitOther, table) = Run("estimate", "--model", "meta-llama/Llama-3.1-8B", "--system", "h100_sxm", "--batch-size", "64", "--compare", run);

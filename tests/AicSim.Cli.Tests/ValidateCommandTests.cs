@@ -155,7 +155,8 @@ public sealed class ValidateCommandTests
             .Where(r => r[5] == "true" && r[6] == "ok" && D(r[8]) > 0 && D(r[11]) > 0)
             .GroupBy(r => $"{r[1]}/{r[2]}/{r[3]}").Where(g => g.Count() >= 10).ToList();
         Assert.NotEmpty(scored);
-        Assert.Equal(scored.Select(g => g.Key).Order(StringComparer.Ordinal), cards.Cards.Select(c => c.Group));
+        var groupCards = cards.Cards.Where(c => c.Load == Core.Accuracy.ClientBand.Any).ToList();
+        Assert.Equal(scored.Select(g => g.Key).Order(StringComparer.Ordinal), groupCards.Select(c => c.Group));
         static double Quantile(double[] sorted, double q)
         {
             double h = (sorted.Length - 1) * q;
@@ -163,16 +164,36 @@ public sealed class ValidateCommandTests
             return i + 1 < sorted.Length ? sorted[i] + ((h - i) * (sorted[i + 1] - sorted[i])) : sorted[i];
         }
 
+        // Every row of this slice names its clients (silicon_concurrency=N in its source): the band cards are recomputed
+        // from that and the per-row file.
+        var clients = File.ReadLines(slice).Skip(1).ToDictionary(l => l[..l.IndexOf(',', StringComparison.Ordinal)],
+            l => int.Parse(System.Text.RegularExpressions.Regex.Match(l, @"silicon_concurrency=(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        var expected = scored.Select(g => (Key: g.Key, Band: Core.Accuracy.ClientBand.Any, Rows: g.ToList())).ToList();
         foreach (var g in scored)
         {
-            var card = cards.Cards.Single(c => c.Group == g.Key);
-            Assert.Equal(g.Count(), card.Rows);
-            double mape = g.Average(r => Math.Abs(D(r[7]) - D(r[8])) / D(r[8])) * 100;
-            var ratios = g.Select(r => D(r[11]) / D(r[10])).Order().ToArray();
+            foreach (var band in Core.Accuracy.ClientBand.Bands)
+            {
+                var inBand = g.Where(r => band.Contains(clients[r[0]])).ToList();
+                if (inBand.Count >= 10)
+                {
+                    expected.Add((g.Key, band, inBand));
+                }
+            }
+        }
+
+        Assert.Equal(expected.Count, cards.Cards.Count);
+        foreach (var (key, band, rows) in expected)
+        {
+            var card = cards.Cards.Single(c => c.Group == key && c.Load == band);
+            Assert.Equal(rows.Count, card.Rows);
+            double mape = rows.Average(r => Math.Abs(D(r[7]) - D(r[8])) / D(r[8])) * 100;
+            var ratios = rows.Select(r => D(r[11]) / D(r[10])).Order().ToArray();
             Assert.Equal(Math.Round(mape, 1), card.Ttft.MapePercent, 9);
             Assert.Equal(Math.Round(Quantile(ratios, 0.1), 3), card.Tpot.LowRatio, 9);
             Assert.Equal(Math.Round(Quantile(ratios, 0.9), 3), card.Tpot.HighRatio, 9);
         }
+
+        Assert.Contains(cards.Cards, c => c.Load != Core.Accuracy.ClientBand.Any);
     }
 
     [Fact]

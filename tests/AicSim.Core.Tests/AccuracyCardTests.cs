@@ -53,6 +53,46 @@ public sealed class AccuracyCardTests
     }
 
     [Fact]
+    public void A_load_band_with_enough_runs_gets_its_own_card_and_is_found_by_the_clients()
+    {
+        // Hand-made: 12 runs at 4 clients measured at 1× the prediction, 10 at 32 clients at 2×, 5 at 512 clients at 3×.
+        static ScoredRow Row(int clients, double measured) => new("h200_sxm", "vllm", "agg", "m", 10, measured, 1, measured / 10, Concurrency: clients);
+        var rows = new List<ScoredRow>();
+        rows.AddRange(Enumerable.Repeat(Row(4, 10), 12));
+        rows.AddRange(Enumerable.Repeat(Row(32, 20), AccuracyCard.MinRows));
+        rows.AddRange(Enumerable.Repeat(Row(512, 30), 5));   // too few for a card of their own
+
+        var cards = new AccuracyCards("x", "5-fold", "auto", AccuracyCard.From(rows));
+
+        Assert.Equal(["h200_sxm/vllm/agg", "h200_sxm/vllm/agg at 1–16 clients", "h200_sxm/vllm/agg at 17–64 clients"], cards.Cards.Select(c => c.Scope));
+        Assert.Equal(27, cards.Cards[0].Rows);
+        Assert.Equal(1.0, cards.Find("h200_sxm", "vllm", "agg", 1)!.Ttft.HighRatio, 12);
+        Assert.Equal(2.0, cards.Find("h200_sxm", "vllm", "agg", 64)!.Ttft.LowRatio, 12);
+        // Over 64 clients there were 5 runs: the group's card speaks. Its p10 of 12 × 1, 10 × 2 and 5 × 3 by hand: position
+        // 0.1·26 = 2.6 among the 1s; its p90 at position 0.9·26 = 23.4.
+        var high = cards.Find("h200_sxm", "vllm", "agg", 512)!;
+        Assert.Equal(ClientBand.Any, high.Load);
+        Assert.Equal(1.0, high.Ttft.LowRatio, 12);
+        Assert.Equal(3.0, high.Ttft.HighRatio, 12);   // position 23.4, among the 3s (22–26)
+        Assert.Same(cards.Cards[0], cards.Find("h200_sxm", "vllm", "agg"));
+        Assert.Same(cards.Cards[0], cards.Find("h200_sxm", "vllm", "agg", 0));   // concurrency not known
+        Assert.Null(cards.Find("b200_sxm", "vllm", "agg", 4));
+    }
+
+    [Theory]
+    [InlineData(1, "1–16 clients")]
+    [InlineData(16, "1–16 clients")]
+    [InlineData(17, "17–64 clients")]
+    [InlineData(64, "17–64 clients")]
+    [InlineData(65, "over 64 clients")]
+    [InlineData(100_000, "over 64 clients")]
+    public void Every_concurrency_falls_in_one_band(int clients, string label)
+    {
+        Assert.Equal(label, ClientBand.Of(clients)!.Label);
+        Assert.Single(ClientBand.Bands, b => b.Contains(clients));
+    }
+
+    [Fact]
     public void Cards_speak_only_for_the_calibration_and_source_they_were_measured_with()
     {
         var cards = new AccuracyCards("x.csv sha256:1", "5-fold", "auto", []);

@@ -11,6 +11,8 @@ public sealed class AccuracyFileTests
     private static readonly AccuracyCards Sample = new("x.csv sha256:1", "5-fold cross-validation grouped by configuration", "auto",
     [
         new AccuracyCard("h200_sxm", "vllm", "agg", 40, new MetricSpread(31.84, 16.33, 0.72649, 1.4912), new MetricSpread(18.9, 13.4, 0.865, 1.652)),
+        new AccuracyCard("h200_sxm", "vllm", "agg", 22, new MetricSpread(20.04, 11.1, 0.8, 1.2), new MetricSpread(9.9, 8.8, 0.9, 1.1), new ClientBand(1, 16)),
+        new AccuracyCard("h200_sxm", "vllm", "agg", 11, new MetricSpread(60.5, 50.5, 0.9, 3.5), new MetricSpread(30.5, 25.5, 1.1, 1.7), new ClientBand(65, null)),
     ]);
 
     private static string Temp(string name) => Path.Combine(Directory.CreateTempSubdirectory().FullName, name);
@@ -24,16 +26,23 @@ public sealed class AccuracyFileTests
         Assert.Equal(Sample.FittedOn, back.FittedOn);
         Assert.Equal(Sample.Method, back.Method);
         Assert.Equal("auto", back.PerfSource);
-        var card = Assert.Single(back.Cards);
+        Assert.Equal(3, back.Cards.Count);
+        var card = back.Cards[0];
         Assert.Equal("h200_sxm/vllm/agg", card.Group);
+        Assert.Equal(ClientBand.Any, card.Load);
         Assert.Equal(40, card.Rows);
         // Percentages to one decimal, ratios to three.
         Assert.Equal(new MetricSpread(31.8, 16.3, 0.726, 1.491), card.Ttft);
         Assert.Equal(Sample.Cards[0].Tpot, card.Tpot);
+        Assert.Equal(new ClientBand(1, 16), back.Cards[1].Load);
+        Assert.Equal(new ClientBand(65, null), back.Cards[2].Load);
+        Assert.Equal(new MetricSpread(20.0, 11.1, 0.8, 1.2), back.Cards[1].Ttft);
+        Assert.Contains("clients_min: 65, rows: 11,", File.ReadAllText(path), StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("version: 7\ngroups: []\n", "version 7")]
+    [InlineData("version: 1\ngroups: []\n", "version 1")]
     [InlineData("version: 1\ngroups: [{system: h200_sxm, colour: red}]\n", "not an accuracy file")]
     public void A_file_of_another_version_or_shape_is_refused_with_the_fix(string text, string expected)
     {
@@ -58,6 +67,16 @@ public sealed class AccuracyFileTests
         Assert.Equal(200 * 0.72649, (double)json["ttft"]!["likely_ms"]![0]!, 9);
         Assert.Equal(10 * 1.652, (double)json["tpot"]!["likely_ms"]![1]!, 9);
         Assert.Equal(40, (int)json["measured_runs"]!);
+        Assert.False(json.ContainsKey("clients_min"));
+
+        // At 200 clients the band over 64 speaks: its own range, named in the note and the JSON.
+        var busy = AccuracyLookup.Find(Sample, calibration, "auto", "h200_sxm", "vllm", "agg", 200, 10, clients: 200);
+        Assert.Same(Sample.Cards[2], busy.Card);
+        Assert.StartsWith("h200_sxm/vllm/agg at over 64 clients, ", busy.Note, StringComparison.Ordinal);
+        Assert.Contains("180–700 ms here", busy.Note, StringComparison.Ordinal);   // 200 × 0.9 and × 3.5
+        var busyJson = AccuracyLookup.Json(busy, 200, 10)!;
+        Assert.Equal(65, (int)busyJson["clients_min"]!);
+        Assert.False(busyJson.ContainsKey("clients_max"));
     }
 
     [Fact]
@@ -91,6 +110,9 @@ public sealed class AccuracyFileTests
             Assert.NotNull(cards.Find(g.System, g.Backend, "agg"));
         }
 
+        // A band's runs are some of its group's.
+        Assert.All(cards.Cards.Where(c => c.Load != ClientBand.Any), b => Assert.InRange(b.Rows, AccuracyCard.MinRows, cards.Find(b.System, b.Backend, b.Mode)!.Rows));
+        Assert.Contains(cards.Cards, c => c.Load == new ClientBand(65, null));
         Assert.All(cards.Cards, c =>
         {
             Assert.True(c.Rows >= AccuracyCard.MinRows);

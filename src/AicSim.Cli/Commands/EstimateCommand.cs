@@ -36,7 +36,8 @@ public sealed class EstimateCommand(IAnsiConsole console) : Command<EstimateSett
         var result = Estimator.Run(request, estimator);
         var comparison = run is null ? null : AiperfComparison.Of(run, result);
         var accuracy = AccuracyLookup.Find(AccuracyFile.LoadDefault(), calibration, AccuracyFile.PerfSourceKey(settings.PerfSource, settings.PerfDb),
-            request.System.Name, Backends.Name(request.Backend.Backend), request.Mode == ServingMode.Aggregated ? "agg" : "disagg", result.Serving.TtftMs, result.Serving.TpotMs);
+            request.System.Name, Backends.Name(request.Backend.Backend), request.Mode == ServingMode.Aggregated ? "agg" : "disagg", result.Serving.TtftMs, result.Serving.TpotMs,
+            (int)Math.Round(result.Serving.Concurrency));
         if (settings.Json)
         {
             console.Profile.Width = int.MaxValue;

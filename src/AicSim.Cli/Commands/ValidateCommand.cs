@@ -119,7 +119,8 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
             (settings.MaxEvaluations == 400 ? string.Empty : $" --max-evaluations {settings.MaxEvaluations.ToString(CultureInfo.InvariantCulture)}") +
             $" --accuracy-out {settings.AccuracyOut}";
         AccuracyFile.Save(settings.AccuracyOut!, cards, rerun);
-        console.MarkupLine($"Accuracy of {cards.Cards.Count} (system, backend, mode) groups: [bold]{Markup.Escape(settings.AccuracyOut!)}[/]");
+        int groups = cards.Cards.Count(c => c.Load == ClientBand.Any);
+        console.MarkupLine($"Accuracy of {groups} (system, backend, mode) groups and {cards.Cards.Count - groups} load bands within them: [bold]{Markup.Escape(settings.AccuracyOut!)}[/]");
     }
 
     /// <summary>What the rows' own numbers make doubtful; every row is still scored as it is.</summary>

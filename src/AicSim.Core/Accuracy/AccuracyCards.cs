@@ -4,12 +4,19 @@ namespace AicSim.Core.Accuracy;
 /// <param name="FittedOn">The measurements' fingerprint ("name sha256:…"), as in the calibration file.</param>
 /// <param name="Method">How the predictions were made (e.g. "5-fold cross-validation grouped by configuration").</param>
 /// <param name="PerfSource">The op-latency source they were made with (roofline, tables or auto).</param>
-/// <param name="Cards">One per (system, backend, mode).</param>
+/// <param name="Cards">One per (system, backend, mode), and one per band of client concurrency with enough runs.</param>
 public sealed record AccuracyCards(string FittedOn, string Method, string PerfSource, IReadOnlyList<AccuracyCard> Cards)
 {
-    /// <summary>The card of a group, or null when its measurements were too few or none.</summary>
-    public AccuracyCard? Find(string system, string backend, string mode) =>
-        Cards.FirstOrDefault(c => c.System == system && c.Backend == backend && c.Mode == mode);
+    /// <summary>
+    /// The card of a group at <paramref name="clients"/> concurrent clients: its band's card where that band had enough
+    /// runs, else the group's (also when the concurrency is not given); null when the group's measurements were too few.
+    /// </summary>
+    public AccuracyCard? Find(string system, string backend, string mode, int? clients = null)
+    {
+        var band = clients is int c ? ClientBand.Of(c) : null;
+        var mine = Cards.Where(c => c.System == system && c.Backend == backend && c.Mode == mode).ToList();
+        return (band is null ? null : mine.FirstOrDefault(c => c.Load == band)) ?? mine.FirstOrDefault(c => c.Load == ClientBand.Any);
+    }
 
     /// <summary>
     /// Whether these cards speak for predictions made with a calibration fitted on <paramref name="calibrationFittedOn"/>

@@ -7,14 +7,15 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace AicSim.Data.Calibration;
 
 /// <summary>
-/// The accuracy file (systems-data/calibration/accuracy.yaml beside default.yaml): per (system, backend, mode), how
-/// cross-validated predictions compared with the measurements, written by `aicsim validate --folds K --accuracy-out` and
+/// The accuracy file (systems-data/calibration/accuracy.yaml beside default.yaml): per (system, backend, mode), and per
+/// band of client concurrency within it (<c>clients_min</c>, <c>clients_max</c>), how cross-validated predictions compared
+/// with the measurements, written by `aicsim validate --folds K --accuracy-out` and
 /// shown with every estimate and profile that uses the calibration it describes. Numbers are rounded as written, so a
 /// re-run on the same input reproduces the file byte for byte.
 /// </summary>
 public static class AccuracyFile
 {
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     public static string DefaultPath => Path.Combine(DataPaths.SystemsDirectory, "calibration", "accuracy.yaml");
 
@@ -49,7 +50,8 @@ public static class AccuracyFile
         return new AccuracyCards(dto.FittedOn ?? string.Empty, dto.Method ?? string.Empty, dto.PerfSource ?? string.Empty, (dto.Groups ?? []).Select(g => new AccuracyCard(
             g.System ?? string.Empty, g.Backend ?? string.Empty, g.Mode ?? string.Empty, g.Rows,
             new MetricSpread(g.TtftMapePct, g.TtftMedianApePct, g.TtftRatioP10, g.TtftRatioP90),
-            new MetricSpread(g.TpotMapePct, g.TpotMedianApePct, g.TpotRatioP10, g.TpotRatioP90))).ToList());
+            new MetricSpread(g.TpotMapePct, g.TpotMedianApePct, g.TpotRatioP10, g.TpotRatioP90),
+            g.ClientsMin is int min ? new ClientBand(min, g.ClientsMax) : null)).ToList());
     }
 
     public static void Save(string path, AccuracyCards cards, string rerun)
@@ -57,7 +59,9 @@ public static class AccuracyFile
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(cards);
         var w = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
-        w.WriteLine("# AicSim accuracy: per (system, backend, mode), how predictions made by constants fitted without a run compared with the run.");
+        w.WriteLine("# AicSim accuracy: per (system, backend, mode), and per band of client concurrency (clients_min to clients_max, no");
+        w.WriteLine("# clients_max: no upper bound) where the band has enough runs, how predictions made by constants fitted without a run");
+        w.WriteLine("# compared with the run.");
         w.WriteLine("# *_mape_pct / *_median_ape_pct: mean and median absolute percentage error. *_ratio_p10 / *_ratio_p90: 10th and 90th");
         w.WriteLine("# percentiles of measured / predicted (linear interpolation, as numpy.quantile): 80% of runs measured between the two.");
         w.WriteLine($"# Re-run: {rerun}");
@@ -69,13 +73,17 @@ public static class AccuracyFile
         foreach (var c in cards.Cards)
         {
             w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  - {{system: {c.System}, backend: {c.Backend}, mode: {c.Mode}, rows: {c.Rows}, " +
+                $"  - {{system: {c.System}, backend: {c.Backend}, mode: {c.Mode}, {Band(c.Load)}rows: {c.Rows}, " +
                 $"ttft_mape_pct: {Pct(c.Ttft.MapePercent)}, ttft_median_ape_pct: {Pct(c.Ttft.MedianApePercent)}, ttft_ratio_p10: {Ratio(c.Ttft.LowRatio)}, ttft_ratio_p90: {Ratio(c.Ttft.HighRatio)}, " +
                 $"tpot_mape_pct: {Pct(c.Tpot.MapePercent)}, tpot_median_ape_pct: {Pct(c.Tpot.MedianApePercent)}, tpot_ratio_p10: {Ratio(c.Tpot.LowRatio)}, tpot_ratio_p90: {Ratio(c.Tpot.HighRatio)}}}"));
         }
 
         AtomicFile.WriteText(path, w.ToString());
     }
+
+    private static string Band(ClientBand b) =>
+        b == ClientBand.Any ? string.Empty
+        : string.Create(CultureInfo.InvariantCulture, $"clients_min: {b.Min}, {(b.Max is int max ? $"clients_max: {max}, " : string.Empty)}");
 
     private static double Pct(double v) => Math.Round(v, 1);
 
@@ -101,6 +109,10 @@ public static class AccuracyFile
         public string? Backend { get; set; }
 
         public string? Mode { get; set; }
+
+        public int? ClientsMin { get; set; }
+
+        public int? ClientsMax { get; set; }
 
         public int Rows { get; set; }
 

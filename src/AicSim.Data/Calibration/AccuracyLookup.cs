@@ -11,10 +11,11 @@ public static class AccuracyLookup
     /// <summary>
     /// The card for a prediction of <paramref name="system"/>/<paramref name="backend"/>/<paramref name="mode"/> made
     /// with <paramref name="calibration"/> and <paramref name="perfSourceKey"/> (<see cref="AccuracyFile.PerfSourceKey"/>),
-    /// predicting <paramref name="ttftMs"/> and <paramref name="tpotMs"/>. Cards measured on other data or another op
+    /// predicting <paramref name="ttftMs"/> and <paramref name="tpotMs"/> at <paramref name="clients"/> concurrent clients
+    /// (the card of that load band where there is one; null: the group's). Cards measured on other data or another op
     /// source are not used: they describe another pipeline.
     /// </summary>
-    public static AccuracyView Find(AccuracyCards? cards, CalibrationSet calibration, string perfSourceKey, string system, string backend, string mode, double ttftMs, double tpotMs)
+    public static AccuracyView Find(AccuracyCards? cards, CalibrationSet calibration, string perfSourceKey, string system, string backend, string mode, double ttftMs, double tpotMs, int? clients = null)
     {
         ArgumentNullException.ThrowIfNull(calibration);
         string group = $"{system}/{backend}/{mode}";
@@ -32,7 +33,7 @@ public static class AccuracyLookup
                 $"not known: these predictions use {why} with --perf-source {perfSourceKey}; the accuracy file describes the calibration fitted on {cards.FittedOn} with --perf-source {cards.PerfSource}.");
         }
 
-        var card = cards.Find(system, backend, mode);
+        var card = cards.Find(system, backend, mode, clients);
         if (card is null)
         {
             return new AccuracyView(null, cards.Method,
@@ -42,7 +43,7 @@ public static class AccuracyLookup
         var (ttftLow, ttftHigh) = card.Ttft.LikelyRange(ttftMs);
         var (tpotLow, tpotHigh) = card.Tpot.LikelyRange(tpotMs);
         return new AccuracyView(card, cards.Method, string.Create(CultureInfo.InvariantCulture,
-            $"{group}, {cards.Method} over {card.Rows} measured runs: 80% measured " +
+            $"{card.Scope}, {cards.Method} over {card.Rows} measured runs: 80% measured " +
             $"TTFT {card.Ttft.LowRatio:F2}–{card.Ttft.HighRatio:F2}× the prediction ({ttftLow:F0}–{ttftHigh:F0} ms here; MAPE {card.Ttft.MapePercent:F0}%) and " +
             $"TPOT {card.Tpot.LowRatio:F2}–{card.Tpot.HighRatio:F2}× ({tpotLow:F2}–{tpotHigh:F2} ms; MAPE {card.Tpot.MapePercent:F0}%)."));
     }
@@ -64,7 +65,7 @@ public static class AccuracyLookup
         bool within = ratio >= spread.LowRatio && ratio <= spread.HighRatio;
         string advice = within ? "." : ": check the deployment and the load against the flags, or report the run.";
         return (within, string.Create(CultureInfo.InvariantCulture,
-            $"{metric} measured {ratio:F2}× the prediction, {(within ? "inside" : "outside")} the range 80% of {card.Group}'s validated runs fell in ({spread.LowRatio:F2}–{spread.HighRatio:F2}×){advice}"));
+            $"{metric} measured {ratio:F2}× the prediction, {(within ? "inside" : "outside")} the range 80% of the validated runs of {card.Scope} fell in ({spread.LowRatio:F2}–{spread.HighRatio:F2}×){advice}"));
     }
 
     /// <summary>
@@ -79,14 +80,22 @@ public static class AccuracyLookup
             return null;
         }
 
-        return new JsonObject
+        var json = new JsonObject { ["group"] = card.Group };
+        if (card.Load != ClientBand.Any)
         {
-            ["group"] = card.Group,
-            ["method"] = view.Method,
-            ["measured_runs"] = card.Rows,
-            ["ttft"] = Spread(card.Ttft, ttftMs),
-            ["tpot"] = Spread(card.Tpot, tpotMs),
-        };
+            // A band's card: the loads it speaks for (no clients_max: no upper bound).
+            json["clients_min"] = card.Load.Min;
+            if (card.Load.Max is int max)
+            {
+                json["clients_max"] = max;
+            }
+        }
+
+        json["method"] = view.Method;
+        json["measured_runs"] = card.Rows;
+        json["ttft"] = Spread(card.Ttft, ttftMs);
+        json["tpot"] = Spread(card.Tpot, tpotMs);
+        return json;
     }
 
     private static JsonObject Spread(MetricSpread m, double predicted)
