@@ -42,7 +42,7 @@ public sealed class EstimateCommandTests
         // AccuracyFileTests ties to the bundled calibration and ../shared/data).
         // At 16 clients the card of the 1–16 band speaks.
         var card = Data.Calibration.AccuracyFile.LoadDefault()!.Find("h200_sxm", "vllm", "agg", 16)!;
-        Assert.Equal(new Core.Accuracy.ClientBand(1, 16), card.Load);
+        Assert.Equal(new Core.Accuracy.ClientBand(1, 16), card.Clients);
         var (exit, output) = Run("estimate", "--backend", "vllm", "--tp", "2", "--batch-size", "16", "--json");
         Assert.Equal(0, exit);
         using var doc = JsonDocument.Parse(output);

@@ -155,7 +155,7 @@ public sealed class ValidateCommandTests
             .Where(r => r[5] == "true" && r[6] == "ok" && D(r[8]) > 0 && D(r[11]) > 0)
             .GroupBy(r => $"{r[1]}/{r[2]}/{r[3]}").Where(g => g.Count() >= 10).ToList();
         Assert.NotEmpty(scored);
-        var groupCards = cards.Cards.Where(c => c.Load == Core.Accuracy.ClientBand.Any).ToList();
+        var groupCards = cards.Cards.Where(c => c.Clients == Core.Accuracy.ClientBand.Any).ToList();
         Assert.Equal(scored.Select(g => g.Key).Order(StringComparer.Ordinal), groupCards.Select(c => c.Group));
         static double Quantile(double[] sorted, double q)
         {
@@ -184,7 +184,7 @@ public sealed class ValidateCommandTests
         Assert.Equal(expected.Count, cards.Cards.Count);
         foreach (var (key, band, rows) in expected)
         {
-            var card = cards.Cards.Single(c => c.Group == key && c.Load == band);
+            var card = cards.Cards.Single(c => c.Group == key && c.Clients == band);
             Assert.Equal(rows.Count, card.Rows);
             double mape = rows.Average(r => Math.Abs(D(r[7]) - D(r[8])) / D(r[8])) * 100;
             var ratios = rows.Select(r => D(r[11]) / D(r[10])).Order().ToArray();
@@ -193,7 +193,7 @@ public sealed class ValidateCommandTests
             Assert.Equal(Math.Round(Quantile(ratios, 0.9), 3), card.Tpot.HighRatio, 9);
         }
 
-        Assert.Contains(cards.Cards, c => c.Load != Core.Accuracy.ClientBand.Any);
+        Assert.Contains(cards.Cards, c => c.Clients != Core.Accuracy.ClientBand.Any);
     }
 
     [Fact]

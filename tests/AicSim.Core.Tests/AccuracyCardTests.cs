@@ -71,7 +71,7 @@ public sealed class AccuracyCardTests
         // Over 64 clients there were 5 runs: the group's card speaks. Its p10 of 12 × 1, 10 × 2 and 5 × 3 by hand: position
         // 0.1·26 = 2.6 among the 1s; its p90 at position 0.9·26 = 23.4.
         var high = cards.Find("h200_sxm", "vllm", "agg", 512)!;
-        Assert.Equal(ClientBand.Any, high.Load);
+        Assert.Equal(ClientBand.Any, high.Clients);
         Assert.Equal(1.0, high.Ttft.LowRatio, 12);
         Assert.Equal(3.0, high.Ttft.HighRatio, 12);   // position 23.4, among the 3s (22–26)
         Assert.Same(cards.Cards[0], cards.Find("h200_sxm", "vllm", "agg"));

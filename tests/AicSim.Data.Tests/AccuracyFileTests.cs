@@ -10,7 +10,7 @@ public sealed class AccuracyFileTests
 {
     private static readonly AccuracyCards Sample = new("x.csv sha256:1", "5-fold cross-validation grouped by configuration", "auto",
     [
-        new AccuracyCard("h200_sxm", "vllm", "agg", 40, new MetricSpread(31.84, 16.33, 0.72649, 1.4912), new MetricSpread(18.9, 13.4, 0.865, 1.652)),
+        new AccuracyCard("h200_sxm", "vllm", "agg", 40, new MetricSpread(31.84, 16.33, 0.72649, 1.4912), new MetricSpread(18.9, 13.4, 0.865, 1.652), ClientBand.Any),
         new AccuracyCard("h200_sxm", "vllm", "agg", 22, new MetricSpread(20.04, 11.1, 0.8, 1.2), new MetricSpread(9.9, 8.8, 0.9, 1.1), new ClientBand(1, 16)),
         new AccuracyCard("h200_sxm", "vllm", "agg", 11, new MetricSpread(60.5, 50.5, 0.9, 3.5), new MetricSpread(30.5, 25.5, 1.1, 1.7), new ClientBand(65, null)),
     ]);
@@ -29,13 +29,13 @@ public sealed class AccuracyFileTests
         Assert.Equal(3, back.Cards.Count);
         var card = back.Cards[0];
         Assert.Equal("h200_sxm/vllm/agg", card.Group);
-        Assert.Equal(ClientBand.Any, card.Load);
+        Assert.Equal(ClientBand.Any, card.Clients);
         Assert.Equal(40, card.Rows);
         // Percentages to one decimal, ratios to three.
         Assert.Equal(new MetricSpread(31.8, 16.3, 0.726, 1.491), card.Ttft);
         Assert.Equal(Sample.Cards[0].Tpot, card.Tpot);
-        Assert.Equal(new ClientBand(1, 16), back.Cards[1].Load);
-        Assert.Equal(new ClientBand(65, null), back.Cards[2].Load);
+        Assert.Equal(new ClientBand(1, 16), back.Cards[1].Clients);
+        Assert.Equal(new ClientBand(65, null), back.Cards[2].Clients);
         Assert.Equal(new MetricSpread(20.0, 11.1, 0.8, 1.2), back.Cards[1].Ttft);
         Assert.Contains("clients_min: 65, rows: 11,", File.ReadAllText(path), StringComparison.Ordinal);
     }
@@ -111,8 +111,8 @@ public sealed class AccuracyFileTests
         }
 
         // A band's runs are some of its group's.
-        Assert.All(cards.Cards.Where(c => c.Load != ClientBand.Any), b => Assert.InRange(b.Rows, AccuracyCard.MinRows, cards.Find(b.System, b.Backend, b.Mode)!.Rows));
-        Assert.Contains(cards.Cards, c => c.Load == new ClientBand(65, null));
+        Assert.All(cards.Cards.Where(c => c.Clients != ClientBand.Any), b => Assert.InRange(b.Rows, AccuracyCard.MinRows, cards.Find(b.System, b.Backend, b.Mode)!.Rows));
+        Assert.Contains(cards.Cards, c => c.Clients == new ClientBand(65, null));
         Assert.All(cards.Cards, c =>
         {
             Assert.True(c.Rows >= AccuracyCard.MinRows);

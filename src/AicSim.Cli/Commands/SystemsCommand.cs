@@ -38,7 +38,7 @@ public sealed class SystemsCommand(IAnsiConsole console) : Command
     /// <summary>"sglang 380 agg + 12 disagg, trtllm …" from the accuracy cards of a system, or "none".</summary>
     private static string Validated(AccuracyCards? cards, string system)
     {
-        var mine = cards?.Cards.Where(c => c.System == system && c.Load == ClientBand.Any).GroupBy(c => c.Backend).OrderBy(g => g.Key, StringComparer.Ordinal).ToList() ?? [];
+        var mine = cards?.Cards.Where(c => c.System == system && c.Clients == ClientBand.Any).GroupBy(c => c.Backend).OrderBy(g => g.Key, StringComparer.Ordinal).ToList() ?? [];
         return mine.Count == 0 ? "none" : string.Join(", ", mine.Select(g =>
             $"{g.Key} " + string.Join(" + ", g.OrderBy(c => c.Mode, StringComparer.Ordinal).Select(c => $"{c.Rows.ToString(CultureInfo.InvariantCulture)} {c.Mode}"))));
     }

@@ -119,7 +119,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
             (settings.MaxEvaluations == 400 ? string.Empty : $" --max-evaluations {settings.MaxEvaluations.ToString(CultureInfo.InvariantCulture)}") +
             $" --accuracy-out {settings.AccuracyOut}";
         AccuracyFile.Save(settings.AccuracyOut!, cards, rerun);
-        int groups = cards.Cards.Count(c => c.Load == ClientBand.Any);
+        int groups = cards.Cards.Count(c => c.Clients == ClientBand.Any);
         console.MarkupLine($"Accuracy of {groups} (system, backend, mode) groups and {cards.Cards.Count - groups} load bands within them: [bold]{Markup.Escape(settings.AccuracyOut!)}[/]");
     }
 

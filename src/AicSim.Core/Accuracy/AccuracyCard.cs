@@ -12,16 +12,13 @@ namespace AicSim.Core.Accuracy;
 /// <param name="Ttft">Time to first token.</param>
 /// <param name="Tpot">Time per output token.</param>
 /// <param name="Clients">The client concurrencies it covers (<see cref="ClientBand.Any"/>: the whole group).</param>
-public sealed record AccuracyCard(string System, string Backend, string Mode, int Rows, MetricSpread Ttft, MetricSpread Tpot, ClientBand? Clients = null)
+public sealed record AccuracyCard(string System, string Backend, string Mode, int Rows, MetricSpread Ttft, MetricSpread Tpot, ClientBand Clients)
 {
     /// <summary>"system/backend/mode".</summary>
     public string Group => $"{System}/{Backend}/{Mode}";
 
-    /// <summary>The loads it covers; <see cref="ClientBand.Any"/> for a whole group.</summary>
-    public ClientBand Load => Clients ?? ClientBand.Any;
-
     /// <summary>"system/backend/mode", or "system/backend/mode at 17–64 clients" for a band's card.</summary>
-    public string Scope => Load == ClientBand.Any ? Group : $"{Group} at {Load.Label}";
+    public string Scope => Clients == ClientBand.Any ? Group : $"{Group} at {Clients.Label}";
 
     /// <summary>Fewest measured runs a card is made from: fewer say too little about a group's spread.</summary>
     public const int MinRows = 10;
@@ -57,5 +54,5 @@ public sealed record AccuracyCard(string System, string Backend, string Mode, in
         new(key.System, key.Backend, key.Mode, rows.Count,
             MetricSpread.Of(rows.Select(r => (r.PredictedTtftMs!.Value, r.MeasuredTtftMs))),
             MetricSpread.Of(rows.Select(r => (r.PredictedTpotMs!.Value, r.MeasuredTpotMs))),
-            band == ClientBand.Any ? null : band);
+            band);
 }

@@ -15,7 +15,7 @@ public sealed record AccuracyCards(string FittedOn, string Method, string PerfSo
     {
         var band = clients is int c ? ClientBand.Of(c) : null;
         var mine = Cards.Where(c => c.System == system && c.Backend == backend && c.Mode == mode).ToList();
-        return (band is null ? null : mine.FirstOrDefault(c => c.Load == band)) ?? mine.FirstOrDefault(c => c.Load == ClientBand.Any);
+        return (band is null ? null : mine.FirstOrDefault(c => c.Clients == band)) ?? mine.FirstOrDefault(c => c.Clients == ClientBand.Any);
     }
 
     /// <summary>

@@ -51,7 +51,7 @@ public static class AccuracyFile
             g.System ?? string.Empty, g.Backend ?? string.Empty, g.Mode ?? string.Empty, g.Rows,
             new MetricSpread(g.TtftMapePct, g.TtftMedianApePct, g.TtftRatioP10, g.TtftRatioP90),
             new MetricSpread(g.TpotMapePct, g.TpotMedianApePct, g.TpotRatioP10, g.TpotRatioP90),
-            g.ClientsMin is int min ? new ClientBand(min, g.ClientsMax) : null)).ToList());
+            g.ClientsMin is int min ? new ClientBand(min, g.ClientsMax) : ClientBand.Any)).ToList());
     }
 
     public static void Save(string path, AccuracyCards cards, string rerun)
@@ -73,7 +73,7 @@ public static class AccuracyFile
         foreach (var c in cards.Cards)
         {
             w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  - {{system: {c.System}, backend: {c.Backend}, mode: {c.Mode}, {Band(c.Load)}rows: {c.Rows}, " +
+                $"  - {{system: {c.System}, backend: {c.Backend}, mode: {c.Mode}, {Band(c.Clients)}rows: {c.Rows}, " +
                 $"ttft_mape_pct: {Pct(c.Ttft.MapePercent)}, ttft_median_ape_pct: {Pct(c.Ttft.MedianApePercent)}, ttft_ratio_p10: {Ratio(c.Ttft.LowRatio)}, ttft_ratio_p90: {Ratio(c.Ttft.HighRatio)}, " +
                 $"tpot_mape_pct: {Pct(c.Tpot.MapePercent)}, tpot_median_ape_pct: {Pct(c.Tpot.MedianApePercent)}, tpot_ratio_p10: {Ratio(c.Tpot.LowRatio)}, tpot_ratio_p90: {Ratio(c.Tpot.HighRatio)}}}"));
         }

@@ -81,11 +81,11 @@ public static class AccuracyLookup
         }
 
         var json = new JsonObject { ["group"] = card.Group };
-        if (card.Load != ClientBand.Any)
+        if (card.Clients != ClientBand.Any)
         {
             // A band's card: the loads it speaks for (no clients_max: no upper bound).
-            json["clients_min"] = card.Load.Min;
-            if (card.Load.Max is int max)
+            json["clients_min"] = card.Clients.Min;
+            if (card.Clients.Max is int max)
             {
                 json["clients_max"] = max;
             }
