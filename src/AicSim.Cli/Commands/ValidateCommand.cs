@@ -168,11 +168,11 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
             $"configuration would still miss them by TTFT {f.TtftRepeatMape:F1}% and TPOT {f.TpotRepeatMape:F1}% (MAPE). Over all {f.Scored} target rows no prediction can score " +
             $"below TTFT {f.TtftFloor:F1}% and TPOT {f.TpotFloor:F1}%.")));
 
-    /// <summary>How irregular the target rows are along their own sweeps: what a per-sweep curve misses, against the model.</summary>
+    /// <summary>How irregular the target rows are along their own sweeps: what their neighbours' line misses, against the model.</summary>
     private void RenderSweepCurves(SweepCurveCheck c, string howFitted) =>
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"Sweeps against themselves: in the {c.Curve.Ttft.Count} target rows of {c.Sweeps} sweeps measured at {SweepCurveCheck.MinConcurrencies} or more concurrencies, a power law " +
-            $"in concurrency fitted to each sweep's other concurrencies (knowing the sweep's own level, which no prediction does) predicts each inner one with TTFT MAPE " +
+            $"Sweeps against themselves: in the {c.Curve.Ttft.Count} target rows of {c.Sweeps} sweeps measured at {SweepCurveCheck.MinConcurrencies} or more concurrencies, the line " +
+            $"(log–log) through each inner concurrency's two neighbours in its sweep (knowing the sweep's own level, which no prediction does) predicts it with TTFT MAPE " +
             $"{c.Curve.Ttft.MeanApePercent:F1}% (median {c.Curve.Ttft.MedianApePercent:F1}%) and TPOT {c.Curve.Tpot.MeanApePercent:F1}% ({c.Curve.Tpot.MedianApePercent:F1}%); " +
             $"AicSim{howFitted} scores {c.Model.Ttft.MeanApePercent:F1}% ({c.Model.Ttft.MedianApePercent:F1}%) and " +
             $"{c.Model.Tpot.MeanApePercent:F1}% ({c.Model.Tpot.MedianApePercent:F1}%) on the same rows.")));

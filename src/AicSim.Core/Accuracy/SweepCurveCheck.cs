@@ -1,18 +1,20 @@
 namespace AicSim.Core.Accuracy;
 
 /// <summary>
-/// How regular the measurements are along their own sweeps, as a yardstick for any load model: each sweep measured at
-/// three or more concurrencies predicts each of its inner concurrencies (not its lowest or highest) from a power law in
-/// concurrency (log x = a + b·log c, least squares) fitted to its other concurrencies. That curve knows the sweep's own
-/// level, which no prediction from a configuration does, so where it misses as much as the model, the misses are the measurements'
-/// own irregularity (a TTFT that jumps tenfold between neighbouring loads), not something a smoother load model would fix.
+/// How smooth the measurements are along their own sweeps, as a yardstick for any load model: in each sweep measured at
+/// three or more concurrencies, every inner concurrency (not its lowest or highest) is predicted from its two neighbours
+/// alone, by the straight line in log–log through the nearest lower and the nearest higher concurrency (the geometric mean
+/// of their runs where a concurrency was measured more than once). That line knows the sweep's own level, which no
+/// prediction from a configuration does, and assumes only that a measurement lies between its neighbours' trend; where it
+/// misses, the measurements jump. (A single power law through all of a sweep's points was the yardstick before: it also
+/// missed the bend of a TTFT that is flat at low load and climbs at high load, and read that bend as irregularity.)
 /// </summary>
 /// <param name="Sweeps">Sweeps with three or more distinct concurrencies.</param>
-/// <param name="Curve">The curves' error on TTFT and TPOT over those sweeps' inner rows.</param>
+/// <param name="Curve">The neighbours' lines' error on TTFT and TPOT over those sweeps' inner rows.</param>
 /// <param name="Model">The predictions' error on the same rows.</param>
 public sealed record SweepCurveCheck(int Sweeps, (ErrorSummary Ttft, ErrorSummary Tpot) Curve, (ErrorSummary Ttft, ErrorSummary Tpot) Model)
 {
-    /// <summary>Distinct concurrencies a sweep needs: one to hold out and two to fit a line through.</summary>
+    /// <summary>Distinct concurrencies a sweep needs: one to predict and a neighbour on each side.</summary>
     public const int MinConcurrencies = 3;
 
     public static SweepCurveCheck Of(IReadOnlyList<ScoredRow> rows)
@@ -29,19 +31,16 @@ public sealed record SweepCurveCheck(int Sweeps, (ErrorSummary Ttft, ErrorSummar
         var held = new List<ScoredRow>();
         foreach (var sweep in sweeps)
         {
-            // Only the inner concurrencies: the curve interpolates, so that a steep pair of neighbours at one end
-            // cannot throw it far past the other.
-            int low = sweep.Min(r => r.Concurrency);
-            int high = sweep.Max(r => r.Concurrency);
-            foreach (int c in sweep.Select(r => r.Concurrency).Distinct().Where(c => c != low && c != high))
+            var loads = sweep.Select(r => r.Concurrency).Distinct().Order().ToArray();
+            for (int i = 1; i < loads.Length - 1; i++)
             {
-                var fit = sweep.Where(r => r.Concurrency != c).ToList();
-                var ttft = PowerLaw(fit.Select(r => (r.Concurrency, r.MeasuredTtftMs)).ToList());
-                var tpot = PowerLaw(fit.Select(r => (r.Concurrency, r.MeasuredTpotMs)).ToList());
-                foreach (var r in sweep.Where(r => r.Concurrency == c))
+                var (below, above) = (At(sweep, loads[i - 1]), At(sweep, loads[i + 1]));
+                double ttft = NeighboursLine((loads[i - 1], below.Ttft), (loads[i + 1], above.Ttft), loads[i]);
+                double tpot = NeighboursLine((loads[i - 1], below.Tpot), (loads[i + 1], above.Tpot), loads[i]);
+                foreach (var r in sweep.Where(r => r.Concurrency == loads[i]))
                 {
-                    curveTtft.Add((ttft(c), r.MeasuredTtftMs));
-                    curveTpot.Add((tpot(c), r.MeasuredTpotMs));
+                    curveTtft.Add((ttft, r.MeasuredTtftMs));
+                    curveTpot.Add((tpot, r.MeasuredTpotMs));
                     held.Add(r);
                 }
             }
@@ -53,22 +52,25 @@ public sealed record SweepCurveCheck(int Sweeps, (ErrorSummary Ttft, ErrorSummar
             (ErrorSummary.Of(held.Select(r => (r.PredictedTtftMs!.Value, r.MeasuredTtftMs))), ErrorSummary.Of(held.Select(r => (r.PredictedTpotMs!.Value, r.MeasuredTpotMs)))));
     }
 
-    /// <summary>x = e^a · c^b fitted by least squares on (log c, log x); needs two distinct concurrencies.</summary>
-    public static Func<int, double> PowerLaw(IReadOnlyList<(int Concurrency, double Value)> points)
+    /// <summary>
+    /// The value at <paramref name="concurrency"/> of the straight line in log–log through two points, x = x₁·(c/c₁)^b with
+    /// b = ln(x₂/x₁) / ln(c₂/c₁): a power law through the two neighbours.
+    /// </summary>
+    public static double NeighboursLine((int Concurrency, double Value) low, (int Concurrency, double Value) high, int concurrency)
     {
-        ArgumentNullException.ThrowIfNull(points);
-        var xs = points.Select(p => Math.Log(p.Concurrency)).ToArray();
-        var ys = points.Select(p => Math.Log(p.Value)).ToArray();
-        double mx = xs.Average();
-        double my = ys.Average();
-        double sxx = xs.Sum(x => (x - mx) * (x - mx));
-        if (sxx <= 0)
+        if (low.Concurrency == high.Concurrency)
         {
-            throw new ArgumentException("a power law needs two distinct concurrencies", nameof(points));
+            throw new ArgumentException("a line needs two distinct concurrencies", nameof(high));
         }
 
-        double b = xs.Zip(ys, (x, y) => (x - mx) * (y - my)).Sum() / sxx;
-        double a = my - (b * mx);
-        return c => Math.Exp(a + (b * Math.Log(c)));
+        double b = Math.Log(high.Value / low.Value) / Math.Log((double)high.Concurrency / low.Concurrency);
+        return low.Value * Math.Pow((double)concurrency / low.Concurrency, b);
+    }
+
+    // A concurrency's runs as one point: the geometric mean of their measurements.
+    private static (double Ttft, double Tpot) At(List<ScoredRow> sweep, int concurrency)
+    {
+        var runs = sweep.Where(r => r.Concurrency == concurrency).ToList();
+        return (Math.Exp(runs.Average(r => Math.Log(r.MeasuredTtftMs))), Math.Exp(runs.Average(r => Math.Log(r.MeasuredTpotMs))));
     }
 }
