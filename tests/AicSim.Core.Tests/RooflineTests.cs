@@ -263,6 +263,22 @@ public sealed class RooflineTests
     }
 
     [Fact]
+    public void A_verifying_step_computes_every_query_but_reads_the_cache_once()
+    {
+        // Hand calculation, B200: the MLA shape above with an FP8 cache (compute-bound: 5.84e11 flops at 0.5 × 4500e12 =
+        // 259.6 µs over a 197 µs cache read) verifying one draft a sequence, 2 queries: 2 × 259.6 µs + 3 µs. The GQA
+        // cache read of Generation_attention_reads_the_kv_cache_once stays memory-bound at 2 queries: unchanged.
+        var b200 = HardwareParams.From(Fixtures.B200);
+        var mla = new Op { Kind = OpKind.GenerationAttention, Scope = TokenScope.Sequences, Count = 1, Heads = 128, QkDim = 576, VDim = 512, KvElementsPerToken = 576, KvBytesPerElement = 1 };
+        double flops = 2.0 * 256 * 128 * 8192 * 1088;
+        var verify = StepShape.Decode(256, 8192) with { DecodeQueriesPerSequence = 2 };
+        Approx.AssertClose((2 * flops / (4500e12 * 0.5)) + 3e-6, Roofline.OpSeconds(mla, verify, b200, Eff), 1e-9);
+
+        var gqa = new Op { Kind = OpKind.GenerationAttention, Scope = TokenScope.DecodeTokens, Count = 1, Heads = 32, QkDim = 128, VDim = 128, KvElementsPerToken = 2 * 8 * 128, KvBytesPerElement = 2 };
+        Assert.Equal(Roofline.OpSeconds(gqa, StepShape.Decode(16, 4096), H100, Eff), Roofline.OpSeconds(gqa, StepShape.Decode(16, 4096) with { DecodeQueriesPerSequence = 2 }, H100, Eff));
+    }
+
+    [Fact]
     public void Ops_outside_their_scope_cost_nothing()
     {
         var contextOnly = new Op { Kind = OpKind.ContextAttention, Scope = TokenScope.PrefillTokens, Count = 1, Heads = 8, QkDim = 128, VDim = 128, KvElementsPerToken = 256, KvBytesPerElement = 2 };

@@ -62,6 +62,29 @@ public sealed class SpeculativeDecodingTests
     }
 
     [Fact]
+    public void The_verify_step_prices_compute_bound_attention_at_its_n_plus_1_queries()
+    {
+        // DeepSeek-V3 as DEP8 on B200 with an FP8 cache: all 128 MLA heads on every rank, so decode attention of 64
+        // sequences at 8192 tokens is compute-bound (Mla_decode_attention_is_compute_bound_…). Hand composition as in the
+        // test above, except that the verify step's attention is priced at 2 queries a sequence over one cache read
+        // (DecodeQueriesPerSequence), which here costs about twice a plain step's attention, not the same.
+        const double b = 64, context = 8192;
+        var mtp = new SpeculativeDecoding(1, 0.85);
+        var e = EngineModel.Create(new EngineConfig(Fixtures.DeepSeekV3, Fixtures.B200, ParallelConfig.DataExpertParallel(8), new QuantConfig(QuantMode.Fp8Block, QuantMode.Fp8Block, QuantMode.Fp8), Fixtures.TrtLlm with { Speculative = mtp }));
+        var plain = StepShape.Decode(b, context);
+        var wide = StepShape.Decode(b * 2, context);
+        var attention = e.Ops.Ops.ToArray().Select((op, i) => (op, i)).Where(x => x.op.Kind == OpKind.GenerationAttention).Select(x => x.i).ToList();
+        double Attention(StepShape shape) => attention.Sum(i => e.Breakdown(shape)[i].Ms);
+        double twoQueries = Attention(plain with { DecodeQueriesPerSequence = 2 });
+        Assert.InRange(twoQueries / Attention(plain), 1.8, 2.0);
+
+        double logits = e.Breakdown(plain).Where(o => o.Group == OpGroup.EmbeddingAndLogits).Sum(o => o.Ms);
+        double verify = e.StepMs(wide) - Attention(wide) + twoQueries;
+        double draft = ((e.StepMs(plain) - logits) / Fixtures.DeepSeekV3.NumLayers) + logits;
+        Approx.AssertClose((verify + draft) / mtp.TokensPerStep, e.DecodeTokenMs(b, context), 1e-12);
+    }
+
+    [Fact]
     public void Speculation_pays_when_drafts_are_accepted_and_costs_when_they_are_not()
     {
         // At batch 1 a decode step reads all weights whatever its few tokens: verifying 4 tokens costs about what 1 does.

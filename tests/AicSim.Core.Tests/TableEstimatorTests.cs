@@ -132,6 +132,25 @@ public sealed class TableEstimatorTests
     }
 
     [Fact]
+    public void A_verifying_steps_attention_scales_the_one_query_table_by_the_roofline()
+    {
+        // The tables time one query a sequence. At 2 queries the measured 0.2 ms is scaled by what the roofline says a
+        // second query adds: MLA with 128 heads and an FP8 cache at 64 × 8192 is compute-bound on H200 (2·64·128·8192·1088
+        // flops at half the 1979 TFLOP/s FP8 peak, 147 µs, over a 302 MB read at 0.8 × 4.8 TB/s, 79 µs), so about 2×.
+        var t = new KernelTables();
+        t.MlaGeneration[(128, "fp8", 64)] = new MeasuredCurve([(4096, 0.1), (16384, 0.4)]);
+        var e = new TableEstimator(t, Hw, Eff);
+        var op = new Op { Kind = OpKind.GenerationAttention, Role = OpRole.MlaAttention, Scope = TokenScope.Sequences, Count = 1, Heads = 128, QkDim = 576, VDim = 512, KvElementsPerToken = 576, KvBytesPerElement = 1, Quant = QuantMode.Fp8 };
+        var one = StepShape.Decode(64, 8192);
+        var two = one with { DecodeQueriesPerSequence = 2 };
+        Assert.Equal(0.2e-3, e.Estimate(op, one).Seconds, 12);
+        var (seconds, source) = e.Estimate(op, two);
+        Approx.AssertClose(0.2e-3 * Roofline.OpSeconds(op, two, Hw, Eff) / Roofline.OpSeconds(op, one, Hw, Eff), seconds, 1e-12);
+        Assert.InRange(seconds / 0.2e-3, 1.9, 2.0);
+        Assert.Equal(OpSource.Table, source);
+    }
+
+    [Fact]
     public void The_engine_reports_which_ops_used_tables()
     {
         // Oracle: the qkv projection of Llama-3.1-8B TP1 is (6144 × 4096); a table with only that shape prices 1 op from the table.

@@ -121,9 +121,11 @@ public sealed class EngineModel
 
         // The draft layer is one more decoder layer with the shared logits: a layer's share of a plain step's kernels
         // and framework time, plus the logits, per drafted token. The verifying step runs (n + 1)·B tokens through every
-        // GEMM, but its attention reads each sequence's cache once, as B sequences' decode attention does.
+        // GEMM, but its attention reads each sequence's cache once, as B sequences' decode attention does, and computes
+        // n + 1 queries against it (DecodeQueriesPerSequence): compute-bound MLA with all its heads on a rank pays for them.
         int n = speculative.DraftTokens;
         var verify = StepShape.Decode(perRank * (n + 1), context);
+        var verifyAttention = plain with { DecodeQueriesPerSequence = n + 1 };
         double logitsMs = 0;
         double attentionMs = 0;
         var ops = _ops.Ops;
@@ -135,7 +137,7 @@ public sealed class EngineModel
             }
             else if (ops[i].Kind == OpKind.GenerationAttention)
             {
-                attentionMs += (Estimator.OpSeconds(ops[i], plain) - Estimator.OpSeconds(ops[i], verify)) * 1000.0;
+                attentionMs += (Estimator.OpSeconds(ops[i], verifyAttention) - Estimator.OpSeconds(ops[i], verify)) * 1000.0;
             }
         }
 

@@ -162,7 +162,7 @@ public static class Roofline
         }
 
         double bytes = b * ctx * op.KvElementsPerToken * op.KvBytesPerElement;
-        double flops = 2.0 * b * op.Heads * ctx * (op.QkDim + op.VDim);
+        double flops = 2.0 * b * Math.Max(1.0, s.DecodeQueriesPerSequence) * op.Heads * ctx * (op.QkDim + op.VDim);
         // An FP8 (or FP4) cache is attended on the FP8 tensor cores where the GPU has them (FlashMLA-FP8, trtllm-gen).
         double peak = op.KvBytesPerElement <= 1 && hw.PeakFp8FlopsPerSec > 0 ? hw.PeakFp8FlopsPerSec : hw.PeakBf16FlopsPerSec;
         double compute = flops / (peak * eff.DecodeAttentionEfficiency);

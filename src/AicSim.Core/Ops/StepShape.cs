@@ -20,6 +20,12 @@ public struct StepShape
     /// <summary>Mean KV length of the decoding sequences.</summary>
     public double DecodeContext;
 
+    /// <summary>
+    /// Query tokens each decoding sequence attends with, over one read of its cache: 0 or 1 for a plain decode step,
+    /// n + 1 for the step that verifies n draft tokens. Only generation attention's compute reads it.
+    /// </summary>
+    public double DecodeQueriesPerSequence;
+
     public readonly double PrefillTokens => PrefillSequences * PrefillTokensPerSequence;
 
     public readonly double Tokens => PrefillTokens + DecodeSequences;

@@ -190,6 +190,13 @@ public sealed class TableEstimator : IOpEstimator
             return null;
         }
 
+        // The tables time one query a sequence; a verifying step's n + 1 queries over one cache read cost what the
+        // roofline says they add to one.
+        if (shape.DecodeQueriesPerSequence > 1 && GenerationAttention(op, shape with { DecodeQueriesPerSequence = 1 }) is (double oneMs, OpSource source))
+        {
+            return (oneMs * RoofMs(op, shape) / RoofMs(op, shape with { DecodeQueriesPerSequence = 1 }), source);
+        }
+
         string kv = DtypeName(op.Quant);
         StepShape At(double b, double c) => StepShape.Decode(b, c);
         if (op.Role == OpRole.MlaAttention)
