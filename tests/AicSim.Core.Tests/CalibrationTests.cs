@@ -21,11 +21,10 @@ public sealed class CalibrationTests
         Assert.Equal(5, value, 6);
     }
 
-    private static IReadOnlyList<CalibrationSample> Synthetic(double overheadMs, double memoryEfficiency)
+    private static IReadOnlyList<CalibrationSample> Synthetic(double overheadPerKernelUs, double memoryEfficiency)
     {
         // Measurements made by the model itself with known constants: the fit must find them again.
-        // The request overhead is per layer; Llama-3.1-8B has 32.
-        var truthProfile = BackendProfile.For(Backend.Vllm) with { RequestOverheadPerLayerMs = overheadMs / Fixtures.Llama31_8B.NumLayers };
+        var truthProfile = BackendProfile.For(Backend.Vllm) with { RequestOverheadPerKernelUs = overheadPerKernelUs };
         var eff = EfficiencyParams.Default;
         eff.MemoryEfficiency = memoryEfficiency;
         var samples = new List<CalibrationSample>();
@@ -53,11 +52,11 @@ public sealed class CalibrationTests
     [Fact]
     public void The_fit_recovers_known_constants_from_model_made_measurements()
     {
-        var samples = Synthetic(overheadMs: 150, memoryEfficiency: 0.65);
+        var samples = Synthetic(overheadPerKernelUs: 500, memoryEfficiency: 0.65);
         var set = Calibrator.Fit(samples, "synthetic", maxEvaluations: 1500, priorWeight: 0.001);
         var g = Assert.Single(set.Groups);
         Assert.Equal(("h200_sxm", "vllm", 24), (g.System, g.Backend, g.Rows));
-        Approx.AssertClose(150, g.RequestOverheadPerLayerMs * Fixtures.Llama31_8B.NumLayers, 0.10);
+        Approx.AssertClose(500, g.RequestOverheadPerKernelUs, 0.10);
 
         // Memory efficiency and layer overhead trade off in TPOT, so the fit is judged on what it predicts:
         // every synthetic measurement within 5 %, far from the defaults' error (efficiency 0.8 vs the truth's 0.65).
@@ -76,7 +75,7 @@ public sealed class CalibrationTests
         // Measured tables replace some ops' roofline times, so a calibration for them must be fitted through them. Here
         // the "tables" are the roofline running 1.25× slow: fitted through that estimator, the constants must predict the
         // model-made measurements through it (oracle: the measurements), and must differ from the plain fit's.
-        var samples = Synthetic(overheadMs: 150, memoryEfficiency: 0.65);
+        var samples = Synthetic(overheadPerKernelUs: 500, memoryEfficiency: 0.65);
         var asked = new List<(string, Backend)>();
         OpEstimatorFactory slow = (system, backend, eff) =>
         {
@@ -109,9 +108,9 @@ public sealed class CalibrationTests
     public void A_few_anomalous_measurements_do_not_drag_the_fit()
     {
         // Two of 24 model-made rows with TTFT 30× too high (like the file's 38 s TTFT at concurrency 4): the other rows'
-        // TTFT is still fitted within 20 % (the worst at 15.5 %); squared log error alone is pulled up by the two until
-        // some rows are 68 % off.
-        var clean = Synthetic(overheadMs: 150, memoryEfficiency: 0.65);
+        // TTFT is still fitted within 20 % (the worst at 0.03 %); squared log error alone is pulled up by the two until
+        // some rows are 81 % off.
+        var clean = Synthetic(overheadPerKernelUs: 500, memoryEfficiency: 0.65);
         var samples = clean.ToList();
         samples[0] = samples[0] with { MeasuredTtftMs = samples[0].MeasuredTtftMs * 30 };
         samples[5] = samples[5] with { MeasuredTtftMs = samples[5].MeasuredTtftMs * 30 };
@@ -161,7 +160,7 @@ public sealed class CalibrationTests
             Workload = new Workload(100, 10), Mode = ServingMode.Aggregated, Parallel = ParallelConfig.TensorParallel(1),
         };
         var (applied, estimator) = set.Apply(request);
-        Assert.Equal(123, applied.Backend.RequestOverheadPerLayerMs);
+        Assert.Equal(123, applied.Backend.RequestOverheadPerKernelUs);
         Assert.Equal(300, applied.Backend.DisaggTtftOverheadMs);
         Assert.Equal(7, applied.Backend.TtftDecodeSteps);
         Assert.Equal(1.3, applied.Backend.PrefillInterference);

@@ -49,16 +49,25 @@ public sealed class EngineModelTests
         Approx.AssertClose((StepLatency.Seconds(e.Ops.Ops, small, e.Estimator) * 1000.0) + 0.32, e.StepMs(small), 1e-9);
     }
 
-    [Fact]
-    public void The_request_overhead_of_a_ttft_is_paid_per_layer()
+    [Theory]
+    // Hand counts of the ops a prefill step's decoder layers run, each once per layer it runs in (decode-only ops, the
+    // embedding and the logits left out): Llama-3.1-8B, 32 layers, TP8: two norms, qkv, context attention, o, all-reduce,
+    // gate+up, activation, down, all-reduce = 10 a layer → 320; at TP1 the two all-reduces go: 8·32 = 256.
+    // DeepSeek-V3, 61 layers (3 dense, 58 MoE), DEP8 (TP1): two norms and q/kv down, q up, kv up, context attention, o a
+    // layer (7·61 = 427); the dense FFN's three (9); router, experts, activation, the shared expert's three, dispatch and
+    // combine a MoE layer (8·58 = 464) → 900.
+    [InlineData("llama8b", 8, 320)]
+    [InlineData("llama8b", 1, 256)]
+    [InlineData("deepseek-v3", 8, 900)]
+    public void The_request_overhead_of_a_ttft_is_paid_per_kernel_of_a_prefill_step(string model, int gpus, double kernels)
     {
-        // Hand calculation: at 0.5 ms per layer, Llama-3.1-8B's 32 layers cost a request 16 ms, Llama-3.1-405B's 126 63 ms.
-        var profile = Fixtures.TrtLlm with { RequestOverheadPerLayerMs = 0.5 };
-        foreach (var (model, ms) in new[] { (Fixtures.Llama31_8B, 16.0), (Fixtures.Llama31_405B, 63.0) })
-        {
-            var e = EngineModel.Create(new EngineConfig(model, Fixtures.H200, ParallelConfig.TensorParallel(8), model.DefaultQuant, profile));
-            Approx.AssertClose(ms, e.RequestOverheadMs, 1e-12);
-        }
+        var profile = Fixtures.TrtLlm with { RequestOverheadPerKernelUs = 50 };
+        var (spec, parallel) = model == "llama8b"
+            ? (Fixtures.Llama31_8B, ParallelConfig.TensorParallel(gpus))
+            : (Fixtures.DeepSeekV3, ParallelConfig.DataExpertParallel(gpus));
+        var e = EngineModel.Create(new EngineConfig(spec, Fixtures.H200, parallel, spec.DefaultQuant, profile));
+        Assert.Equal(kernels, e.PrefillKernels);
+        Approx.AssertClose(kernels * 0.05, e.RequestOverheadMs, 1e-12);
     }
 
     [Theory]

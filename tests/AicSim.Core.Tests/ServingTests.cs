@@ -31,8 +31,8 @@ public sealed class ServingTests
     {
         var e = Llama(1);
         var s = AggregatedServing.Estimate(e, Chat, 1);
-        // The request overhead is per layer: 0.67 ms × Llama-3.1-8B's 32.
-        double fixedMs = (Fixtures.TrtLlm.RequestOverheadPerLayerMs * 32) + (Fixtures.TrtLlm.TtftDecodeSteps * e.StepMs(StepShape.Decode(1, Chat.MeanDecodeContext)));
+        // The request overhead is per kernel of a prefill step: 67 µs × Llama-3.1-8B's 256 at TP1 (EngineModelTests).
+        double fixedMs = (Fixtures.TrtLlm.RequestOverheadPerKernelUs * 256 / 1000.0) + (Fixtures.TrtLlm.TtftDecodeSteps * e.StepMs(StepShape.Decode(1, Chat.MeanDecodeContext)));
         Approx.AssertClose(fixedMs + e.PrefillTtftMs(1000), s.TtftMs, 1e-12);
     }
 

@@ -5,7 +5,7 @@ namespace AicSim.Data.Tests;
 
 public sealed class CalibrationFileTests
 {
-    private const string Group = "{system: h200_sxm, backend: vllm, rows: 40, memory_efficiency: 0.8, gemm_efficiency: 0.7, request_overhead_per_layer_ms: 0.8, layer_overhead_us: 13, arrival_synchronisation: 0.5, disagg_ttft_overhead_ms: 50, ttft_decode_steps: 5, prefill_interference: 1.1}";
+    private const string Group = "{system: h200_sxm, backend: vllm, rows: 40, memory_efficiency: 0.8, gemm_efficiency: 0.7, request_overhead_per_kernel_us: 80, layer_overhead_us: 13, arrival_synchronisation: 0.5, disagg_ttft_overhead_ms: 50, ttft_decode_steps: 5, prefill_interference: 1.1}";
 
     private static string Write(string text)
     {
@@ -19,7 +19,7 @@ public sealed class CalibrationFileTests
     [Fact]
     public void A_well_formed_group_loads_with_its_values()
     {
-        var set = CalibrationFile.Load(Write($"version: 5\nfitted_on: 'x.csv sha256:1'\ngroups:\n  - {Group}\n"));
+        var set = CalibrationFile.Load(Write($"version: 6\nfitted_on: 'x.csv sha256:1'\ngroups:\n  - {Group}\n"));
         var g = Assert.Single(set.Groups);
         Assert.Equal(("h200_sxm", "vllm", 0.8, 0.7, 0.5, 1.1), (g.System, g.Backend, g.MemoryEfficiency, g.GemmEfficiency, g.ArrivalSynchronisation, g.PrefillInterference));
     }
@@ -27,9 +27,9 @@ public sealed class CalibrationFileTests
     [Theory]
     // Not YAML holding a mapping at all (a wrong path, e.g. --calibration /etc/hosts): said in the file's terms, not .NET's.
     [InlineData("127.0.0.1 localhost\n", "line 1, column 1: a plain value where a mapping of keys was expected")]
-    [InlineData("version: 5\ngroups:\n  - {system: h200_sxm, backend: vllm, memory_eff: 0.5}\n", "line 3, column 39: unknown key 'memory_eff'")]
-    [InlineData("version: 5\ngroups:\n  - {system: h200_sxm, backend: vllm, rows: many}\n", "line 3, column 45: a value of the wrong kind")]
-    [InlineData("version: 4\ngroups: []\n", "calibration version 4; this aicsim reads version 5")]
+    [InlineData("version: 6\ngroups:\n  - {system: h200_sxm, backend: vllm, memory_eff: 0.5}\n", "line 3, column 39: unknown key 'memory_eff'")]
+    [InlineData("version: 6\ngroups:\n  - {system: h200_sxm, backend: vllm, rows: many}\n", "line 3, column 45: a value of the wrong kind")]
+    [InlineData("version: 5\ngroups: []\n", "calibration version 5; this aicsim reads version 6")]
     public void A_file_that_is_not_a_calibration_is_refused_naming_where_and_the_fix(string text, string expected)
     {
         var e = Refused(text);
@@ -47,7 +47,7 @@ public sealed class CalibrationFileTests
     [InlineData("system: h200_sxm, ", "", "system and backend are required")]
     public void An_unphysical_constant_is_refused_naming_its_group_and_field(string from, string to, string expected)
     {
-        var e = Refused($"version: 5\ngroups:\n  - {Group}\n  - {Group.Replace(from, to, StringComparison.Ordinal)}\n");
+        var e = Refused($"version: 6\ngroups:\n  - {Group}\n  - {Group.Replace(from, to, StringComparison.Ordinal)}\n");
         string problem = Assert.Single(e.Problems);
         Assert.Contains("groups[1]", problem, StringComparison.Ordinal);
         Assert.Contains(expected, problem, StringComparison.Ordinal);

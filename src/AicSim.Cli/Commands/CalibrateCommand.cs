@@ -31,10 +31,10 @@ public sealed class CalibrateCommand(IAnsiConsole console) : Command<ValidateSet
         string path = settings.Out ?? CalibrationFile.DefaultPath;
         CalibrationFile.Save(path, set);
 
-        var table = new Table().AddColumns("system", "backend", "rows", "memory eff.", "GEMM eff.", "request overhead ms/layer", "layer overhead µs", "arrival sync.", "disagg overhead ms", "TTFT decode steps", "prefill interference");
+        var table = new Table().AddColumns("system", "backend", "rows", "memory eff.", "GEMM eff.", "request overhead µs/kernel", "layer overhead µs", "arrival sync.", "disagg overhead ms", "TTFT decode steps", "prefill interference");
         foreach (var g in set.Groups)
         {
-            table.AddRow(g.System, g.Backend, I(g.Rows), D(g.MemoryEfficiency), D(g.GemmEfficiency), D(g.RequestOverheadPerLayerMs), D(g.LayerOverheadUs), D(g.ArrivalSynchronisation), D(g.DisaggTtftOverheadMs), D(g.TtftDecodeSteps), D(g.PrefillInterference));
+            table.AddRow(g.System, g.Backend, I(g.Rows), D(g.MemoryEfficiency), D(g.GemmEfficiency), D(g.RequestOverheadPerKernelUs), D(g.LayerOverheadUs), D(g.ArrivalSynchronisation), D(g.DisaggTtftOverheadMs), D(g.TtftDecodeSteps), D(g.PrefillInterference));
         }
 
         console.Write(table);

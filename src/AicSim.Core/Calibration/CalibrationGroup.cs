@@ -9,7 +9,7 @@ namespace AicSim.Core.Calibration;
 /// <param name="Rows">Measurements the group was fitted on.</param>
 /// <param name="MemoryEfficiency">Share of HBM bandwidth streaming kernels reach (0.3–0.98).</param>
 /// <param name="GemmEfficiency">Share of tensor-core peak large GEMMs reach (0.3–0.98).</param>
-/// <param name="RequestOverheadPerLayerMs">Serving overhead added to every TTFT, per layer of the model (≥ 0).</param>
+/// <param name="RequestOverheadPerKernelUs">Serving overhead added to every TTFT, in µs per kernel of a prefill step (≥ 0).</param>
 /// <param name="LayerOverheadUs">Framework time per layer of every forward step, in µs (≥ 0).</param>
 /// <param name="ArrivalSynchronisation">Share of concurrent prompts arriving in one burst (0–1).</param>
 /// <param name="DisaggTtftOverheadMs">Routing and KV hand-off added to a disaggregated TTFT (≥ 0).</param>
@@ -21,7 +21,7 @@ public sealed record CalibrationGroup(
     int Rows,
     double MemoryEfficiency,
     double GemmEfficiency,
-    double RequestOverheadPerLayerMs,
+    double RequestOverheadPerKernelUs,
     double LayerOverheadUs,
     double ArrivalSynchronisation,
     double DisaggTtftOverheadMs,

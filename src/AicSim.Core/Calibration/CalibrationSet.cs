@@ -10,7 +10,7 @@ namespace AicSim.Core.Calibration;
 /// <param name="Groups">One entry per (system, backend) with enough measurements.</param>
 public sealed record CalibrationSet(int Version, string FittedOn, IReadOnlyList<CalibrationGroup> Groups)
 {
-    public const int CurrentVersion = 5;
+    public const int CurrentVersion = 6;
 
     /// <summary>No fitted constants: every estimate uses the built-in defaults.</summary>
     public static CalibrationSet None { get; } = new(CurrentVersion, "none", []);
@@ -46,7 +46,7 @@ public sealed record CalibrationSet(int Version, string FittedOn, IReadOnlyList<
         ArgumentNullException.ThrowIfNull(baseProfile);
         return g is null ? baseProfile : baseProfile with
         {
-            RequestOverheadPerLayerMs = g.RequestOverheadPerLayerMs,
+            RequestOverheadPerKernelUs = g.RequestOverheadPerKernelUs,
             LayerOverheadUs = g.LayerOverheadUs,
             ArrivalSynchronisation = g.ArrivalSynchronisation,
             DisaggTtftOverheadMs = g.DisaggTtftOverheadMs,

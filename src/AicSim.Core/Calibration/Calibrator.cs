@@ -96,7 +96,7 @@ public static class Calibrator
             groups.Add(new CalibrationGroup(
                 group.Key.System, group.Key.Backend, prepared.Count,
                 Math.Round(e.MemoryEfficiency, 4), Math.Round(e.GemmEfficiency, 4),
-                Math.Round(fitted.RequestOverheadPerLayerMs, 4), Math.Round(fitted.LayerOverheadUs, 3),
+                Math.Round(fitted.RequestOverheadPerKernelUs, 2), Math.Round(fitted.LayerOverheadUs, 3),
                 Math.Round(fitted.ArrivalSynchronisation, 4), Math.Round(fitted.DisaggTtftOverheadMs, 3), Math.Round(fitted.TtftDecodeSteps, 3),
                 Math.Round(fitted.PrefillInterference, 4)));
             progress?.Report($"[{done}/{bySystemAndBackend.Count}] fitted {group.Key.System}/{group.Key.Backend} on {prepared.Count} rows");
@@ -122,7 +122,7 @@ public static class Calibrator
     [
         Logit((eff.MemoryEfficiency - 0.3) / 0.68),
         Logit((eff.GemmEfficiency - 0.3) / 0.68),
-        Math.Log(Math.Max(1e-4, b.RequestOverheadPerLayerMs)),
+        Math.Log(Math.Max(1e-2, b.RequestOverheadPerKernelUs)),
         Math.Log(Math.Max(1e-3, b.LayerOverheadUs)),
         Logit(Math.Clamp(b.ArrivalSynchronisation, 0.01, 0.99)),
         Math.Log(Math.Max(1.0, b.DisaggTtftOverheadMs)),
@@ -137,7 +137,7 @@ public static class Calibrator
         eff.GemmEfficiency = 0.3 + (0.68 * Sigmoid(u[1]));
         return (eff, b => b with
         {
-            RequestOverheadPerLayerMs = Math.Exp(u[2]),
+            RequestOverheadPerKernelUs = Math.Exp(u[2]),
             LayerOverheadUs = Math.Exp(u[3]),
             ArrivalSynchronisation = Sigmoid(u[4]),
             DisaggTtftOverheadMs = Math.Exp(u[5]),

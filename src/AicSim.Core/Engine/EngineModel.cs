@@ -18,6 +18,7 @@ public sealed class EngineModel
         _ops = ops;
         Estimator = estimator;
         Memory = memory ?? MemoryModel.Compute(config, ops);
+        PrefillKernels = CountPrefillKernels(ops);
     }
 
     /// <summary>
@@ -147,8 +148,30 @@ public sealed class EngineModel
         return (verifyMs + draftMs) / speculative.TokensPerStep;
     }
 
-    /// <summary>What every request's TTFT pays the framework: its per-layer request overhead times the layers.</summary>
-    public double RequestOverheadMs => Config.Backend.RequestOverheadPerLayerMs * Config.Model.NumLayers;
+    /// <summary>What every request's TTFT pays the framework: its request overhead per kernel times the prefill step's kernels.</summary>
+    public double RequestOverheadMs => Config.Backend.RequestOverheadPerKernelUs * PrefillKernels / 1000.0;
+
+    /// <summary>
+    /// Kernels the decoder layers of a prefill step launch on one GPU: each op of the table that runs on prompt tokens,
+    /// once per layer it runs in (<see cref="Op.Count"/>); the embedding and the logits, once a step, are left out
+    /// (counting them too cross-validated a shade worse). A DeepSeek MLA and MoE layer at TP8 runs 15 of them, a Llama
+    /// GQA layer 10.
+    /// </summary>
+    public double PrefillKernels { get; }
+
+    private static double CountPrefillKernels(OpTable table)
+    {
+        double kernels = 0;
+        foreach (var op in table.Ops)
+        {
+            if (op.Scope != TokenScope.DecodeTokens && op.Group != OpGroup.EmbeddingAndLogits)
+            {
+                kernels += op.Count;
+            }
+        }
+
+        return kernels;
+    }
 
     /// <summary>The framework's own time in every step: its per-layer overhead times the layers.</summary>
     public double FrameworkStepMs => Config.Backend.LayerOverheadUs * Config.Model.NumLayers / 1000.0;

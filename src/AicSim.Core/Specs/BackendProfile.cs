@@ -10,11 +10,14 @@ namespace AicSim.Core.Specs;
 /// Framework memory (3.5 GiB) and the KV fraction (0.9) follow aiconfigurator's system files and DOMAIN.md §6.
 /// </remarks>
 /// <param name="Backend">The framework.</param>
-/// <param name="RequestOverheadPerLayerMs">Added to every TTFT once per layer of the model: what a request costs the
-/// framework beyond its kernels (HTTP, tokenisation and scheduling, and the host-side work of its first step, which runs
-/// without a captured CUDA graph, layer by layer). Per layer because held-out models say so: 5-fold cross-validation
-/// holding out models gave TTFT MAPE 48.5% with one constant per request and 46.3% with one per layer
-/// (docs/accuracy-history.md).</param>
+/// <param name="RequestOverheadPerKernelUs">Added to every TTFT once per kernel of a prefill step, in µs: what a request
+/// costs the framework beyond its kernels (HTTP, tokenisation and scheduling, and the host-side work of its first step,
+/// which runs without a captured CUDA graph, launching op by op). Per kernel (<see cref="Engine.EngineModel.PrefillKernels"/>)
+/// because held-out models say so: 5-fold cross-validation holding out models gave TTFT MAPE 48.5% with one constant
+/// per request, 46.3% with one per layer, and later 40.0% per layer against 38.3% per kernel: a DeepSeek MLA and MoE
+/// layer at TP8 launches 15 kernels where a Llama GQA layer launches 10 and a gpt-oss layer on one GPU 8, and the
+/// measured low-load TTFT beyond prefill differs by more than the layer counts (docs/accuracy-history.md). 67 µs for
+/// TensorRT-LLM and 83 µs for vLLM and SGLang, the former per-layer defaults over 10 kernels.</param>
 /// <param name="LayerOverheadUs">Framework time per layer of every forward step, in µs (kernel launches, the per-layer
 /// synchronisation of tensor-parallel ranks, scheduler and sampling spread over the layers): a step of an L-layer model
 /// pays L times it, so a 32-layer model pays half of what a 64-layer one does. Per layer rather than per step because
@@ -61,7 +64,7 @@ namespace AicSim.Core.Specs;
 /// <param name="MaxBatchPerRank">Most sequences one attention rank schedules per step (TensorRT-LLM max_batch_size 2048; vLLM and SGLang max_num_seqs / max_running_requests of about 1024 on Hopper-class GPUs).</param>
 public sealed record BackendProfile(
     Backend Backend,
-    double RequestOverheadPerLayerMs,
+    double RequestOverheadPerKernelUs,
     double LayerOverheadUs,
     int MaxNumTokens,
     double FrameworkMemoryBytes,
@@ -82,9 +85,9 @@ public sealed record BackendProfile(
     /// <summary>Built-in defaults for a backend.</summary>
     public static BackendProfile For(Backend backend) => backend switch
     {
-        Backend.TrtLlm => new(backend, RequestOverheadPerLayerMs: 0.67, LayerOverheadUs: 7, MaxNumTokens: 8192, 3.5 * GiB, 0.9, MaxBatchPerRank: 2048, AttentionDpBalanceSteps: 60),
-        Backend.Vllm => new(backend, RequestOverheadPerLayerMs: 0.83, LayerOverheadUs: 13, MaxNumTokens: 8192, 3.5 * GiB, 0.9, KvFractionOfTotal: true, AllReduceLatencyUs: 14),
-        Backend.Sglang => new(backend, RequestOverheadPerLayerMs: 0.83, LayerOverheadUs: 10, MaxNumTokens: 8192, 3.5 * GiB, 0.9, HostUsPerSequence: 50, AllReduceLatencyUs: 14),
+        Backend.TrtLlm => new(backend, RequestOverheadPerKernelUs: 67, LayerOverheadUs: 7, MaxNumTokens: 8192, 3.5 * GiB, 0.9, MaxBatchPerRank: 2048, AttentionDpBalanceSteps: 60),
+        Backend.Vllm => new(backend, RequestOverheadPerKernelUs: 83, LayerOverheadUs: 13, MaxNumTokens: 8192, 3.5 * GiB, 0.9, KvFractionOfTotal: true, AllReduceLatencyUs: 14),
+        Backend.Sglang => new(backend, RequestOverheadPerKernelUs: 83, LayerOverheadUs: 10, MaxNumTokens: 8192, 3.5 * GiB, 0.9, HostUsPerSequence: 50, AllReduceLatencyUs: 14),
         _ => throw new ArgumentOutOfRangeException(nameof(backend)),
     };
 }

@@ -54,7 +54,7 @@ public static class CalibrationFile
         }
 
         var groups = (dto.Groups ?? []).Select(g => new CalibrationGroup(
-            g.System ?? string.Empty, g.Backend ?? string.Empty, g.Rows, g.MemoryEfficiency, g.GemmEfficiency, g.RequestOverheadPerLayerMs,
+            g.System ?? string.Empty, g.Backend ?? string.Empty, g.Rows, g.MemoryEfficiency, g.GemmEfficiency, g.RequestOverheadPerKernelUs,
             g.LayerOverheadUs, g.ArrivalSynchronisation, g.DisaggTtftOverheadMs, g.TtftDecodeSteps, g.PrefillInterference)).ToList();
         var problems = groups.SelectMany((g, i) => Problems(g).Select(p => $"{path}: groups[{i}] ({g.System}/{g.Backend}): {p}. {Fix}")).ToList();
         if (problems.Count > 0)
@@ -81,7 +81,7 @@ public static class CalibrationFile
             }
         }
 
-        foreach (var (name, value) in new[] { ("request_overhead_per_layer_ms", g.RequestOverheadPerLayerMs), ("layer_overhead_us", g.LayerOverheadUs), ("disagg_ttft_overhead_ms", g.DisaggTtftOverheadMs), ("ttft_decode_steps", g.TtftDecodeSteps) })
+        foreach (var (name, value) in new[] { ("request_overhead_per_kernel_us", g.RequestOverheadPerKernelUs), ("layer_overhead_us", g.LayerOverheadUs), ("disagg_ttft_overhead_ms", g.DisaggTtftOverheadMs), ("ttft_decode_steps", g.TtftDecodeSteps) })
         {
             if (!(value >= 0))
             {
@@ -113,7 +113,7 @@ public static class CalibrationFile
         foreach (var g in set.Groups)
         {
             w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  - {{system: {g.System}, backend: {g.Backend}, rows: {g.Rows}, memory_efficiency: {g.MemoryEfficiency}, gemm_efficiency: {g.GemmEfficiency}, request_overhead_per_layer_ms: {g.RequestOverheadPerLayerMs}, layer_overhead_us: {g.LayerOverheadUs}, arrival_synchronisation: {g.ArrivalSynchronisation}, disagg_ttft_overhead_ms: {g.DisaggTtftOverheadMs}, ttft_decode_steps: {g.TtftDecodeSteps}, prefill_interference: {g.PrefillInterference}}}"));
+                $"  - {{system: {g.System}, backend: {g.Backend}, rows: {g.Rows}, memory_efficiency: {g.MemoryEfficiency}, gemm_efficiency: {g.GemmEfficiency}, request_overhead_per_kernel_us: {g.RequestOverheadPerKernelUs}, layer_overhead_us: {g.LayerOverheadUs}, arrival_synchronisation: {g.ArrivalSynchronisation}, disagg_ttft_overhead_ms: {g.DisaggTtftOverheadMs}, ttft_decode_steps: {g.TtftDecodeSteps}, prefill_interference: {g.PrefillInterference}}}"));
         }
 
         AtomicFile.WriteText(path, w.ToString());
@@ -147,7 +147,7 @@ public static class CalibrationFile
 
         public double GemmEfficiency { get; set; }
 
-        public double RequestOverheadPerLayerMs { get; set; }
+        public double RequestOverheadPerKernelUs { get; set; }
 
         public double LayerOverheadUs { get; set; }
 
