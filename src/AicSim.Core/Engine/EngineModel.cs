@@ -12,24 +12,25 @@ public sealed class EngineModel
 {
     private readonly OpTable _ops;
 
-    private EngineModel(EngineConfig config, OpTable ops, IOpEstimator estimator, MemoryFit? memory = null)
+    private EngineModel(EngineConfig config, OpTable ops, IOpEstimator estimator, MemoryFit? memory = null, double? prefillKernels = null)
     {
         Config = config;
         _ops = ops;
         Estimator = estimator;
         Memory = memory ?? MemoryModel.Compute(config, ops);
-        PrefillKernels = CountPrefillKernels(ops);
+        PrefillKernels = prefillKernels ?? CountPrefillKernels(ops);
     }
 
     /// <summary>
     /// The same compiled engine priced differently: another estimator and the framework's timing constants (overheads,
-    /// arrival synchronisation). Reuses the op table and the memory fit, which those do not change — what calibration needs.
+    /// arrival synchronisation). Reuses the op table, its kernel count and the memory fit, which those do not change — what
+    /// calibration needs, repricing every row at each trial.
     /// </summary>
     public EngineModel With(IOpEstimator estimator, BackendProfile backend)
     {
         ArgumentNullException.ThrowIfNull(estimator);
         ArgumentNullException.ThrowIfNull(backend);
-        return new EngineModel(Config with { Backend = backend }, _ops, estimator, Memory);
+        return new EngineModel(Config with { Backend = backend }, _ops, estimator, Memory, PrefillKernels);
     }
 
     public EngineConfig Config { get; }

@@ -124,8 +124,8 @@ public static class AggregatedServing
 
     /// <summary>
     /// What every request's TTFT pays besides prefill and queueing: the framework's request overhead (per kernel of a
-    /// prefill step, <see cref="EngineModel.RequestOverheadMs"/>) and <see cref="Specs.BackendProfile.TtftDecodeSteps"/> steps of the running engine (<paramref name="stepMs"/>),
-    /// which carries the dependence on the model and the load.
+    /// prefill step, <see cref="EngineModel.RequestOverheadMs"/>) and <see cref="Specs.BackendProfile.TtftDecodeSteps"/>
+    /// steps of the running engine (<paramref name="stepMs"/>), which carries the dependence on the model and the load.
     /// </summary>
     public static double FixedTtftMs(EngineModel engine, double stepMs)
     {
