@@ -197,4 +197,38 @@ public sealed class EngineModelTests
         double expected = e.StepMs(StepShape.Prefill(1, chunk)) + e.StepMs(StepShape.Prefill(1, chunk, chunk));
         Assert.Equal(expected, twoChunks, 9);
     }
+
+    [Fact]
+    public void Long_prompts_in_a_burst_pack_into_full_steps()
+    {
+        // Hand count: 64 decodes leave 8192 − 64 = 8128 tokens a step; four 8192-token prompts are 32768 tokens, which
+        // stream through ⌈32768 / 8128⌉ = 5 steps, not 4 × 2 = 8 (each prompt's 64-token tail shares the next prompt's step).
+        // Each chunk adds what its kernels add beside the 64 decodes; the decodes and the step's own costs come 5 times.
+        var e = Engine(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(1));
+        const int decoding = 64;
+        const double context = 2000;
+        int budget = Fixtures.TrtLlm.MaxNumTokens - decoding;
+        var decodeOnly = StepShape.Decode(decoding, context);
+        StepShape Chunk(int tokens, int past) => new()
+        {
+            PrefillSequences = 1, PrefillTokensPerSequence = tokens, PrefillPastTokens = past, DecodeSequences = decoding, DecodeContext = context,
+        };
+        double ridingMs = e.StepMs(decodeOnly);
+        double perPrompt = (e.StepMs(Chunk(budget, 0)) - ridingMs) + (e.StepMs(Chunk(8192 - budget, budget)) - ridingMs);
+        double expected = (4 * perPrompt) + (5 * ridingMs);
+
+        Assert.Equal(expected, e.PrefillMs(8192, 4, decoding, context), 9);
+        // Unpacked, the same burst would run 8 steps, each with the 64 decodes: 3 × ridingMs more.
+        Assert.True(e.PrefillMs(8192, 4, decoding, context) < (4 * perPrompt) + (8 * ridingMs));
+    }
+
+    [Fact]
+    public void Short_prompts_fill_each_step_to_its_token_budget()
+    {
+        // Nine 1000-token prompts are 9000 tokens: one full step of 8192 tokens (8.192 prompts' worth) and one of the
+        // remaining 808 tokens, not 8 whole prompts and then 1.
+        var e = Engine(Fixtures.Llama31_8B, ParallelConfig.TensorParallel(1));
+        double expected = e.StepMs(StepShape.Prefill(8.192, 1000)) + e.StepMs(StepShape.Prefill(0.808, 1000));
+        Assert.Equal(expected, e.PrefillMs(1000, 9), 9);
+    }
 }

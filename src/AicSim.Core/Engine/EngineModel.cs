@@ -197,27 +197,37 @@ public sealed class EngineModel
             DecodeContext = decodeContext,
         };
 
-        // Whole prompts share a step while they fit; a longer prompt is split into chunks.
-        if ((long)isl * batch <= chunk || isl > chunk)
+        // Whole prompts share a step while they fit.
+        if ((long)isl * batch <= chunk)
         {
-            int perStep = isl > chunk ? 1 : batch;
-            int steps = isl > chunk ? batch : 1;
+            return StepMs(Step(batch, isl, 0));
+        }
+
+        // A longer prompt is split into chunks, and the scheduler packs the next prompt's first chunk behind the last
+        // one's tail: the prompts stream through ⌈batch·isl / chunk⌉ full steps, not batch × ⌈isl / chunk⌉. Each chunk
+        // adds what its kernels add to a step; the riding decodes and the step's own costs come once per packed step.
+        if (isl > chunk)
+        {
+            var riding = Step(0, 0, 0);
+            double ridingMs = StepMs(riding);
             for (int done = 0; done < isl; done += chunk)
             {
                 int len = Math.Min(chunk, isl - done);
-                total += StepMs(Step(perStep, len, done)) * steps;
+                total += (StepMs(Step(1, len, done)) - ridingMs) * batch;
             }
 
-            return total;
+            long steps = (((long)isl * batch) + chunk - 1) / chunk;
+            return total + (steps * ridingMs);
         }
 
-        int promptsPerStep = Math.Max(1, chunk / isl);
-        for (int left = batch; left > 0; left -= promptsPerStep)
-        {
-            total += StepMs(Step(Math.Min(promptsPerStep, left), isl, 0));
-        }
-
-        return total;
+        // Shorter prompts fill each step's budget, the last of a step split across the boundary: full steps of
+        // chunk / isl prompts, then the remainder.
+        long tokens = (long)isl * batch;
+        long fullSteps = tokens / chunk;
+        double perStep = (double)chunk / isl;
+        total = fullSteps * StepMs(Step(perStep, isl, 0));
+        double left = batch - (fullSteps * perStep);
+        return left > 1e-9 ? total + StepMs(Step(left, isl, 0)) : total;
     }
 
     /// <summary>Time to first token of one request alone on the engine (batch 1, no queueing, no serving overhead).</summary>
