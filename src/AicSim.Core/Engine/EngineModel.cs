@@ -178,16 +178,16 @@ public sealed class EngineModel
     public double FrameworkStepMs => Config.Backend.LayerOverheadUs * Config.Model.NumLayers / 1000.0;
 
     /// <summary>
-    /// Prefill of <paramref name="batch"/> prompts of <paramref name="isl"/> tokens on one attention rank, in chunks of
-    /// the framework's max_num_tokens (each chunk attends to the earlier ones). With <paramref name="decoding"/>
-    /// sequences running (continuous batching), every step also decodes them, and their tokens come out of the budget.
+    /// Prefill of <paramref name="batch"/> prompts of <paramref name="isl"/> tokens on one attention rank, packed into
+    /// steps of the framework's max_num_tokens as chunked prefill schedules them (each chunk attends to the earlier ones
+    /// of its prompt). With <paramref name="decoding"/> sequences running (continuous batching), every step also decodes
+    /// them, and their tokens come out of the budget.
     /// </summary>
     public double PrefillMs(int isl, int batch = 1, double decoding = 0, double decodeContext = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(isl);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         int chunk = Math.Max(1, Config.Backend.MaxNumTokens - (int)Math.Ceiling(decoding));
-        double total = 0;
         StepShape Step(double prompts, double tokens, double past) => new()
         {
             PrefillSequences = prompts,
@@ -198,7 +198,8 @@ public sealed class EngineModel
         };
 
         // Whole prompts share a step while they fit.
-        if ((long)isl * batch <= chunk)
+        long tokens = (long)isl * batch;
+        if (tokens <= chunk)
         {
             return StepMs(Step(batch, isl, 0));
         }
@@ -208,26 +209,24 @@ public sealed class EngineModel
         // adds what its kernels add to a step; the riding decodes and the step's own costs come once per packed step.
         if (isl > chunk)
         {
-            var riding = Step(0, 0, 0);
-            double ridingMs = StepMs(riding);
+            double ridingMs = StepMs(Step(0, 0, 0));
+            double addedMs = 0;
             for (int done = 0; done < isl; done += chunk)
             {
-                int len = Math.Min(chunk, isl - done);
-                total += (StepMs(Step(1, len, done)) - ridingMs) * batch;
+                addedMs += StepMs(Step(1, Math.Min(chunk, isl - done), done)) - ridingMs;
             }
 
-            long steps = (((long)isl * batch) + chunk - 1) / chunk;
-            return total + (steps * ridingMs);
+            long steps = (tokens + chunk - 1) / chunk;
+            return (addedMs * batch) + (steps * ridingMs);
         }
 
-        // Shorter prompts fill each step's budget, the last of a step split across the boundary: full steps of
-        // chunk / isl prompts, then the remainder.
-        long tokens = (long)isl * batch;
+        // Shorter prompts fill each step's budget, the last of a step split across the boundary (priced as whole
+        // prompts, chunk / isl of them a step): full steps, then the remainder.
         long fullSteps = tokens / chunk;
         double perStep = (double)chunk / isl;
-        total = fullSteps * StepMs(Step(perStep, isl, 0));
         double left = batch - (fullSteps * perStep);
-        return left > 1e-9 ? total + StepMs(Step(left, isl, 0)) : total;
+        double fullMs = fullSteps * StepMs(Step(perStep, isl, 0));
+        return left > 1e-9 ? fullMs + StepMs(Step(left, isl, 0)) : fullMs;
     }
 
     /// <summary>Time to first token of one request alone on the engine (batch 1, no queueing, no serving overhead).</summary>

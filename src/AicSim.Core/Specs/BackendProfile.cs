@@ -29,14 +29,14 @@ namespace AicSim.Core.Specs;
 /// free_gpu_memory_fraction, SGLang's pool); with <paramref name="KvFractionOfTotal"/>, the share of all GPU memory the
 /// framework may use, KV being what is left of it after weights and workspace (vLLM's gpu_memory_utilization).</param>
 /// <param name="ArrivalSynchronisation">Share of concurrent requests whose prompts arrive in one burst (0 = spread, 1 = lock-step).
-/// 0.3 by default, near the fitted (system, backend) groups' median (0.25).</param>
+/// 0.3 by default, near the fitted (system, backend) groups' median (0.29).</param>
 /// <param name="DisaggTtftOverheadMs">Added to a disaggregated request's TTFT: routing to a prefill worker and handing the KV cache to a decode worker.</param>
 /// <param name="KvFractionOfTotal">Whether <paramref name="KvCacheFraction"/> applies to the whole GPU (vLLM) rather than to what weights leave.</param>
 /// <param name="TtftDecodeSteps">
 /// TTFT's model- and load-dependent fixed part, in steps of the running engine (its decode step at the current batch):
 /// the measurements' low-load TTFT beyond prefill grows with the model (25–35 ms for gpt-oss-120b, 150–300 ms for
 /// DeepSeek-R1 and Qwen3.5), about as its step time does, and keeps growing with load. An empirical term: 5 steps by
-/// default (the fitted groups range from 3 to 20); cross-validation prefers it to none (docs/accuracy-history.md).
+/// default (the fitted groups range from 3 to 21); cross-validation prefers it to none (docs/accuracy-history.md).
 /// </param>
 /// <param name="HostUsPerSequence">Host time per running sequence per step, in µs (the scheduler's per-request
 /// bookkeeping, sampling and detokenisation), which an overlapping scheduler hides behind the GPU's step until it is
@@ -47,7 +47,7 @@ namespace AicSim.Core.Specs;
 /// <param name="PrefillInterference">How much a prompt's prefill delays the requests decoding beside it, as a multiple of
 /// the time its kernels add to a step. Steps that carry a prefill chunk run outside the CUDA graphs captured for pure
 /// decode steps, and wait on the scheduler's prefill bookkeeping (SGLang runs prefill batches apart from decode), so they
-/// cost more than their kernels add. 1 (kernels only) by default; fitted per (system, backend) it comes out at 0.8–1.4
+/// cost more than their kernels add. 1 (kernels only) by default; fitted per (system, backend) it comes out at 0.8–1.5
 /// (docs/accuracy-history.md).</param>
 /// <param name="Speculative">Multi-token prediction (speculative decoding) in decode steps, or none.</param>
 /// <param name="AttentionDpBalanceSteps">Attention-DP prefill balancing: the most steps an engine with attention DP holds a
