@@ -383,6 +383,8 @@ public sealed class ValidateCommandTests
         var (exit, text) = Cli.Run("calibrate", "--silicon", slice, "--out", Path.Combine(dir, "a.yaml"), "--max-evaluations", "60");
         Assert.Equal(0, exit);
         Assert.Matches(@"\[1/\d+\] (fitted|\S+ keeps the defaults)", text); // progress, a line per group
+        // Written outside the folder estimates load from, so the run says how to use it.
+        Assert.Contains("pass --calibration", text, StringComparison.Ordinal);
         Assert.Equal(0, Cli.Run("calibrate", "--silicon", slice, "--out", Path.Combine(dir, "b.yaml"), "--max-evaluations", "60").Exit);
         Assert.Equal(File.ReadAllText(Path.Combine(dir, "a.yaml")), File.ReadAllText(Path.Combine(dir, "b.yaml")));
         var set = CalibrationFile.Load(Path.Combine(dir, "a.yaml"));

@@ -39,6 +39,13 @@ public sealed class CalibrateCommand(IAnsiConsole console) : Command<ValidateSet
 
         console.Write(table);
         console.MarkupLine($"Wrote [bold]{Markup.Escape(path)}[/]. Groups with fewer than {Calibrator.MinRows} rows keep the defaults.");
+        // A file written anywhere but where estimates look (beside the program, or AICSIM_DATA_DIR) is not picked up
+        // by itself: say how to use it, rather than let the next estimate run on the old constants unnoticed.
+        if (!string.Equals(Path.GetFullPath(path), Path.GetFullPath(CalibrationFile.DefaultPath), StringComparison.Ordinal))
+        {
+            console.MarkupLine($"Estimates load {Markup.Escape(CalibrationFile.DefaultPath)} unless told otherwise: pass [bold]--calibration {Markup.Escape(path)}[/] to use this file.");
+        }
+
         return AicSimApp.ExitOk;
     }
 
