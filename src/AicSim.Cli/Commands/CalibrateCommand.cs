@@ -43,7 +43,7 @@ public sealed class CalibrateCommand(IAnsiConsole console) : Command<ValidateSet
         // by itself: say how to use it, rather than let the next estimate run on the old constants unnoticed.
         if (!string.Equals(Path.GetFullPath(path), Path.GetFullPath(CalibrationFile.DefaultPath), StringComparison.Ordinal))
         {
-            console.MarkupLine($"Estimates load {Markup.Escape(CalibrationFile.DefaultPath)} unless told otherwise: pass [bold]--calibration {Markup.Escape(path)}[/] to use this file.");
+            console.MarkupLine($"This build's estimates load {Markup.Escape(CalibrationFile.DefaultPath)}: pass [bold]--calibration {Markup.Escape(path)}[/] to use this file (a checkout's systems-data/ is copied there at its next build).");
         }
 
         return AicSimApp.ExitOk;
