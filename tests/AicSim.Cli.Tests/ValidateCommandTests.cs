@@ -278,6 +278,38 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void A_fold_seed_deals_another_split_that_still_holds_groups_together()
+    {
+        var rows = SiliconCsv.Read(SharedData.CalibrationCsv);
+        var predictor = new RowPredictor(new SiliconRowMapper(Data.Models.ModelCatalog.Load(), Data.Systems.SystemCatalog.Load()), Core.Calibration.CalibrationSet.None, "roofline");
+        var outcomes = Validation.Predict(predictor, rows);
+
+        // Seed 0 is the split every published number used.
+        Assert.Equal(Validation.AssignFolds(outcomes, 5, Validation.FoldGrouping.Model), Validation.AssignFolds(outcomes, 5, Validation.FoldGrouping.Model, seed: 0));
+
+        // Another seed moves models between folds, but a model still sits in one fold with its variants, and every fold
+        // still holds rows that calibration fits.
+        var seeded = Validation.AssignFolds(outcomes, 5, Validation.FoldGrouping.Model, seed: 7);
+        Assert.NotEqual(Validation.AssignFolds(outcomes, 5, Validation.FoldGrouping.Model), seeded);
+        var deepSeek = outcomes.Select((o, i) => (o, i))
+            .Where(x => x.o.Request?.Model.Architecture == "DeepseekV3ForCausalLM" && x.o.Request.Model.NumLayers == 61 && x.o.Request.Model.HiddenSize == 7168 && x.o.Request.Model.NumExperts == 256)
+            .Select(x => seeded[x.i]).Distinct().ToList();
+        Assert.Single(deepSeek);
+        var fitted = outcomes.Select((o, i) => (o, i)).Where(x => x.o.Complete && x.o.Prediction.Status == "ok" && Validation.TargetSystems.Contains(x.o.Row.System));
+        Assert.Equal(5, fitted.Select(x => seeded[x.i]).Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData(new[] { "--fold-seed", "2" }, "--fold-seed goes with --folds K")]
+    [InlineData(new[] { "--folds", "2", "--fold-seed", "-1" }, "--fold-seed -1: use 0")]
+    public void Fold_seed_is_refused_where_it_means_nothing(string[] flags, string expected)
+    {
+        var (exit, text) = Cli.Run(["validate", "--silicon", SharedData.CalibrationCsv, .. flags]);
+        Assert.NotEqual(0, exit);
+        Assert.Contains(expected, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Rows_of_other_systems_leave_the_target_rows_folds_as_they_were()
     {
         // B300 and GB300 rows are fitted too, but the target systems' groups are dealt first: their folds with the other
@@ -295,9 +327,9 @@ public sealed class ValidateCommandTests
     [Fact]
     public void Cross_validation_can_group_by_model()
     {
-        var (exit, text) = Cli.Run("validate", "--silicon", Slice(600), "--folds", "2", "--group-by", "model", "--max-evaluations", "40");
+        var (exit, text) = Cli.Run("validate", "--silicon", Slice(600), "--folds", "2", "--group-by", "model", "--max-evaluations", "40", "--fold-seed", "3");
         Assert.Equal(0, exit);
-        Assert.Contains("grouped by model", text, StringComparison.Ordinal);
+        Assert.Contains("grouped by model (fold seed 3)", text, StringComparison.Ordinal);
         var (bad, message) = Cli.Run("validate", "--silicon", Slice(10), "--folds", "2", "--group-by", "vendor");
         Assert.Equal(1, bad);
         Assert.Contains("--group-by 'vendor'", message, StringComparison.Ordinal);

@@ -42,9 +42,9 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         else
         {
             outcomes = settings.Folds > 0
-                ? Validation.CrossValidate(predictor, rows, settings.Folds, settings.MaxEvaluations, progress, Grouping(settings.GroupBy))
+                ? Validation.CrossValidate(predictor, rows, settings.Folds, settings.MaxEvaluations, progress, Grouping(settings.GroupBy), settings.FoldSeed)
                 : Validation.Predict(predictor, rows);
-            how = settings.Folds > 0 ? $"{settings.Folds}-fold cross-validation grouped by {settings.GroupBy}" : $"calibration: {calibration.FittedOn}";
+            how = settings.Folds > 0 ? CrossValidationName(settings) : $"calibration: {calibration.FittedOn}";
             scope = $"All {rows.Count} rows";
         }
 
@@ -110,10 +110,11 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
     /// <summary>The cross-validated accuracy cards, tied to the measurements (and so to the calibration fitted on them).</summary>
     private void WriteAccuracy(ValidateSettings settings, IReadOnlyList<RowOutcome> outcomes)
     {
-        string method = $"{settings.Folds}-fold cross-validation grouped by {settings.GroupBy}";
+        string method = CrossValidationName(settings);
         var cards = new AccuracyCards(CalibrationFile.Fingerprint(settings.Silicon!), method, AccuracyFile.PerfSourceKey(settings.PerfSource, settings.PerfDb), Validation.Cards(outcomes));
         string rerun = $"aicsim validate --silicon {settings.Silicon} --folds {settings.Folds}" +
             (settings.GroupBy == "configuration" ? string.Empty : $" --group-by {settings.GroupBy}") +
+            (settings.FoldSeed == 0 ? string.Empty : $" --fold-seed {settings.FoldSeed.ToString(CultureInfo.InvariantCulture)}") +
             (settings.PerfSource == "auto" ? string.Empty : $" --perf-source {settings.PerfSource}") +
             (settings.PerfDb is null ? string.Empty : $" --perf-db {settings.PerfDb}") +
             (settings.MaxEvaluations == 400 ? string.Empty : $" --max-evaluations {settings.MaxEvaluations.ToString(CultureInfo.InvariantCulture)}") +
@@ -176,6 +177,10 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
             $"{c.Curve.Ttft.MeanApePercent:F1}% (median {c.Curve.Ttft.MedianApePercent:F1}%) and TPOT {c.Curve.Tpot.MeanApePercent:F1}% ({c.Curve.Tpot.MedianApePercent:F1}%); " +
             $"AicSim{howFitted} scores {c.Model.Ttft.MeanApePercent:F1}% ({c.Model.Ttft.MedianApePercent:F1}%) and " +
             $"{c.Model.Tpot.MeanApePercent:F1}% ({c.Model.Tpot.MedianApePercent:F1}%) on the same rows.")));
+
+    private static string CrossValidationName(ValidateSettings settings) =>
+        $"{settings.Folds}-fold cross-validation grouped by {settings.GroupBy}" +
+        (settings.FoldSeed == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" (fold seed {settings.FoldSeed})"));
 
     private static Validation.FoldGrouping Grouping(string name) =>
         name == "model" ? Validation.FoldGrouping.Model : Validation.FoldGrouping.Configuration;

@@ -74,6 +74,11 @@ public sealed class ValidateSettings : CommandSettings, Infrastructure.ICheckedS
     [DefaultValue("configuration")]
     public string GroupBy { get; init; } = "configuration";
 
+    [CommandOption("--fold-seed <N>")]
+    [Description("validate --folds: deal the configurations into folds in another pseudo-random order (0, the default, is the split every published number used). Repeat with a few seeds to see how much a cross-validated number owes to the split alone.")]
+    [DefaultValue(0)]
+    public int FoldSeed { get; init; }
+
     [CommandOption("--fit-before <DATE>")]
     [Description("validate: forward in time instead of --folds: fit the constants on the rows measured before DATE (yyyy-MM-dd, from each row's measured= in its source) and score the rows measured on or after it: how AicSim predicts measurements newer than its calibration. Rows without a date take no part.")]
     public string? FitBefore { get; init; }
@@ -112,6 +117,8 @@ public sealed class ValidateSettings : CommandSettings, Infrastructure.ICheckedS
             ? ValidationResult.Error($"--fit-before '{FitBefore}': give a day as yyyy-MM-dd, for example 2026-03-01.")
         : FitBefore is not null && (Silicon is null || Folds > 0 || AccuracyOut is not null || Calibration is not null || GroupBy != "configuration")
             ? ValidationResult.Error("--fit-before goes with --silicon, and fits its own constants: leave out --folds, --group-by, --accuracy-out and --calibration.")
+        : FoldSeed < 0 ? ValidationResult.Error($"--fold-seed {FoldSeed}: use 0 (the default split) or a positive number.")
+        : FoldSeed > 0 && Folds == 0 ? ValidationResult.Error("--fold-seed goes with --folds K: it picks another split of the cross-validation's folds.")
         : GroupBy is not ("configuration" or "model") ? ValidationResult.Error($"--group-by '{GroupBy}': use 'configuration' or 'model'.")
         : MaxEvaluations < 10 ? ValidationResult.Error("--max-evaluations must be 10 or more.")
         : ValidationResult.Success();

@@ -33,14 +33,17 @@ public static class Validation
         return rows.Select(predictor.Predict).ToList();
     }
 
-    /// <summary>K-fold grouped cross-validation: fit on K−1 folds' complete rows, predict the K-th.</summary>
-    public static IReadOnlyList<RowOutcome> CrossValidate(RowPredictor predictor, IReadOnlyList<SiliconRow> rows, int folds, int maxEvaluations, IProgress<string>? progress = null, FoldGrouping grouping = FoldGrouping.Configuration)
+    /// <summary>
+    /// K-fold grouped cross-validation: fit on K−1 folds' complete rows, predict the K-th. <paramref name="seed"/> deals the
+    /// folds in another order (<see cref="AssignFolds"/>).
+    /// </summary>
+    public static IReadOnlyList<RowOutcome> CrossValidate(RowPredictor predictor, IReadOnlyList<SiliconRow> rows, int folds, int maxEvaluations, IProgress<string>? progress = null, FoldGrouping grouping = FoldGrouping.Configuration, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(predictor);
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
         var uncalibrated = rows.Select(r => predictor.Predict(r, CalibrationSet.None)).ToList();
-        var fold = AssignFolds(uncalibrated, folds, grouping);
+        var fold = AssignFolds(uncalibrated, folds, grouping, seed);
         var result = new RowOutcome[rows.Count];
         for (int k = 0; k < folds; k++)
         {
@@ -91,22 +94,26 @@ public static class Validation
     /// <summary>
     /// The fold of each outcome. The groups of fitted rows are dealt round-robin in a fixed pseudo-random order (FNV-1a of
     /// their key), so every fold holds some and the folds are the same on every machine — the target systems' groups
-    /// first, so adding rows of other systems leaves their folds as they were; other rows go by their key's hash.
+    /// first, so adding rows of other systems leaves their folds as they were; other rows go by their key's hash. A
+    /// non-zero <paramref name="seed"/> hashes "seed|key" instead: another split of the same groups, to see how much a
+    /// cross-validated number owes to the split (0 is the split every published number used).
     /// </summary>
-    public static int[] AssignFolds(IReadOnlyList<RowOutcome> outcomes, int folds, FoldGrouping grouping)
+    public static int[] AssignFolds(IReadOnlyList<RowOutcome> outcomes, int folds, FoldGrouping grouping, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
         ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
+        ArgumentOutOfRangeException.ThrowIfNegative(seed);
         var keys = outcomes.Select(o => grouping == FoldGrouping.Model ? ModelKey(o) : GroupKey(o)).ToArray();
+        uint Hash(string key) => Fnv1a(seed == 0 ? key : string.Create(CultureInfo.InvariantCulture, $"{seed}|{key}"));
         IEnumerable<string> Dealt(bool target) => keys.Where((_, i) => IsSample(outcomes[i]) && TargetSystems.Contains(outcomes[i].Row.System) == target)
-            .Distinct(StringComparer.Ordinal).OrderBy(Fnv1a).ThenBy(k => k, StringComparer.Ordinal);
+            .Distinct(StringComparer.Ordinal).OrderBy(Hash).ThenBy(k => k, StringComparer.Ordinal);
         var foldOf = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var key in Dealt(target: true).Concat(Dealt(target: false)))
         {
             foldOf.TryAdd(key, foldOf.Count % folds);
         }
 
-        return keys.Select(k => foldOf.TryGetValue(k, out int f) ? f : (int)(Fnv1a(k) % (uint)folds)).ToArray();
+        return keys.Select(k => foldOf.TryGetValue(k, out int f) ? f : (int)(Hash(k) % (uint)folds)).ToArray();
     }
 
     /// <summary>
