@@ -259,14 +259,18 @@ public sealed class ValidateCommandTests
         Assert.Contains(expected, text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Model_grouped_folds_hold_out_a_model_with_its_variants()
+    private static IReadOnlyList<RowOutcome> UncalibratedOutcomes() =>
+        Validation.Predict(new RowPredictor(new SiliconRowMapper(Data.Models.ModelCatalog.Load(), Data.Systems.SystemCatalog.Load()), Core.Calibration.CalibrationSet.None, "roofline"), SiliconCsv.Read(SharedData.CalibrationCsv));
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    public void Model_grouped_folds_hold_out_a_model_with_its_variants(int seed)
     {
-        // DeepSeek-V3, DeepSeek-R1 and their NVFP4 checkpoints share one shape: holding out "the model" means all of them.
-        var rows = SiliconCsv.Read(SharedData.CalibrationCsv);
-        var predictor = new RowPredictor(new SiliconRowMapper(Data.Models.ModelCatalog.Load(), Data.Systems.SystemCatalog.Load()), Core.Calibration.CalibrationSet.None, "auto", null);
-        var outcomes = Validation.Predict(predictor, rows);
-        var folds = Validation.AssignFolds(outcomes, 5, Validation.FoldGrouping.Model);
+        // DeepSeek-V3, DeepSeek-R1 and their NVFP4 checkpoints share one shape: holding out "the model" means all of them,
+        // in the default split and in another one (--fold-seed).
+        var outcomes = UncalibratedOutcomes();
+        var folds = Validation.AssignFolds(outcomes, 5, Validation.FoldGrouping.Model, seed);
         var deepSeek = outcomes.Select((o, i) => (o, i))
             .Where(x => x.o.Request?.Model.Architecture == "DeepseekV3ForCausalLM" && x.o.Request.Model.NumLayers == 61 && x.o.Request.Model.HiddenSize == 7168 && x.o.Request.Model.NumExperts == 256)
             .Select(x => folds[x.i]).Distinct().ToList();
@@ -278,25 +282,12 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
-    public void A_fold_seed_deals_another_split_that_still_holds_groups_together()
+    public void A_fold_seed_deals_another_split_and_seed_zero_the_published_one()
     {
-        var rows = SiliconCsv.Read(SharedData.CalibrationCsv);
-        var predictor = new RowPredictor(new SiliconRowMapper(Data.Models.ModelCatalog.Load(), Data.Systems.SystemCatalog.Load()), Core.Calibration.CalibrationSet.None, "roofline");
-        var outcomes = Validation.Predict(predictor, rows);
-
-        // Seed 0 is the split every published number used.
-        Assert.Equal(Validation.AssignFolds(outcomes, 5, Validation.FoldGrouping.Model), Validation.AssignFolds(outcomes, 5, Validation.FoldGrouping.Model, seed: 0));
-
-        // Another seed moves models between folds, but a model still sits in one fold with its variants, and every fold
-        // still holds rows that calibration fits.
-        var seeded = Validation.AssignFolds(outcomes, 5, Validation.FoldGrouping.Model, seed: 7);
-        Assert.NotEqual(Validation.AssignFolds(outcomes, 5, Validation.FoldGrouping.Model), seeded);
-        var deepSeek = outcomes.Select((o, i) => (o, i))
-            .Where(x => x.o.Request?.Model.Architecture == "DeepseekV3ForCausalLM" && x.o.Request.Model.NumLayers == 61 && x.o.Request.Model.HiddenSize == 7168 && x.o.Request.Model.NumExperts == 256)
-            .Select(x => seeded[x.i]).Distinct().ToList();
-        Assert.Single(deepSeek);
-        var fitted = outcomes.Select((o, i) => (o, i)).Where(x => x.o.Complete && x.o.Prediction.Status == "ok" && Validation.TargetSystems.Contains(x.o.Row.System));
-        Assert.Equal(5, fitted.Select(x => seeded[x.i]).Distinct().Count());
+        var outcomes = UncalibratedOutcomes();
+        var published = Validation.AssignFolds(outcomes, 5, Validation.FoldGrouping.Configuration);
+        Assert.Equal(published, Validation.AssignFolds(outcomes, 5, Validation.FoldGrouping.Configuration, seed: 0));
+        Assert.NotEqual(published, Validation.AssignFolds(outcomes, 5, Validation.FoldGrouping.Configuration, seed: 7));
     }
 
     [Theory]
@@ -314,9 +305,7 @@ public sealed class ValidateCommandTests
     {
         // B300 and GB300 rows are fitted too, but the target systems' groups are dealt first: their folds with the other
         // systems' rows present must equal their folds without them, so the target numbers stay comparable.
-        var rows = SiliconCsv.Read(SharedData.CalibrationCsv);
-        var predictor = new RowPredictor(new SiliconRowMapper(Data.Models.ModelCatalog.Load(), Data.Systems.SystemCatalog.Load()), Core.Calibration.CalibrationSet.None, "roofline");
-        var all = Validation.Predict(predictor, rows);
+        var all = UncalibratedOutcomes();
         var targetsOnly = all.Where(o => Validation.TargetSystems.Contains(o.Row.System)).ToList();
         Assert.Contains(all, o => o.Row.System == "b300_sxm" && o.Complete && o.Prediction.Status == "ok");
         var withOthers = Validation.AssignFolds(all, 5, Validation.FoldGrouping.Configuration);
