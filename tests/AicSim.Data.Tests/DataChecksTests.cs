@@ -35,6 +35,32 @@ public sealed class DataChecksTests
     }
 
     [Fact]
+    public void An_aggregated_row_that_measures_what_a_disaggregated_one_does_is_named_alone()
+    {
+        // Hand-made: agg a and disagg b agree within 1% TPOT (16.61 against 16.64: 0.18%) and 2% TTFT (1988 against 1979:
+        // 0.45%) at 564 clients; agg c is 3% off in TPOT; agg d agrees but at another client count. Only a is named: the
+        // disaggregated label is the one that says more.
+        static RowOutcome Disagg(string id, int clients, double ttft, double tpot) =>
+            new(new SiliconRow
+            {
+                Line = 3, Id = id, Source = $"silicon_concurrency={clients}", Backend = "vllm", Model = "moonshotai/Kimi-K2.5", System = "b200_sxm",
+                Mode = "disagg", Isl = 1024, Osl = 1024, Prefill = new RowParallel(4), Decode = new RowParallel(8), PrefillWorkers = 2,
+                MeasuredTtftMs = ttft, MeasuredTpotMs = tpot,
+            }, null, new Prediction(id, null, null, "ok", string.Empty), true, string.Empty);
+        var rows = new[]
+        {
+            Row("a", 36, 1, 1, 1988, 16.61, clients: 564),
+            Disagg("b", 564, 1979, 16.64),
+            Row("c", 36, 1, 1, 1988, 17.15, clients: 564),
+            Row("d", 36, 1, 1, 1988, 16.61, clients: 512),
+        };
+        var found = DataChecks.Find(rows).Where(f => f.Check == DataChecks.SameAsDisaggregated).ToList();
+        var one = Assert.Single(found);
+        Assert.Equal("a", one.Id);
+        Assert.Contains("as the disaggregated row b (prefill tp 4 × 2 workers, decode tp 8 × ?)", one.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Littles_law_names_rows_whose_clients_mostly_waited_outside_the_engine()
     {
         // Hand calculation: 512 clients, OSL 1024, TPOT 5.33 ms, TTFT 22,295 ms: in flight = 512 · 5458 / (22295 + 5458)
@@ -90,6 +116,10 @@ public sealed class DataChecksTests
         var fewInFlight = found.Where(f => f.Check == DataChecks.FewInFlight && f.Id.Contains("gpt_oss_120b_h100_sxm_vllm", StringComparison.Ordinal)).ToList();
         Assert.Equal(6, fewInFlight.Count);
         Assert.DoesNotContain(found, f => f.Id == "qwen3_5_b200_sglang_fp8_agg_8192x1024_c64_cfg615");
+
+        // GB200 TensorRT-LLM DeepSeek-R1 labelled agg tp36 at 564 clients measures 1988 ms / 16.61 ms, the disaggregated
+        // row of the same source and load 1979 ms / 16.64 ms (read off the file).
+        Assert.Contains(found, f => f.Check == DataChecks.SameAsDisaggregated && f.Id.StartsWith("2026_04_06_deepseek_r1_gb200_trtllm_fp4_agg_1024x1024_c564_tp36", StringComparison.Ordinal));
 
         // The README's H100 vLLM Qwen3-32B disaggregated row: two TP4 decode workers at batch 224 measure TPOT 8.75 ms,
         // where reading the FP8 weights (8.2 GB a GPU) and the FP8 cache of its 215 decoding requests at 4500 tokens

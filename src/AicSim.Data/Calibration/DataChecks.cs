@@ -6,7 +6,7 @@ namespace AicSim.Data.Calibration;
 
 /// <summary>One suspicion about a measured row: which check raised it and why.</summary>
 /// <param name="Id">The row's id.</param>
-/// <param name="Check">The check's name (<see cref="DataChecks.SameAsOtherMapping"/>, <see cref="DataChecks.FewInFlight"/>, <see cref="DataChecks.BelowMemoryFloor"/>).</param>
+/// <param name="Check">The check's name (<see cref="DataChecks.SameAsOtherMapping"/>, <see cref="DataChecks.SameAsDisaggregated"/>, <see cref="DataChecks.FewInFlight"/>, <see cref="DataChecks.BelowMemoryFloor"/>).</param>
 /// <param name="Message">What the row's own numbers show.</param>
 public sealed record DataFinding(string Id, string Check, string Message);
 
@@ -21,6 +21,13 @@ public static class DataChecks
     /// Rows whose labels differ but read as one configuration (the export quirks) are not compared.
     /// </summary>
     public const string SameAsOtherMapping = "same-as-other-mapping";
+
+    /// <summary>
+    /// An aggregated row measures what a disaggregated row of the same model, system, backend, ISL/OSL and clients
+    /// measures: a disaggregated run under an aggregated label? Only the aggregated row is named, since the disaggregated
+    /// label is the one that says more (prefill and decode engines); an aggregated row cannot hold that.
+    /// </summary>
+    public const string SameAsDisaggregated = "same-as-disaggregated";
 
     /// <summary>An aggregated row whose clients were mostly waiting outside the engine.</summary>
     public const string FewInFlight = "few-in-flight";
@@ -64,6 +71,19 @@ public static class DataChecks
                     findings.Add(new DataFinding(row.Id, SameAsOtherMapping, string.Create(CultureInfo.InvariantCulture,
                         $"measures TPOT {row.MeasuredTpotMs:F2} ms and TTFT {row.MeasuredTtftMs:F0} ms, as {twin.Row.Id} ({ReadAs(twin)}) does at the same load, though this row is {ReadAs(one)}: one run under two labels?")));
                 }
+            }
+        }
+
+        var disagg = outcomes.Where(o => o.Row.Mode.Equals("disagg", StringComparison.OrdinalIgnoreCase) && SiliconRowMapper.Concurrency(o.Row.Source) is > 0 && o.Row.MeasuredTtftMs > 0 && o.Row.MeasuredTpotMs > 0)
+            .ToLookup(o => (o.Row.Model, o.Row.System, o.Row.Backend, o.Row.Isl, o.Row.Osl, SiliconRowMapper.Concurrency(o.Row.Source)));
+        foreach (var row in agg.Select(o => o.Row))
+        {
+            var twin = disagg[(row.Model, row.System, row.Backend, row.Isl, row.Osl, Clients(row))]
+                .FirstOrDefault(o => Close(o.Row.MeasuredTpotMs!.Value, row.MeasuredTpotMs!.Value, TpotTolerance) && Close(o.Row.MeasuredTtftMs!.Value, row.MeasuredTtftMs!.Value, TtftTolerance));
+            if (twin is not null)
+            {
+                findings.Add(new DataFinding(row.Id, SameAsDisaggregated, string.Create(CultureInfo.InvariantCulture,
+                    $"measures TPOT {row.MeasuredTpotMs:F2} ms and TTFT {row.MeasuredTtftMs:F0} ms, as the disaggregated row {twin.Row.Id} ({DisaggLabel(twin.Row)}) does at the same load, though this row is labelled aggregated (tp_size {row.Agg.Tp ?? 1}): a disaggregated run under an aggregated label?")));
             }
         }
 
@@ -139,6 +159,9 @@ public static class DataChecks
             ? string.Create(CultureInfo.InvariantCulture, $"read as {q.Parallel.Name} {o.Row.Precision} at {q.Concurrency} clients an engine")
             : string.Create(CultureInfo.InvariantCulture, $"labelled tp {r.Tp ?? 1}, attention_dp {r.AttentionDp ?? 1}, moe_tp {r.MoeTp ?? 1}, moe_ep {r.MoeEp ?? 1}, {o.Row.Precision}");
     }
+
+    private static string DisaggLabel(SiliconRow r) => string.Create(CultureInfo.InvariantCulture,
+        $"prefill tp {r.Prefill.Tp ?? 1} × {(r.PrefillWorkers is { } p ? p.ToString(CultureInfo.InvariantCulture) : "?")} workers, decode tp {r.Decode.Tp ?? 1} × {(r.DecodeWorkers is { } d ? d.ToString(CultureInfo.InvariantCulture) : "?")}");
 
     private static bool Close(double a, double b, double tolerance) => Math.Abs(a - b) <= tolerance * Math.Max(a, b);
 }
