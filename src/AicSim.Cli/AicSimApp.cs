@@ -39,6 +39,7 @@ public static class AicSimApp
         app.Configure(config =>
         {
             config.SetApplicationName("aicsim");
+            config.SetApplicationVersion(Data.ToolVersion.Current);
             config.ConfigureConsole(console);
             config.PropagateExceptions();
             config.SetInterceptor(new UnknownOptionCheck());

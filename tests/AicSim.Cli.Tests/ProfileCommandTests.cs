@@ -60,6 +60,10 @@ public sealed class ProfileCommandTests
         Assert.True(summary.RootElement.GetProperty("prefill_candidates").GetArrayLength() >= 3);
         Assert.False(string.IsNullOrEmpty(summary.RootElement.GetProperty("recommendation").GetProperty("decode").GetProperty("why").GetString()));
         Assert.Contains("prefill choice:", File.ReadAllText(Path.Combine(dir, "profile_sla.log")), StringComparison.Ordinal);
+        // Provenance: the files say which build wrote them, as `aicsim --version` prints it.
+        var (_, version) = Cli.Run("--version");
+        Assert.Equal(version.Trim(), summary.RootElement.GetProperty("tool_version").GetString());
+        Assert.StartsWith($"aicsim {version.Trim()} profile:", File.ReadLines(Path.Combine(dir, "profile_sla.log")).First()[25..], StringComparison.Ordinal);
 
         // The deployment is disaggregated: its group's cross-validated accuracy, applied to the chosen engines' predictions
         // (oracle: the bundled file's ratios times the recommendation's own TTFT and ITL).

@@ -142,7 +142,7 @@ public sealed class ProfileJob(ModelCatalog models, SystemCatalog systems)
             : YamlNodes.ParseObject(ReadConfig(options.Config), options.Config);
         DgdEmitter.CheckBase(baseConfig);
 
-        Log(log, $"aicsim profile: {request.Model.Id} on {request.System.Name} with {Backends.Name(request.Backend.Backend)} ({request.Quant})");
+        Log(log, $"aicsim {ToolVersion.Current} profile: {request.Model.Id} on {request.System.Name} with {Backends.Name(request.Backend.Backend)} ({request.Quant})");
         Log(log, string.Create(CultureInfo.InvariantCulture, $"SLA: ISL {request.Isl}, OSL {request.Osl}, TTFT ≤ {request.TtftMs} ms, ITL ≤ {request.ItlMs} ms"));
         Log(log, $"latencies from: {source}");
         if (request.Backend.Speculative is { } mtp)

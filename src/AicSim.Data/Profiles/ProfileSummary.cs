@@ -16,6 +16,7 @@ public static class ProfileSummary
         return new JsonObject
         {
             ["tool"] = "aicsim profile",
+            ["tool_version"] = ToolVersion.Current,
             ["inputs"] = new JsonObject
             {
                 ["model"] = r.Model.Id,
