@@ -15,6 +15,21 @@ public sealed class MappingRulesTests
         Assert.Contains("maxNumGpusPerEngine: 4", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_heads_fix_below_what_the_weights_need_points_at_data_parallel_attention_instead()
+    {
+        // Hand reading: DeepSeek-V3 has 128 heads, so TP64 leaves 2 per GPU and the widest TP with 4 is TP32. If the
+        // weights need 64 GPUs, TP32 cannot hold them either: the fix is DEP, not maxNumGpusPerEngine: 32. A dense model
+        // has no DEP in the sweep (Qwen3-0.6B: TP8 refused, TP4 the widest; needing 8 GPUs): a bigger GPU is the fix.
+        var moe = string.Join(" ", MappingRules.Problems(Fixtures.DeepSeekV3, ParallelConfig.TensorExpertParallel(64), minGpus: 64));
+        Assert.Contains("at most TP32", moe, StringComparison.Ordinal);
+        Assert.Contains("at least 64 GPUs here): use attention data parallelism (DEP)", moe, StringComparison.Ordinal);
+        Assert.DoesNotContain("maxNumGpusPerEngine", moe, StringComparison.Ordinal);
+        Assert.Contains("maxNumGpusPerEngine: 32", string.Join(" ", MappingRules.Problems(Fixtures.DeepSeekV3, ParallelConfig.TensorExpertParallel(64), minGpus: 32)), StringComparison.Ordinal);
+        var dense = string.Join(" ", MappingRules.Problems(Fixtures.Qwen3_06B, ParallelConfig.TensorParallel(8), minGpus: 8));
+        Assert.Contains("use a system with more memory per GPU", dense, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(16, 4)]
     [InlineData(32, 8)]

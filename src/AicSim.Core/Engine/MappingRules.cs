@@ -1,3 +1,4 @@
+using System.Globalization;
 using AicSim.Core.Errors;
 using AicSim.Core.Specs;
 
@@ -9,8 +10,12 @@ public static class MappingRules
     /// <summary>The offline path needs at least this many attention heads per GPU.</summary>
     public const int MinHeadsPerGpu = 4;
 
-    /// <summary>Every reason the mapping cannot run this model; empty when it can.</summary>
-    public static IReadOnlyList<string> Problems(ModelSpec model, ParallelConfig par)
+    /// <summary>
+    /// Every reason the mapping cannot run this model; empty when it can. <paramref name="minGpus"/> is the smallest engine
+    /// that holds the weights, where the caller knows it: a heads-rule fix that points below it would not fit either, so
+    /// the message points at attention data parallelism instead.
+    /// </summary>
+    public static IReadOnlyList<string> Problems(ModelSpec model, ParallelConfig par, int minGpus = 1)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(par);
@@ -23,17 +28,19 @@ public static class MappingRules
         int tp = par.Tp;
         int heads = model.NumAttentionHeads;
         int maxTp = LargestTpWithEnoughHeads(heads);
+        string tooSmall = string.Create(CultureInfo.InvariantCulture,
+            $"No tensor-parallel engine of {model.ShortName} is both narrow enough for its heads (at most TP{maxTp}) and wide enough for its weights (at least {minGpus} GPUs here): {(model.IsMoe ? "use attention data parallelism (DEP)" : "use a system with more memory per GPU")}.");
         if (heads % tp != 0)
         {
             problems.Add(
                 $"{model.ShortName} has {heads} attention heads, which TP{tp} does not divide evenly. " +
-                $"Use a tensor-parallel size that divides {heads} (at most {maxTp}; in a profile set maxNumGpusPerEngine: {maxTp}).");
+                (maxTp < minGpus ? tooSmall : $"Use a tensor-parallel size that divides {heads} (at most {maxTp}; in a profile set maxNumGpusPerEngine: {maxTp})."));
         }
         else if (heads / tp < MinHeadsPerGpu)
         {
             problems.Add(
                 $"{model.ShortName} has {heads} attention heads; TP{tp} leaves {heads / tp} per GPU, below the {MinHeadsPerGpu} the offline path needs. " +
-                $"Set maxNumGpusPerEngine: {maxTp} (or --tp {maxTp}).");
+                (maxTp < minGpus ? tooSmall : $"Set maxNumGpusPerEngine: {maxTp} (or --tp {maxTp})."));
         }
 
         // KV heads split evenly, or are replicated when tp is a multiple of them (each GPU keeps one copy).

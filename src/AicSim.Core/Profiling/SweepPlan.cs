@@ -42,7 +42,8 @@ public sealed record SweepPlan(int MinGpus, int MaxGpus, IReadOnlyList<ParallelC
         ArgumentNullException.ThrowIfNull(request);
         var model = request.Model;
         double weights = TotalWeightBytes(request);
-        int min = request.MinGpus ?? NextPowerOfTwo((int)Math.Ceiling(weights / (0.9 * request.System.MemoryBytes)));
+        int weightsNeed = NextPowerOfTwo((int)Math.Ceiling(weights / (0.9 * request.System.MemoryBytes)));
+        int min = request.MinGpus ?? weightsNeed;
         int node = request.NodeGpus;
         int max = request.MaxGpus ?? (model.IsMoe ? Math.Min(Math.Max(8 * min, node), MaxMoeNodes * node) : node);
         max = Math.Max(max, min);
@@ -59,7 +60,7 @@ public sealed record SweepPlan(int MinGpus, int MaxGpus, IReadOnlyList<ParallelC
                 }
 
                 var mapping = Make(kind, gpus);
-                var problems = MappingRules.Problems(model, mapping);
+                var problems = MappingRules.Problems(model, mapping, weightsNeed);
                 if (problems.Count > 0)
                 {
                     skipped.Add(new SkippedMapping(mapping, string.Join(" ", problems)));
