@@ -31,7 +31,8 @@ namespace AicSim.Data.Calibration;
 /// <item>Quantised rows (fp8, nvfp4, mxfp4) use an FP8 KV cache; others use the checkpoint's KV dtype.</item>
 /// <item>Builds measured with speculative decoding (<see cref="SpeculativeBuilds"/>) decode with it.</item>
 /// <item>Disaggregated rows without batch sizes: the client concurrency in silicon_data_source, and the deployment a
-/// planner would size for it (<see cref="AssumedDeployment"/>).</item>
+/// planner would size for it (<see cref="AssumedDeployment"/>); where their decode carries the tp_size quirk, tp_size
+/// counts its GPUs (<see cref="DecodeOfExportedGpus"/>).</item>
 /// </list>
 /// </remarks>
 public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog systems)
@@ -112,30 +113,91 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
             return ReadAsReplicas(common with { Concurrency = concurrency }, readings);
         }
 
-        var decode = Parallel(row.Decode, model, system, row.Id, "decode", readings);
         DisaggregatedDeployment deployment;
+        ParallelConfig decode;
         if (row.PrefillBatchSize is > 0 && row.DecodeBatchSize is > 0)
         {
+            decode = Parallel(row.Decode, model, system, row.Id, "decode", readings);
             deployment = new(row.PrefillWorkers is > 0 ? row.PrefillWorkers.Value : 1, row.PrefillBatchSize.Value, row.DecodeWorkers is > 0 ? row.DecodeWorkers.Value : 1, row.DecodeBatchSize.Value);
         }
         else
         {
             int concurrency = Concurrency(row.Source)
                 ?? throw new UnsupportedException("disagg row without prefill/decode batch sizes or a silicon_concurrency to assume them from.");
-            deployment = AssumedDeployment(common, decode, concurrency, readings);
+            (decode, int? decodeWorkers) = DecodeOfExportedGpus(row.Decode, common, concurrency, row.Id, readings);
+            deployment = AssumedDeployment(common, decode, concurrency, readings, decodeWorkers);
         }
 
         return common with { DecodeParallel = decode, Deployment = deployment };
     }
 
     /// <summary>
-    /// The deployment a disaggregated row without batch sizes is read as: what a planner sizing for its clients would
-    /// run. Decode: the fewest workers whose KV caches (and batch limit) hold every client at once, the clients shared
-    /// evenly. Prefill: the fewest workers, one prompt at a time per attention rank, whose prompt rate keeps up with the
-    /// rate those decode workers finish requests (clients / (osl × time per token)). Both engines are sized with the
-    /// built-in constants: the deployment is an assumption, not something fitted to the rows.
+    /// The decode engine of a disaggregated row without batch sizes, and its worker count when the row implies one. Where
+    /// the export quirk holds (decode tp_size = moe_tp × moe_ep, both above 1: GB200 DeepSeek-R1 rows with tp 32 = 8 × 4,
+    /// B200 ones with 8 = 2 × 4, all without batch sizes), tp_size counts the decode pool's GPUs and the id's tpN, which
+    /// the quirk reads as the worker, is the prefill worker's. Those GPUs are read as the recipe that serves the row's
+    /// clients faster: tp_size / N workers of that N-GPU TEP engine, or one DEP engine over all of them (attention
+    /// data-parallel, experts split as many ways; where the experts divide), each with the clients shared evenly and
+    /// counted only if its KV cache holds them (else the one holding more). Sweeps serve low load with TEP workers and
+    /// high load with wide DEP (16 GB200s at 6144 clients of 1024 + 8192 tokens keep about 6000 requests decoding by
+    /// Little's law, past what four TEP4 workers hold); docs/validate.md has the effect. Otherwise the row's decode reads
+    /// as any other, and <see cref="AssumedDeployment"/> sizes its workers.
     /// </summary>
-    private static DisaggregatedDeployment AssumedDeployment(EstimateRequest prefillRequest, ParallelConfig decodeParallel, int concurrency, List<string> readings)
+    private static (ParallelConfig Decode, int? Workers) DecodeOfExportedGpus(RowParallel p, EstimateRequest common, int concurrency, string id, List<string> readings)
+    {
+        var model = common.Model;
+        int before = readings.Count;
+        var worker = Parallel(p, model, common.System, id, "decode", readings);
+        int gpus = p.Tp is > 0 ? p.Tp.Value : 1;
+        bool quirk = model.IsMoe && p.MoeTp is > 1 && p.MoeEp is > 1 && gpus == p.MoeTp * p.MoeEp && p.AttentionDp is not > 1 && p.Pp is not > 1;
+        if (!quirk || worker.Gpus >= gpus || gpus % worker.Gpus != 0)
+        {
+            return (worker, null);
+        }
+
+        var w = common.Workload;
+        (bool Fits, long Holds, double TokenMs) Serve(ParallelConfig par, int workers)
+        {
+            var engine = EngineModel.Create(new EngineConfig(model, common.System, par, common.Quant, common.Backend));
+            long holds = engine.MaxResidentRequests(w.Isl, w.Osl) * workers;
+            int perRank = (int)Math.Ceiling(concurrency / (double)(workers * par.AttentionDp));
+            return (holds >= concurrency, holds, engine.DecodeTokenMs(perRank, w.MeanDecodeContext));
+        }
+
+        int tepWorkers = gpus / worker.Gpus;
+        var dep = new ParallelConfig(1, 1, gpus, 1, gpus);
+        string counts = $"decode: tp_size {gpus} = moe_tp {p.MoeTp} × moe_ep {p.MoeEp} counts the decode GPUs; read as";
+        readings.RemoveRange(before, readings.Count - before);
+        if (MappingRules.Problems(model, dep).Count > 0)
+        {
+            readings.Add($"{counts} {tepWorkers} {worker.Name} workers ({dep.Name} would split {model.NumExperts} experts unevenly)");
+            return (worker, tepWorkers);
+        }
+
+        var tep = Serve(worker, tepWorkers);
+        var wide = Serve(dep, 1);
+        bool depServes = tep.Fits == wide.Fits ? wide.TokenMs < tep.TokenMs : wide.Fits;
+        var (chosen, other) = depServes ? (wide, tep) : (tep, wide);
+        string why = tep.Fits == wide.Fits
+            ? $"the faster decode for {concurrency} clients: {Ms(chosen.TokenMs)} against {Ms(other.TokenMs)} ms a token"
+            : $"the one whose KV caches hold its {concurrency} clients ({chosen.Holds} against {other.Holds})";
+        readings.Add(depServes
+            ? $"{counts} one {dep.Name} engine rather than {tepWorkers} {worker.Name} workers, {why}"
+            : $"{counts} {tepWorkers} {worker.Name} workers rather than one {dep.Name} engine, {why}");
+        return depServes ? (dep, 1) : (worker, tepWorkers);
+
+        static string Ms(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// The deployment a disaggregated row without batch sizes is read as: what a planner sizing for its clients would
+    /// run. Decode: the workers the row implies (<see cref="DecodeOfExportedGpus"/>), else the fewest whose KV caches (and
+    /// batch limit) hold every client at once, the clients shared evenly. Prefill: the fewest workers, one prompt at a
+    /// time per attention rank, whose prompt rate keeps up with the rate those decode workers finish requests (clients /
+    /// (osl × time per token)). Both engines are sized with the built-in constants: the deployment is an assumption, not
+    /// something fitted to the rows.
+    /// </summary>
+    private static DisaggregatedDeployment AssumedDeployment(EstimateRequest prefillRequest, ParallelConfig decodeParallel, int concurrency, List<string> readings, int? decodeWorkersOfRow)
     {
         EngineModel Engine(ParallelConfig p) => EngineModel.Create(new EngineConfig(prefillRequest.Model, prefillRequest.System, p, prefillRequest.Quant, prefillRequest.Backend));
         var w = prefillRequest.Workload;
@@ -144,13 +206,15 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
 
         // An engine whose cache holds not one request still gets one: EstimateResult reports that it does not fit.
         long holds = Math.Max(1, decode.MaxResidentRequests(w.Isl, w.Osl));
-        int decodeWorkers = (int)Math.Ceiling(concurrency / (double)holds);
+        int decodeWorkers = decodeWorkersOfRow ?? (int)Math.Ceiling(concurrency / (double)holds);
         int decodeBatch = (int)Math.Ceiling(concurrency / (double)(decodeWorkers * decode.AttentionDp));
         double finishedPerMs = concurrency / (w.Osl * decode.DecodeTokenMs(decodeBatch, w.MeanDecodeContext));
         double promptsPerMsPerWorker = prefill.AttentionDp / prefill.PrefillMs(w.Isl, 1);
         int prefillWorkers = (int)Math.Max(1, Math.Ceiling(finishedPerMs / promptsPerMsPerWorker));
         readings.Add($"assumed {prefillWorkers} prefill worker{(prefillWorkers == 1 ? string.Empty : "s")} at batch 1 and {decodeWorkers} decode worker{(decodeWorkers == 1 ? string.Empty : "s")} at batch {decodeBatch} per rank " +
-            $"(concurrency {concurrency}; the row gives no batch sizes: the fewest decode workers whose KV caches hold every client, and prefill workers to keep up with them)");
+            (decodeWorkersOfRow is null
+                ? $"(concurrency {concurrency}; the row gives no batch sizes: the fewest decode workers whose KV caches hold every client, and prefill workers to keep up with them)"
+                : $"(concurrency {concurrency}; the row gives no batch sizes: its decode GPUs, and prefill workers to keep up with them)"));
         return new(prefillWorkers, 1, decodeWorkers, decodeBatch);
     }
 
