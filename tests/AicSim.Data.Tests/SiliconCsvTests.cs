@@ -100,41 +100,29 @@ public sealed class SiliconCsvTests
         Assert.Equal(256, request.Concurrency);
     }
 
-    [Fact]
-    public void Decode_gpus_of_the_export_quirk_are_read_as_one_dep_engine_where_only_it_holds_the_clients()
+    // Sweep rows without batch sizes whose decode tp_size = moe_tp × moe_ep counts the decode GPUs (the id's tpN is the
+    // prefill's). Oracles, by hand:
+    // - GB200, 6144 clients, decode tp 16 = 4 × 4: a TEP4 GPU keeps a quarter of NVFP4 DeepSeek-R1's ~380 GB of weights
+    //   (~95 GB of its 186), a DEP16 GPU a sixteenth (~24 GB), so DEP16's caches hold several times the requests; the run
+    //   kept ~5970 decoding (Little's law on its TTFT 4.0 s and TPOT 17.0 ms × 8192), which four TEP4 workers cannot hold.
+    //   One DEP16 engine, 6144 / 16 = 384 requests a rank.
+    // - B200, 4 clients, decode tp 8 = 2 × 4: both readings hold everyone; two TEP4 workers at 2 requests each skip the
+    //   DEP8 engine's all-to-all and decode faster, as the low-latency recipes run them.
+    // - GB300, 4096 clients, decode tp 24 = 3 × 8: 256 experts do not split 24 ways, so three TEP8 workers, ⌈4096 / 3⌉ = 1366.
+    [Theory]
+    [InlineData("2026_03_25_deepseek_r1_gb200_trtllm_fp4_disagg_1024x8192_c6144_tp4_0_ep4_0_361,model=DeepSeek-R1; silicon_concurrency=6144,trtllm,0.8.1.post2,deepseek-ai/DeepSeek-R1,gb200,fp4,disagg,1024,8192,nvfp4,nvfp4,,,,,,,,,4,1,1,1,4,,,16,1,1,4,4,4011,17.0",
+        "DEP16", 1, 384, "counts the decode GPUs; read as one DEP16 engine rather than 4 TEP4 workers, the one whose KV caches hold its 6144 clients")]
+    [InlineData("2026_03_25_deepseek_r1_b200_sxm_trtllm_fp4_disagg_1024x1024_c4_tp4_0_ep4_0_421,model=DeepSeek-R1; silicon_concurrency=4,trtllm,0.8.1.post2,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,disagg,1024,1024,nvfp4,nvfp4,,,,,,,,,4,1,1,1,4,,,8,1,1,2,4,225,3.31",
+        "TEP4", 2, 2, "read as 2 TEP4 workers rather than one DEP8 engine, the faster decode for 4 clients")]
+    [InlineData("2026_03_25_deepseek_r1_gb300_sglang_fp8_disagg_8192x1024_c4096_tp8_0_ep8_0_814,model=DeepSeek-R1; silicon_concurrency=4096,sglang,0.5.8.post1,deepseek-ai/DeepSeek-R1,gb300,fp8,disagg,8192,1024,fp8,fp8_block,,,,,,,,,8,1,1,1,8,,,24,1,1,3,8,24448,30.1",
+        "TEP8", 3, 1366, "read as 3 TEP8 workers (DEP24 would split 256 experts unevenly)")]
+    public void Decode_gpus_of_the_export_quirk_are_read_as_the_recipe_that_serves_the_clients(string line, string decode, int workers, int batch, string reading)
     {
-        // A GB200 sweep row without batch sizes: decode tp_size 16 = moe_tp 4 × moe_ep 4 counts the decode GPUs (the id's
-        // tp4 is the prefill's). Oracle, by hand: a TEP4 GPU keeps a quarter of NVFP4 DeepSeek-R1's ~380 GB of weights
-        // (~95 GB of its 186), a DEP16 GPU a sixteenth (~24 GB), so DEP16's caches hold several times the requests; the run
-        // kept ~5970 decoding (Little's law on its TTFT 4.0 s and TPOT 17.0 ms × 8192), which four TEP4 workers cannot
-        // hold. So one DEP16 engine, 6144 / 16 = 384 requests a rank.
-        var row = Parse(Header, "2026_03_25_deepseek_r1_gb200_trtllm_fp4_disagg_1024x8192_c6144_tp4_0_ep4_0_361,model=DeepSeek-R1; silicon_concurrency=6144,trtllm,0.8.1.post2,deepseek-ai/DeepSeek-R1,gb200,fp4,disagg,1024,8192,nvfp4,nvfp4,,,,,,,,,4,1,1,1,4,,,16,1,1,4,4,4011,17.0")[0];
-        var request = Mapper.Map(row);
-        Assert.Equal("DEP16", request.DecodeParallel!.Name);
-        Assert.Equal(1, request.Deployment!.DecodeWorkers);
-        Assert.Equal(384, request.Deployment.DecodeBatch);
-        Assert.Contains(request.Readings, r => r.Contains("counts the decode GPUs; read as one DEP16 engine rather than 4 TEP4 workers, the one whose KV caches hold its 6144 clients", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void Decode_gpus_of_the_export_quirk_are_read_as_tep_workers_at_low_load_or_where_experts_do_not_split()
-    {
-        // At 4 clients both readings of 8 B200s hold everyone; two TEP4 workers at 2 requests each skip the DEP8 engine's
-        // all-to-all and decode faster, as the low-latency recipes run them.
-        var light = Parse(Header, "2026_03_25_deepseek_r1_b200_sxm_trtllm_fp4_disagg_1024x1024_c4_tp4_0_ep4_0_421,model=DeepSeek-R1; silicon_concurrency=4,trtllm,0.8.1.post2,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,disagg,1024,1024,nvfp4,nvfp4,,,,,,,,,4,1,1,1,4,,,8,1,1,2,4,225,3.31")[0];
-        var request = Mapper.Map(light);
-        Assert.Equal("TEP4", request.DecodeParallel!.Name);
-        Assert.Equal(2, request.Deployment!.DecodeWorkers);
-        Assert.Equal(2, request.Deployment.DecodeBatch);
-        Assert.Contains(request.Readings, r => r.Contains("read as 2 TEP4 workers rather than one DEP8 engine, the faster decode for 4 clients", StringComparison.Ordinal));
-
-        // 256 experts do not split 24 ways: 24 GB300s of tp_size 24 = 3 × 8 are three TEP8 workers, ⌈4096 / 3⌉ = 1366 each.
-        var uneven = Parse(Header, "2026_03_25_deepseek_r1_gb300_sglang_fp8_disagg_8192x1024_c4096_tp8_0_ep8_0_814,model=DeepSeek-R1; silicon_concurrency=4096,sglang,0.5.8.post1,deepseek-ai/DeepSeek-R1,gb300,fp8,disagg,8192,1024,fp8,fp8_block,,,,,,,,,8,1,1,1,8,,,24,1,1,3,8,24448,30.1")[0];
-        request = Mapper.Map(uneven);
-        Assert.Equal("TEP8", request.DecodeParallel!.Name);
-        Assert.Equal(3, request.Deployment!.DecodeWorkers);
-        Assert.Equal(1366, request.Deployment.DecodeBatch);
-        Assert.Contains(request.Readings, r => r.Contains("read as 3 TEP8 workers (DEP24 would split 256 experts unevenly)", StringComparison.Ordinal));
+        var request = Mapper.Map(Parse(Header, line)[0]);
+        Assert.Equal(decode, request.DecodeParallel!.Name);
+        Assert.Equal(workers, request.Deployment!.DecodeWorkers);
+        Assert.Equal(batch, request.Deployment.DecodeBatch);
+        Assert.Contains(request.Readings, r => r.Contains(reading, StringComparison.Ordinal));
     }
 
     [Theory]
