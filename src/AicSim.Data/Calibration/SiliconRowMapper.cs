@@ -176,11 +176,12 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
 
         var tep = Serve(worker, tepWorkers);
         var wide = Serve(dep, 1);
-        bool depServes = tep.Fits == wide.Fits ? wide.TokenMs < tep.TokenMs : wide.Fits;
+        bool bothFit = tep.Fits && wide.Fits;
+        bool depServes = bothFit ? wide.TokenMs < tep.TokenMs : wide.Fits || (!tep.Fits && wide.Holds > tep.Holds);
         var (chosen, other) = depServes ? (wide, tep) : (tep, wide);
-        string why = tep.Fits == wide.Fits
+        string why = bothFit
             ? $"the faster decode for {concurrency} clients: {Ms(chosen.TokenMs)} against {Ms(other.TokenMs)} ms a token"
-            : $"the one whose KV caches hold its {concurrency} clients ({chosen.Holds} against {other.Holds})";
+            : $"the one whose KV caches hold {(chosen.Fits ? string.Empty : "more of ")}its {concurrency} clients ({chosen.Holds} against {other.Holds})";
         readings.Add(depServes
             ? $"{counts} one {dep.Name} engine rather than {tepWorkers} {worker.Name} workers, {why}"
             : $"{counts} {tepWorkers} {worker.Name} workers rather than one {dep.Name} engine, {why}");
