@@ -106,21 +106,25 @@ public sealed class SiliconCsvTests
     //   (~95 GB of its 186), a DEP16 GPU a sixteenth (~24 GB), so DEP16's caches hold several times the requests; the run
     //   kept ~5970 decoding (Little's law on its TTFT 4.0 s and TPOT 17.0 ms × 8192), which four TEP4 workers cannot hold.
     //   One DEP16 engine, 6144 / 16 = 384 requests a rank.
-    // - B200, 4 clients, decode tp 8 = 2 × 4: both readings hold everyone; two TEP4 workers at 2 requests each skip the
+    // - GB200, 12 clients, decode tp 8 = 2 × 4: both readings hold everyone; two TEP4 workers at 6 requests each skip the
     //   DEP8 engine's all-to-all and decode faster, as the low-latency recipes run them.
     // - GB300, 4096 clients, decode tp 24 = 3 × 8: 256 experts do not split 24 ways, so three TEP8 workers, ⌈4096 / 3⌉ = 1366.
     // - GB300, 8192 clients of 1024 + 8192 tokens on 8 decode GPUs (tp 8 = 2 × 4) of FP8 DeepSeek-R1 (~670 GB): neither
     //   reading holds them; a TEP4 GPU keeps ~168 GB of weights of its 288, a DEP8 GPU ~84 GB, so DEP8 holds more.
     //   8192 / 8 = 1024 a rank.
+    // - GB200, 2 clients on 32 decode GPUs (tp 32 = 8 × 4): two clients cannot fill DEP32's ranks, and of the eight TEP4
+    //   workers only two have a client: two workers at batch 1.
     [Theory]
     [InlineData("2026_03_25_deepseek_r1_gb200_trtllm_fp4_disagg_1024x8192_c6144_tp4_0_ep4_0_361,model=DeepSeek-R1; silicon_concurrency=6144,trtllm,0.8.1.post2,deepseek-ai/DeepSeek-R1,gb200,fp4,disagg,1024,8192,nvfp4,nvfp4,,,,,,,,,4,1,1,1,4,,,16,1,1,4,4,4011,17.0",
         "DEP16", 1, 384, "counts the decode GPUs; read as one DEP16 engine rather than 4 TEP4 workers, the one whose KV caches hold its 6144 clients")]
-    [InlineData("2026_03_25_deepseek_r1_b200_sxm_trtllm_fp4_disagg_1024x1024_c4_tp4_0_ep4_0_421,model=DeepSeek-R1; silicon_concurrency=4,trtllm,0.8.1.post2,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,disagg,1024,1024,nvfp4,nvfp4,,,,,,,,,4,1,1,1,4,,,8,1,1,2,4,225,3.31",
-        "TEP4", 2, 2, "read as 2 TEP4 workers rather than one DEP8 engine, the faster decode for 4 clients")]
+    [InlineData("2026_03_25_deepseek_r1_gb200_trtllm_fp4_disagg_8192x1024_c12_tp4_0_ep4_0_380,model=DeepSeek-R1; silicon_concurrency=12,trtllm,0.8.1.post2,deepseek-ai/DeepSeek-R1,gb200,fp4,disagg,8192,1024,nvfp4,nvfp4,,,,,,,,,4,1,1,1,4,,,8,1,1,2,4,503,7.18",
+        "TEP4", 2, 6, "read as 2 TEP4 workers rather than one DEP8 engine, the faster decode for 12 clients")]
     [InlineData("2026_03_25_deepseek_r1_gb300_sglang_fp8_disagg_8192x1024_c4096_tp8_0_ep8_0_814,model=DeepSeek-R1; silicon_concurrency=4096,sglang,0.5.8.post1,deepseek-ai/DeepSeek-R1,gb300,fp8,disagg,8192,1024,fp8,fp8_block,,,,,,,,,8,1,1,1,8,,,24,1,1,3,8,24448,30.1",
         "TEP8", 3, 1366, "read as 3 TEP8 workers (DEP24 would split 256 experts unevenly)")]
     [InlineData("2026_03_25_deepseek_r1_gb300_trtllm_fp8_disagg_1024x8192_c8192_tp4_0_ep4_0_929,model=DeepSeek-R1; silicon_concurrency=8192,trtllm,0.8.1.post2,deepseek-ai/DeepSeek-R1,gb300,fp8,disagg,1024,8192,fp8,fp8,,,,,,,,,4,1,1,1,4,,,8,1,1,2,4,9141,36.2",
         "DEP8", 1, 1024, "read as one DEP8 engine rather than 2 TEP4 workers, the one whose KV caches hold more of its 8192 clients")]
+    [InlineData("2026_03_25_deepseek_r1_gb200_trtllm_fp4_disagg_1024x1024_c2_tp4_0_ep4_0_1,model=DeepSeek-R1; silicon_concurrency=2,trtllm,0.8.1.post2,deepseek-ai/DeepSeek-R1,gb200,fp4,disagg,1024,1024,nvfp4,nvfp4,,,,,,,,,4,1,1,1,4,,,32,1,1,8,4,200,3.0",
+        "TEP4", 2, 1, "read as 2 TEP4 workers (2 clients cannot fill DEP32's 32 ranks)")]
     public void Decode_gpus_of_the_export_quirk_are_read_as_the_recipe_that_serves_the_clients(string line, string decode, int workers, int batch, string reading)
     {
         var request = Mapper.Map(Parse(Header, line)[0]);

@@ -137,8 +137,9 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
     /// B200 ones with 8 = 2 × 4, all without batch sizes), tp_size counts the decode pool's GPUs and the id's tpN, which
     /// the quirk reads as the worker, is the prefill worker's. Those GPUs are read as the recipe that serves the row's
     /// clients faster: tp_size / N workers of that N-GPU TEP engine, or one DEP engine over all of them (attention
-    /// data-parallel, experts split as many ways; where the experts divide), each with the clients shared evenly and
-    /// counted only if its KV cache holds them (else the one holding more). Sweeps serve low load with TEP workers and
+    /// data-parallel, experts split as many ways; where the experts divide and the clients fill its ranks), each with the
+    /// clients shared evenly and counted only if its KV cache holds them (else the one holding more); never more workers
+    /// than clients. Sweeps serve low load with TEP workers and
     /// high load with wide DEP (16 GB200s at 6144 clients of 1024 + 8192 tokens keep about 6000 requests decoding by
     /// Little's law, past what four TEP4 workers hold); docs/validate.md has the effect. Otherwise the row's decode reads
     /// as any other, and <see cref="AssumedDeployment"/> sizes its workers.
@@ -164,13 +165,18 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
             return (holds >= concurrency, holds, engine.DecodeTokenMs(perRank, w.MeanDecodeContext));
         }
 
-        int tepWorkers = gpus / worker.Gpus;
+        // A worker without a client serves nobody (the deployment's load is the clients', not the batches'), and a DEP
+        // engine with fewer clients than ranks would price a fraction of a request per rank, which the serving model does not.
+        int tepWorkers = Math.Min(gpus / worker.Gpus, concurrency);
         var dep = new ParallelConfig(1, 1, gpus, 1, gpus);
         string counts = $"decode: tp_size {gpus} = moe_tp {p.MoeTp} × moe_ep {p.MoeEp} counts the decode GPUs; read as";
         readings.RemoveRange(before, readings.Count - before);
-        if (MappingRules.Problems(model, dep).Count > 0)
+        string? noDep = MappingRules.Problems(model, dep).Count > 0 ? $"{dep.Name} would split {model.NumExperts} experts unevenly"
+            : concurrency < gpus ? $"{concurrency} clients cannot fill {dep.Name}'s {gpus} ranks"
+            : null;
+        if (noDep is not null)
         {
-            readings.Add($"{counts} {tepWorkers} {worker.Name} workers ({dep.Name} would split {model.NumExperts} experts unevenly)");
+            readings.Add($"{counts} {tepWorkers} {worker.Name} worker{(tepWorkers == 1 ? string.Empty : "s")} ({noDep})");
             return (worker, tepWorkers);
         }
 
