@@ -222,6 +222,13 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
             (decodeWorkersOfRow is null
                 ? $"(concurrency {concurrency}; the row gives no batch sizes: the fewest decode workers whose KV caches hold every client, and prefill workers to keep up with them)"
                 : $"(concurrency {concurrency}; the row gives no batch sizes: its decode GPUs, and prefill workers to keep up with them)"));
+        int ranks = decodeWorkers * decode.AttentionDp;
+        if (concurrency < ranks)
+        {
+            // The serving model takes its load from batch × ranks and has no fraction of a request a rank.
+            readings.Add($"{concurrency} clients cannot fill the decode's {ranks} attention-DP ranks: priced at one request a rank, {ranks} in all, an upper bound on TTFT and TPOT");
+        }
+
         return new(prefillWorkers, 1, decodeWorkers, decodeBatch);
     }
 
