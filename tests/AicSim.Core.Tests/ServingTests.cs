@@ -110,6 +110,26 @@ public sealed class ServingTests
         Approx.AssertClose(ttft0 + (15.75 * tp), s.TtftMs, 1e-9);
     }
 
+    [Fact]
+    public void Disaggregated_clients_fewer_than_the_decode_slots_set_the_load()
+    {
+        // 16 clients on a decode engine sized for 64: the load is 16, not 64. By hand, as above: a lock-step burst of 16
+        // at 2 prefill workers waits (16 − 1)/2 · t_p/2 = 3.75 t_p on average, and TPOT is the decode step at 16.
+        var lockStep = Fixtures.TrtLlm with { ArrivalSynchronisation = 1.0 };
+        var engine = Llama(1);
+        var prefill = engine.With(engine.Estimator, lockStep);
+        var s = DisaggregatedServing.Estimate(prefill, engine, new DisaggregatedDeployment(2, 1, 1, 64, Clients: 16), Chat);
+        Assert.Equal(16, s.Concurrency);
+        Assert.Equal(engine.StepMs(StepShape.Decode(16, Chat.MeanDecodeContext)), s.TpotMs);
+        double tp = prefill.PrefillMs(1000, 1);
+        double transfer = 1000 * prefill.Memory.KvBytesPerToken / Fixtures.H200.NetworkBandwidthBytesPerSec * 1000.0;
+        double ttft0 = prefill.RequestOverheadMs + (lockStep.TtftDecodeSteps * s.TpotMs) + lockStep.DisaggTtftOverheadMs + tp + transfer;
+        Approx.AssertClose(ttft0 + (3.75 * tp), s.TtftMs, 1e-9);
+
+        // More clients than slots do not raise the load past what the batches hold.
+        Assert.Equal(64, DisaggregatedServing.Estimate(prefill, engine, new DisaggregatedDeployment(2, 1, 1, 64, Clients: 100), Chat).Concurrency);
+    }
+
     [Theory]
     [InlineData(64, 808.04)] // B = 0.7·7/128 = 0.03828; w = B·20300/(1 − B) (hand calculation)
     [InlineData(16, 840.0)]  // B = 0.153: w would be 3669 ms; capped at 0.7 × 60 steps × 20 ms

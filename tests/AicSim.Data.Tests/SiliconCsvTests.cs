@@ -135,16 +135,17 @@ public sealed class SiliconCsvTests
     }
 
     [Fact]
-    public void An_assumed_dep_decode_with_fewer_clients_than_ranks_says_it_prices_one_a_rank()
+    public void An_assumed_dep_decode_with_fewer_clients_than_ranks_keeps_the_clients_load()
     {
-        // A DEP8 decode (attention DP 8) for 4 clients: one worker, ⌈4 / 8⌉ = 1 request a rank, so the serving model
-        // (load = batch × workers × ranks) sees 8. The reading must say so rather than pass it off as the row's load.
+        // A DEP8 decode (attention DP 8) for 4 clients: one worker, ⌈4 / 8⌉ = 1 request a rank, yet 4 in all, not the 8
+        // that batch × workers × ranks would give.
         var row = Parse(Header, "dep,silicon_concurrency=4,sglang,0.5.9,deepseek-ai/DeepSeek-R1,b200_sxm,fp8,disagg,1024,1024,fp8,fp8_block,,,,,,,,,8,1,1,1,8,,,1,1,8,1,8,300,10")[0];
         var request = Mapper.Map(row);
         Assert.Equal("DEP8", request.DecodeParallel!.Name);
         Assert.Equal(1, request.Deployment!.DecodeWorkers);
         Assert.Equal(1, request.Deployment.DecodeBatch);
-        Assert.Contains(request.Readings, r => r.Contains("4 clients cannot fill the decode's 8 attention-DP ranks: priced at one request a rank, 8 in all", StringComparison.Ordinal));
+        Assert.Equal(4, request.Deployment.Clients);
+        Assert.Contains(request.Readings, r => r.Contains("4 clients on the decode's 8 attention-DP ranks", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -8,11 +8,16 @@ namespace AicSim.Core.Serving;
 /// <param name="PrefillBatch">Prompts one prefill engine runs per step, per attention-DP rank.</param>
 /// <param name="DecodeWorkers">Decode engines.</param>
 /// <param name="DecodeBatch">Requests decoding per attention-DP rank of one decode engine.</param>
-public sealed record DisaggregatedDeployment(int PrefillWorkers, int PrefillBatch, int DecodeWorkers, int DecodeBatch);
+/// <param name="Clients">
+/// The clients, where fewer than the decode batches hold (4 clients on a DEP8 engine: one a rank, yet 4 in all); null:
+/// the batches are full, as a deployment sized for its load runs.
+/// </param>
+public sealed record DisaggregatedDeployment(int PrefillWorkers, int PrefillBatch, int DecodeWorkers, int DecodeBatch, int? Clients = null);
 
 /// <summary>Estimates a disaggregated deployment at the load its decode batches imply.</summary>
 /// <remarks>
-/// Concurrency = decode batch × decode workers × decode attention-DP (what the measurements show).
+/// Concurrency = decode batch × decode workers × decode attention-DP (what the measurements show), or the deployment's
+/// clients where fewer (a rank still steps with at least one request, as an idle attention-DP rank runs its step).
 /// TTFT = overhead + prefill + KV transfer + queueing at the prefill workers: the larger of an M/D/1 wait
 /// ρ/(2(1−ρ))·t_p (ρ ≤ 0.95) and half of a synchronised burst of 1 + s·(C − 1) prompts at the pool's service rate;
 /// when prefill capacity cannot keep up, the closed loop stretches so the cycle equals concurrency / prefill rate, and
@@ -34,14 +39,16 @@ public static class DisaggregatedServing
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(deployment.DecodeBatch);
         var notes = new List<string>();
 
-        double concurrency = (double)deployment.DecodeBatch * deployment.DecodeWorkers * decode.AttentionDp;
+        double ranks = (double)deployment.DecodeWorkers * decode.AttentionDp;
+        double concurrency = deployment.Clients is int clients ? Math.Min(deployment.DecodeBatch * ranks, clients) : deployment.DecodeBatch * ranks;
+        double perRank = Math.Max(1.0, concurrency / ranks);
         long decodeCapacity = decode.Memory.MaxRequests(workload.Isl, workload.Osl);
         if (decodeCapacity < deployment.DecodeBatch * decode.AttentionDp)
         {
             notes.Add($"decode KV cache holds {decodeCapacity} requests; batch {deployment.DecodeBatch * decode.AttentionDp} does not fit.");
         }
 
-        double tpot = decode.DecodeTokenMs(deployment.DecodeBatch, workload.MeanDecodeContext);
+        double tpot = decode.DecodeTokenMs(perRank, workload.MeanDecodeContext);
 
         double prefillStepMs = prefill.PrefillMs(workload.Isl, deployment.PrefillBatch);
         double transferMs = workload.Isl * prefill.Memory.KvBytesPerToken / prefill.Config.System.NetworkBandwidthBytesPerSec * 1000.0;
@@ -64,11 +71,10 @@ public static class DisaggregatedServing
         {
             // Prefill-bound: requests leave prefill at its service rate X, so by Little's law only X·(osl·TPOT) of them
             // decode at once; the decode batch shrinks (and TPOT with it) until that holds, the rest wait for prefill.
-            double decodeRanks = (double)deployment.DecodeWorkers * decode.AttentionDp;
-            double batch = deployment.DecodeBatch;
+            double batch = perRank;
             for (int i = 0; i < 30; i++)
             {
-                double inFlight = Math.Clamp(prefillRate * workload.Osl * tpot / decodeRanks, 1.0, deployment.DecodeBatch);
+                double inFlight = Math.Clamp(prefillRate * workload.Osl * tpot / ranks, 1.0, perRank);
                 batch = 0.5 * (batch + inFlight);
                 tpot = decode.DecodeTokenMs(batch, workload.MeanDecodeContext);
             }

@@ -225,11 +225,10 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
         int ranks = decodeWorkers * decode.AttentionDp;
         if (concurrency < ranks)
         {
-            // The serving model takes its load from batch × ranks and has no fraction of a request a rank.
-            readings.Add($"{concurrency} clients cannot fill the decode's {ranks} attention-DP ranks: priced at one request a rank, {ranks} in all, an upper bound on TTFT and TPOT");
+            readings.Add($"{concurrency} clients on the decode's {ranks} attention-DP ranks: each rank steps with at most one request, the load stays {concurrency}");
         }
 
-        return new(prefillWorkers, 1, decodeWorkers, decodeBatch);
+        return new(prefillWorkers, 1, decodeWorkers, decodeBatch, concurrency);
     }
 
     private static QuantConfig Quant(SiliconRow row, ModelSpec model, List<string> readings)
