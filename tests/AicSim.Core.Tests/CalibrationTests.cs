@@ -253,4 +253,24 @@ public sealed class CalibrationTests
         Approx.AssertClose(0.7, report.Ttft.MedianRatio, 1e-12);
         Approx.AssertClose(1.0, report.Tpot.MedianRatio, 1e-12);
     }
+
+    [Fact]
+    public void Rows_read_under_an_assumed_deployment_are_sliced_apart_only_when_there_are_some()
+    {
+        // Hand-made: two complete rows (TPOT 12/10 and 9/10: MAPE 15 %) and one assumed (20/10: 100 %).
+        var rows = new[]
+        {
+            new ScoredRow("gb200", "trtllm", "disagg", "m", 100, 100, 12, 10),
+            new ScoredRow("gb200", "trtllm", "disagg", "m", 100, 100, 9, 10),
+            new ScoredRow("gb200", "trtllm", "disagg", "m", 100, 100, 20, 10, Complete: false),
+        };
+        var slices = AccuracyReport.Of(rows).Groups.Where(g => g.Dimension == "configuration").ToList();
+        Assert.Equal(["complete", "deployment assumed"], slices.Select(g => g.Value));
+        Assert.Equal([2, 1], slices.Select(g => g.Rows));
+        Approx.AssertClose(15, slices[0].Tpot.MeanApePercent, 1e-12);
+        Approx.AssertClose(100, slices[1].Tpot.MeanApePercent, 1e-12);
+
+        // All complete (the target rows): the slice would repeat the whole, so it is left out.
+        Assert.DoesNotContain(AccuracyReport.Of(rows[..2]).Groups, g => g.Dimension == "configuration");
+    }
 }

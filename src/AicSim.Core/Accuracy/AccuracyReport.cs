@@ -33,8 +33,15 @@ public sealed record AccuracyReport(int Rows, int PredictedRows, ErrorSummary Tt
             ("system", r => (0, r.System)), ("backend", r => (0, r.Backend)), ("mode", r => (0, r.Mode)), ("model", r => (0, r.Model)),
             ("system/backend/mode", r => (0, $"{r.System}/{r.Backend}/{r.Mode}")),
             ("concurrency", r => LoadBand(r.Concurrency)), ("shape", r => Shape(r.Isl, r.Osl)),
+            ("configuration", r => r.Complete ? (0, "complete") : (1, "deployment assumed")),
         })
         {
+            // Rows without their whole configuration are scored under an assumption; a slice says how they fare apart.
+            if (dimension == "configuration" && rows.All(r => r.Complete))
+            {
+                continue;
+            }
+
             foreach (var g in rows.GroupBy(key).OrderBy(g => g.Key.Order).ThenBy(g => g.Key.Label, StringComparer.Ordinal))
             {
                 var list = g.ToList();

@@ -14,7 +14,8 @@ namespace AicSim.Core.Accuracy;
 /// <param name="Concurrency">Requests the clients keep in flight (0: not known, e.g. a row that could not be read).</param>
 /// <param name="Isl">Input tokens per request (0: not known).</param>
 /// <param name="Osl">Output tokens per request (0: not known).</param>
-public sealed record ScoredRow(string System, string Backend, string Mode, string Model, double? PredictedTtftMs, double MeasuredTtftMs, double? PredictedTpotMs, double MeasuredTpotMs, string Sweep = "", int Concurrency = 0, int Isl = 0, int Osl = 0)
+/// <param name="Complete">Whether the row gives its whole configuration; false: a deployment was assumed for it.</param>
+public sealed record ScoredRow(string System, string Backend, string Mode, string Model, double? PredictedTtftMs, double MeasuredTtftMs, double? PredictedTpotMs, double MeasuredTpotMs, string Sweep = "", int Concurrency = 0, int Isl = 0, int Osl = 0, bool Complete = true)
 {
     public bool Predicted => PredictedTtftMs is not null && PredictedTpotMs is not null;
 }
