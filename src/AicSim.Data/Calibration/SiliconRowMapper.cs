@@ -276,16 +276,34 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
     /// </summary>
     private static EstimateRequest ReadAsReplicas(EstimateRequest request, List<string> readings)
     {
-        var par = request.Parallel;
-        if (par.AttentionDp > 1 || par.Pp > 1 || par.Tp <= 8)
+        if (ReplicaWorker(request, request.Parallel) is not var (worker, why))
         {
             return request;
+        }
+
+        int workers = request.Parallel.Tp / worker.Gpus;
+        int perWorker = (int)Math.Ceiling(request.Concurrency / (double)workers);
+        readings.Add($"agg: tp_size {request.Parallel.Tp} {why}; read as {workers} workers of {worker.Name} " +
+            $"(the smallest with its weights in half its memory), {perWorker} of the {request.Concurrency} clients each");
+        return request with { Parallel = worker, Concurrency = perWorker };
+    }
+
+    /// <summary>
+    /// The worker a tp_size no single engine can use stands for (<see cref="ReadAsReplicas"/>): the smallest power-of-two
+    /// engine, dividing tp_size, whose weights fill at most half its memory, and why tp_size is not one engine; null when
+    /// it is one.
+    /// </summary>
+    private static (ParallelConfig Worker, string Why)? ReplicaWorker(EstimateRequest request, ParallelConfig par)
+    {
+        if (par.AttentionDp > 1 || par.Pp > 1 || par.Tp <= 8)
+        {
+            return null;
         }
 
         bool breaksHeads = MappingRules.Problems(request.Model, par).Count > 0;
         if (!breaksHeads && par.MoeEp > 1)
         {
-            return request;
+            return null;
         }
 
         string why = breaksHeads
@@ -304,19 +322,13 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
         {
             int moeEp = Math.Min(par.MoeEp, n);
             var worker = new ParallelConfig(n, 1, 1, n / moeEp, moeEp);
-            if (par.Tp % n != 0 || MappingRules.Problems(request.Model, worker).Count > 0)
+            if (par.Tp % n == 0 && MappingRules.Problems(request.Model, worker).Count == 0)
             {
-                continue;
+                return (worker, why);
             }
-
-            int workers = par.Tp / n;
-            int perWorker = (int)Math.Ceiling(request.Concurrency / (double)workers);
-            readings.Add($"agg: tp_size {par.Tp} {why}; read as {workers} workers of {worker.Name} " +
-                $"(the smallest with its weights in half its memory), {perWorker} of the {request.Concurrency} clients each");
-            return request with { Parallel = worker, Concurrency = perWorker };
         }
 
-        return request;
+        return null;
     }
 
     private static bool IsQuantised(QuantMode mode) => mode is QuantMode.Fp8 or QuantMode.Fp8Block or QuantMode.Nvfp4 or QuantMode.Mxfp4;
