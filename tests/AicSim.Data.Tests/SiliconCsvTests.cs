@@ -148,6 +148,21 @@ public sealed class SiliconCsvTests
         Assert.Contains(request.Readings, r => r.Contains("4 clients on the decode's 8 attention-DP ranks", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_disaggregated_tp_size_no_engine_can_use_is_read_as_workers_of_the_smallest_that_can()
+    {
+        // GB200 sweep row without batch sizes, tp 36 in both roles for 128 heads: no engine. NVFP4 DeepSeek-R1 (~380 GB)
+        // fits in half the memory of 4 GB200s (4 × 185 GiB / 2 ≈ 397 GB) and 4 divides 36: TP4 workers in both roles,
+        // the decode's 36 GPUs as 9 of them, ⌈564 / 9⌉ = 63 requests each.
+        var row = Parse(Header, "2026_04_06_deepseek_r1_gb200_trtllm_fp4_disagg_1024x1024_c564_tp36_ep1_1088,model=DeepSeek-R1; silicon_concurrency=564,trtllm,,deepseek-ai/DeepSeek-R1,gb200,fp4,disagg,1024,1024,nvfp4,nvfp4,,,,,,,,,36,1,1,36,1,,,36,1,1,36,1,1979,16.6")[0];
+        var request = Mapper.Map(row);
+        Assert.Equal("TP4", request.Parallel.Name);
+        Assert.Equal("TP4", request.DecodeParallel!.Name);
+        Assert.Equal(9, request.Deployment!.DecodeWorkers);
+        Assert.Equal(63, request.Deployment.DecodeBatch);
+        Assert.Contains(request.Readings, r => r.Contains("decode: tp_size 36 is no single engine's TP (128 heads); read as its GPUs in 9 workers of TP4", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("fp8", "fp8", "fp8_block", 2048, 72, "TP8", 228, "no single engine's TP")]
     [InlineData("fp4", "nvfp4", "nvfp4", 564, 36, "TP4", 63, "no single engine's TP")]

@@ -125,6 +125,23 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
             int concurrency = Concurrency(row.Source)
                 ?? throw new UnsupportedException("disagg row without prefill/decode batch sizes or a silicon_concurrency to assume them from.");
             (decode, int? decodeWorkers) = DecodeOfExportedGpus(row.Decode, common, concurrency, row.Id, readings);
+
+            // A role's tp_size that no engine can use (GB200 DeepSeek-R1 rows with tp 12–72 in both roles) stands for
+            // workers of the smallest engine that can, as in aggregated rows (ReadAsReplicas). The decode's tp_size
+            // counts its GPUs, as where the tp_size quirk says so (DecodeOfExportedGpus); the prefill workers keep up.
+            if (ReplicaWorker(common, common.Parallel) is var (prefillWorker, prefillWhy))
+            {
+                readings.Add($"prefill: tp_size {common.Parallel.Tp} {prefillWhy}; read as {prefillWorker.Name} workers (the smallest with its weights in half its memory)");
+                common = common with { Parallel = prefillWorker };
+            }
+
+            if (ReplicaWorker(common, decode) is var (decodeWorker, decodeWhy))
+            {
+                decodeWorkers = Math.Min(decode.Tp / decodeWorker.Gpus, concurrency);
+                readings.Add($"decode: tp_size {decode.Tp} {decodeWhy}; read as its GPUs in {decode.Tp / decodeWorker.Gpus} workers of {decodeWorker.Name} (the smallest with its weights in half its memory)");
+                decode = decodeWorker;
+            }
+
             deployment = AssumedDeployment(common, decode, concurrency, readings, decodeWorkers);
         }
 
