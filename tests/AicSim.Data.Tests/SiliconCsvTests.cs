@@ -164,20 +164,24 @@ public sealed class SiliconCsvTests
     }
 
     [Theory]
-    [InlineData("fp8", "fp8", "fp8_block", 2048, 72, "TP8", 228, "no single engine's TP")]
-    [InlineData("fp4", "nvfp4", "nvfp4", 564, 36, "TP4", 63, "no single engine's TP")]
-    [InlineData("fp4", "nvfp4", "nvfp4", 2150, 32, "TP4", 269, "more than 8 GPUs")]
-    public void A_tp_size_no_engine_can_use_is_read_as_replicas(string precision, string gemm, string moe, int clients, int tp, string worker, int perWorker, string reading)
+    [InlineData("fp8", "fp8", "fp8_block", 2048, 72, "TP8", 9, 228, "no single engine's TP")]
+    [InlineData("fp4", "nvfp4", "nvfp4", 564, 36, "TP4", 9, 63, "no single engine's TP")]
+    [InlineData("fp4", "nvfp4", "nvfp4", 2150, 32, "TP4", 8, 269, "more than 8 GPUs")]
+    public void An_agg_tp_size_no_engine_can_use_is_read_as_the_disaggregated_run_of_its_sweep(string precision, string gemm, string moe, int clients, int tp, string worker, int decodeWorkers, int batch, string reading)
     {
         // 128 heads cannot split 72 or 36 ways; 32 they can, but with the experts split 32 ways too no recipe runs it.
         // FP8 DeepSeek-R1 (673 GB) needs 8 GB200s to keep its weights in half their memory (8 × 185 GiB / 2 = 795 GB),
-        // NVFP4 (~390 GB) needs 4: 72/8 = 9 workers share 2048 clients, ⌈2048/9⌉ = 228; 36/4 = 9 share 564, ⌈564/9⌉ = 63;
-        // 32/4 = 8 share 2150, ⌈2150/8⌉ = 269.
+        // NVFP4 (~390 GB) needs 4. Both roles run that worker, and tp_size counts the decode GPUs: 72/8 = 9 workers
+        // decode 2048 clients, ⌈2048/9⌉ = 228 each; 36/4 = 9 decode 564, ⌈564/9⌉ = 63; 32/4 = 8 decode 2150, ⌈2150/8⌉ = 269.
         var row = Parse(Header, $"r,src,sglang,1.0,deepseek-ai/DeepSeek-R1,gb200,{precision},agg,1024,1024,{gemm},{moe},{clients},{tp},1,1,{tp},1,,,,,,,,,,,,,,,3000,30")[0];
         var request = Mapper.Map(row);
+        Assert.Equal(ServingMode.Disaggregated, request.Mode);
         Assert.Equal(worker, request.Parallel.Name);
-        Assert.Equal(perWorker, request.Concurrency);
-        Assert.Contains(request.Readings, r => r.Contains(reading, StringComparison.Ordinal));
+        Assert.Equal(worker, request.DecodeParallel!.Name);
+        Assert.Equal(decodeWorkers, request.Deployment!.DecodeWorkers);
+        Assert.Equal(batch, request.Deployment.DecodeBatch);
+        Assert.Equal(clients, request.Deployment.Clients);
+        Assert.Contains(request.Readings, r => r.Contains(reading, StringComparison.Ordinal) && r.Contains("read as the disaggregated run of its sweep", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -25,8 +25,9 @@ namespace AicSim.Data.Calibration;
 /// <item>Otherwise, when the expert split disagrees with the attention GPUs, moe_ep is kept and moe_tp = GPUs / moe_ep.</item>
 /// <item>Agg concurrency is batch_size, except in attention-DP rows whose silicon_concurrency is batch_size × attention_dp:
 /// there batch_size is per rank and the concurrency is the clients'.</item>
-/// <item>An agg tp_size above 8 that breaks the heads rule counts the GPUs of several workers: each the smallest
-/// power-of-two engine, dividing tp_size, with its weights in half its memory; the clients shared evenly.</item>
+/// <item>An agg tp_size that no single engine can use (above 8, breaking the heads rule or splitting every weight) is
+/// the disaggregated run of its sweep (<see cref="ReadAsDisaggregatedRun"/>): both roles run the smallest power-of-two
+/// engine, dividing tp_size, with its weights in half its memory, and tp_size counts the decode GPUs.</item>
 /// <item>gpt-oss rows labelled nvfp4 are MXFP4 checkpoints.</item>
 /// <item>Quantised rows (fp8, nvfp4, mxfp4) use an FP8 KV cache; others use the checkpoint's KV dtype.</item>
 /// <item>Builds measured with speculative decoding (<see cref="SpeculativeBuilds"/>) decode with it.</item>
@@ -110,7 +111,10 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
                 concurrency = clients;
             }
 
-            return ReadAsReplicas(common with { Concurrency = concurrency }, readings);
+            var aggRequest = common with { Concurrency = concurrency };
+            return ReplicaWorker(aggRequest, aggRequest.Parallel) is var (worker, why)
+                ? ReadAsDisaggregatedRun(aggRequest, worker, why, readings)
+                : aggRequest;
         }
 
         DisaggregatedDeployment deployment;
@@ -127,7 +131,7 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
             (decode, int? decodeWorkers) = DecodeOfExportedGpus(row.Decode, common, concurrency, row.Id, readings);
 
             // A role's tp_size that no engine can use (GB200 DeepSeek-R1 rows with tp 12–72 in both roles) stands for
-            // workers of the smallest engine that can, as in aggregated rows (ReadAsReplicas). The decode's tp_size
+            // workers of the smallest engine that can, as in aggregated rows (ReadAsDisaggregatedRun). The decode's tp_size
             // counts its GPUs, as where the tp_size quirk says so (DecodeOfExportedGpus); the prefill workers keep up.
             if (ReplicaWorker(common, common.Parallel) is var (prefillWorker, prefillWhy))
             {
@@ -282,31 +286,27 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
     }
 
     /// <summary>
-    /// An agg row whose tp_size no single engine can use (above 8 and breaking the heads rule: GB200 rows with tp 12 to
-    /// 72 for DeepSeek-R1's 128 heads), or that would split every weight over more than 8 GPUs (pure tensor parallelism,
-    /// experts included: the same GB200 series' tp 32, whose divisor of 128 is an accident), counts the GPUs of several
-    /// identical workers. No serving recipe runs one tensor-parallel group that wide, and every such row of the
-    /// calibration file reads as replicas. Each worker is read as the smallest
-    /// power-of-two engine, dividing tp_size, whose weights fill at most half its memory (a deployment for thousands of
-    /// clients keeps room for KV cache: NVFP4 DeepSeek-R1 on 4 GB200s, FP8 on 8), with the row's expert split and the
-    /// clients shared evenly. Checked against the measurements: TPOT then follows most rows within 10 % (docs/validate.md, odd rows).
+    /// An agg row whose tp_size no single engine can use (GB200 DeepSeek-R1 rows with tp 12–72 for 128 heads, or pure
+    /// tensor parallelism over more than 8 GPUs) is read as the disaggregated run of its sweep. The sweeps' disaggregated
+    /// rows give the same tp_size to both roles; 13 such agg rows measure what a disaggregated row of theirs measures at
+    /// the same load (within 1% in TPOT and 2% in TTFT: validate's same-as-disaggregated check); and their TTFT is a
+    /// prefill pool's queue, 0.3–0.4× of it left unexplained when they were read as replicas of aggregated engines (41
+    /// rows, cross-validated: TTFT 62% → 40% MAPE, TPOT 24% → 18%, the rows without a twin gaining too; docs/validate.md).
+    /// Both roles run the smallest engine that can (<see cref="ReplicaWorker"/>); tp_size counts the decode GPUs and the
+    /// prefill workers keep up with them, as for disaggregated rows without batch sizes.
     /// </summary>
-    private static EstimateRequest ReadAsReplicas(EstimateRequest request, List<string> readings)
+    private static EstimateRequest ReadAsDisaggregatedRun(EstimateRequest agg, ParallelConfig worker, string why, List<string> readings)
     {
-        if (ReplicaWorker(request, request.Parallel) is not var (worker, why))
-        {
-            return request;
-        }
-
-        int workers = request.Parallel.Tp / worker.Gpus;
-        int perWorker = (int)Math.Ceiling(request.Concurrency / (double)workers);
-        readings.Add($"agg: tp_size {request.Parallel.Tp} {why}; read as {workers} workers of {worker.Name} " +
-            $"(the smallest with its weights in half its memory), {perWorker} of the {request.Concurrency} clients each");
-        return request with { Parallel = worker, Concurrency = perWorker };
+        int gpus = agg.Parallel.Tp;
+        int decodeWorkers = Math.Min(gpus / worker.Gpus, agg.Concurrency);
+        readings.Add($"agg: tp_size {gpus} {why}; read as the disaggregated run of its sweep: {worker.Name} workers in both roles, " +
+            $"the {gpus} GPUs decoding as {gpus / worker.Gpus} of them (the smallest engine with its weights in half its memory)");
+        var run = agg with { Mode = ServingMode.Disaggregated, Parallel = worker };
+        return run with { DecodeParallel = worker, Deployment = AssumedDeployment(run, worker, agg.Concurrency, readings, decodeWorkers) };
     }
 
     /// <summary>
-    /// The worker a tp_size no single engine can use stands for (<see cref="ReadAsReplicas"/>): the smallest power-of-two
+    /// The worker a tp_size no single engine can use stands for (<see cref="ReadAsDisaggregatedRun"/>): the smallest power-of-two
     /// engine, dividing tp_size, whose weights fill at most half its memory, and why tp_size is not one engine; null when
     /// it is one.
     /// </summary>
