@@ -100,8 +100,8 @@ public sealed class SiliconCsvTests
         Assert.Equal(256, request.Concurrency);
     }
 
-    // Sweep rows without batch sizes whose decode tp_size = moe_tp × moe_ep counts the decode GPUs (the id's tpN is the
-    // prefill's). Oracles, by hand:
+    // Sweep rows without batch sizes whose decode tp_size counts the decode GPUs: the export quirk (tp = moe_tp × moe_ep,
+    // the id's tpN being the prefill's), or a tp no engine can use. Oracles, by hand:
     // - GB200, 6144 clients, decode tp 16 = 4 × 4: a TEP4 GPU keeps a quarter of NVFP4 DeepSeek-R1's ~380 GB of weights
     //   (~95 GB of its 186), a DEP16 GPU a sixteenth (~24 GB), so DEP16's caches hold several times the requests; the run
     //   kept ~5970 decoding (Little's law on its TTFT 4.0 s and TPOT 17.0 ms × 8192), which four TEP4 workers cannot hold.
@@ -114,6 +114,8 @@ public sealed class SiliconCsvTests
     //   8192 / 8 = 1024 a rank.
     // - GB200, 2 clients on 32 decode GPUs (tp 32 = 8 × 4): two clients cannot fill DEP32's ranks, and of the eight TEP4
     //   workers only two have a client: two workers at batch 1.
+    // - GB200, tp 36 in both roles for 128 heads: no engine. NVFP4 DeepSeek-R1 (~380 GB) fits in half the memory of 4
+    //   GB200s (4 × 185 GiB / 2 ≈ 397 GB) and 4 divides 36: the decode's 36 GPUs are 9 TP4 workers, ⌈564 / 9⌉ = 63 each.
     [Theory]
     [InlineData("2026_03_25_deepseek_r1_gb200_trtllm_fp4_disagg_1024x8192_c6144_tp4_0_ep4_0_361,model=DeepSeek-R1; silicon_concurrency=6144,trtllm,0.8.1.post2,deepseek-ai/DeepSeek-R1,gb200,fp4,disagg,1024,8192,nvfp4,nvfp4,,,,,,,,,4,1,1,1,4,,,16,1,1,4,4,4011,17.0",
         "DEP16", 1, 384, "counts the decode GPUs; read as one DEP16 engine rather than 4 TEP4 workers, the one whose KV caches hold its 6144 clients")]
@@ -125,7 +127,9 @@ public sealed class SiliconCsvTests
         "DEP8", 1, 1024, "read as one DEP8 engine rather than 2 TEP4 workers, the one whose KV caches hold more of its 8192 clients")]
     [InlineData("2026_03_25_deepseek_r1_gb200_trtllm_fp4_disagg_1024x1024_c2_tp4_0_ep4_0_1,model=DeepSeek-R1; silicon_concurrency=2,trtllm,0.8.1.post2,deepseek-ai/DeepSeek-R1,gb200,fp4,disagg,1024,1024,nvfp4,nvfp4,,,,,,,,,4,1,1,1,4,,,32,1,1,8,4,200,3.0",
         "TEP4", 2, 1, "read as 2 TEP4 workers (2 clients cannot fill DEP32's 32 ranks)")]
-    public void Decode_gpus_of_the_export_quirk_are_read_as_the_recipe_that_serves_the_clients(string line, string decode, int workers, int batch, string reading)
+    [InlineData("2026_04_06_deepseek_r1_gb200_trtllm_fp4_disagg_1024x1024_c564_tp36_ep1_1088,model=DeepSeek-R1; silicon_concurrency=564,trtllm,,deepseek-ai/DeepSeek-R1,gb200,fp4,disagg,1024,1024,nvfp4,nvfp4,,,,,,,,,36,1,1,36,1,,,36,1,1,36,1,1979,16.6",
+        "TP4", 9, 63, "decode: tp_size 36 is no single engine's TP (128 heads); read as its GPUs in 9 workers of TP4")]
+    public void Decode_gpus_a_row_without_batch_sizes_states_are_read_as_the_recipe_that_serves_its_clients(string line, string decode, int workers, int batch, string reading)
     {
         var request = Mapper.Map(Parse(Header, line)[0]);
         Assert.Equal(decode, request.DecodeParallel!.Name);
@@ -146,21 +150,6 @@ public sealed class SiliconCsvTests
         Assert.Equal(1, request.Deployment.DecodeBatch);
         Assert.Equal(4, request.Deployment.Clients);
         Assert.Contains(request.Readings, r => r.Contains("4 clients on the decode's 8 attention-DP ranks", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void A_disaggregated_tp_size_no_engine_can_use_is_read_as_workers_of_the_smallest_that_can()
-    {
-        // GB200 sweep row without batch sizes, tp 36 in both roles for 128 heads: no engine. NVFP4 DeepSeek-R1 (~380 GB)
-        // fits in half the memory of 4 GB200s (4 × 185 GiB / 2 ≈ 397 GB) and 4 divides 36: TP4 workers in both roles,
-        // the decode's 36 GPUs as 9 of them, ⌈564 / 9⌉ = 63 requests each.
-        var row = Parse(Header, "2026_04_06_deepseek_r1_gb200_trtllm_fp4_disagg_1024x1024_c564_tp36_ep1_1088,model=DeepSeek-R1; silicon_concurrency=564,trtllm,,deepseek-ai/DeepSeek-R1,gb200,fp4,disagg,1024,1024,nvfp4,nvfp4,,,,,,,,,36,1,1,36,1,,,36,1,1,36,1,1979,16.6")[0];
-        var request = Mapper.Map(row);
-        Assert.Equal("TP4", request.Parallel.Name);
-        Assert.Equal("TP4", request.DecodeParallel!.Name);
-        Assert.Equal(9, request.Deployment!.DecodeWorkers);
-        Assert.Equal(63, request.Deployment.DecodeBatch);
-        Assert.Contains(request.Readings, r => r.Contains("decode: tp_size 36 is no single engine's TP (128 heads); read as its GPUs in 9 workers of TP4", StringComparison.Ordinal));
     }
 
     [Theory]
