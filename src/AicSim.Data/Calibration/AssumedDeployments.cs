@@ -24,6 +24,36 @@ internal static class AssumedDeployments
     public static EstimateRequest Disaggregated(RowParallel decodeRow, string id, EstimateRequest common, int concurrency, List<string> readings)
     {
         var (decode, decodeWorkers) = DecodeOfExportedGpus(decodeRow, common, concurrency, id, readings);
+        return OnStatedGpus(common, decode, decodeWorkers, concurrency, readings);
+    }
+
+    /// <summary>
+    /// An aggregated row whose tp_size no single engine can use (GB200 DeepSeek-R1 rows with tp 12–72 for 128 heads, or pure
+    /// tensor parallelism over more than 8 GPUs) is read as the disaggregated run of its sweep. The sweeps' disaggregated
+    /// rows give the same tp_size to both roles; 13 such agg rows measure what a disaggregated row of theirs measures at
+    /// the same load (within 1% in TPOT and 2% in TTFT: validate's same-as-disaggregated check); and their TTFT is a
+    /// prefill pool's queue, which reading them as replicas of aggregated engines put at 0.4× the measured (41 rows,
+    /// cross-validated: TTFT 62% → 40% MAPE, TPOT 24% → 18%, the rows without a twin gaining too; docs/validate.md).
+    /// Both roles get that tp_size and are read as disaggregated rows without batch sizes are (<see cref="OnStatedGpus"/>).
+    /// </summary>
+    public static EstimateRequest? DisaggregatedRun(EstimateRequest agg, List<string> readings)
+    {
+        if (ReplicaWorker(agg, agg.Parallel) is not var (_, why))
+        {
+            return null;
+        }
+
+        readings.Add($"agg: tp_size {agg.Parallel.Tp} {why}; read as the disaggregated run of its sweep, tp_size {agg.Parallel.Tp} in both roles");
+        return OnStatedGpus(agg with { Mode = ServingMode.Disaggregated }, agg.Parallel, null, agg.Concurrency, readings);
+    }
+
+    /// <summary>
+    /// A disaggregated deployment whose roles may state a tp_size no engine can use (<see cref="ReplicaWorker"/>): such a
+    /// role runs workers of the smallest engine that can, the decode's tp_size counting its GPUs (never more workers than
+    /// clients) and the prefill workers keeping up with them (<see cref="Sized"/>).
+    /// </summary>
+    private static EstimateRequest OnStatedGpus(EstimateRequest common, ParallelConfig decode, int? decodeWorkers, int concurrency, List<string> readings)
+    {
         if (ReplicaWorker(common, common.Parallel) is var (prefillWorker, prefillWhy))
         {
             readings.Add($"prefill: tp_size {common.Parallel.Tp} {prefillWhy}; read as {prefillWorker.Name} workers (the smallest with its weights in half its memory)");
@@ -38,31 +68,6 @@ internal static class AssumedDeployments
         }
 
         return common with { DecodeParallel = decode, Deployment = Sized(common, decode, concurrency, readings, decodeWorkers) };
-    }
-
-    /// <summary>
-    /// An aggregated row whose tp_size no single engine can use (GB200 DeepSeek-R1 rows with tp 12–72 for 128 heads, or pure
-    /// tensor parallelism over more than 8 GPUs) is read as the disaggregated run of its sweep. The sweeps' disaggregated
-    /// rows give the same tp_size to both roles; 13 such agg rows measure what a disaggregated row of theirs measures at
-    /// the same load (within 1% in TPOT and 2% in TTFT: validate's same-as-disaggregated check); and their TTFT is a
-    /// prefill pool's queue, which reading them as replicas of aggregated engines put at 0.4× the measured (41 rows,
-    /// cross-validated: TTFT 62% → 40% MAPE, TPOT 24% → 18%, the rows without a twin gaining too; docs/validate.md).
-    /// Both roles run the smallest engine that can (<see cref="ReplicaWorker"/>); tp_size counts the decode GPUs and the
-    /// prefill workers keep up with them, as for disaggregated rows without batch sizes.
-    /// </summary>
-    public static EstimateRequest? DisaggregatedRun(EstimateRequest agg, List<string> readings)
-    {
-        if (ReplicaWorker(agg, agg.Parallel) is not var (worker, why))
-        {
-            return null;
-        }
-
-        int gpus = agg.Parallel.Tp;
-        int decodeWorkers = Math.Min(gpus / worker.Gpus, agg.Concurrency);
-        readings.Add($"agg: tp_size {gpus} {why}; read as the disaggregated run of its sweep: {worker.Name} workers in both roles, " +
-            $"the {gpus} GPUs decoding as {gpus / worker.Gpus} of them (the smallest engine with its weights in half its memory)");
-        var run = agg with { Mode = ServingMode.Disaggregated, Parallel = worker };
-        return run with { DecodeParallel = worker, Deployment = Sized(run, worker, agg.Concurrency, readings, decodeWorkers) };
     }
 
     /// <summary>
