@@ -8,13 +8,14 @@ namespace AicSim.Cli;
 
 /// <summary>
 /// The aicsim command tree. Exit codes: 0 ok, 1 bad input or unsupported configuration, 2 does not fit in GPU memory (estimate),
-/// 3 no configuration meets the SLA (profile).
+/// 3 no configuration meets the SLA (profile) or the ITL target (capacity).
 /// </summary>
 public static class AicSimApp
 {
     public const int ExitOk = 0;
     public const int ExitInvalidInput = 1;
     public const int ExitDoesNotFit = 2;
+    public const int ExitTargetNotMet = 3;
 
     /// <summary>Width for output that goes to a file, a pipe or a CI log, where there is no terminal to measure.</summary>
     public const int DefaultRedirectedWidth = 160;

@@ -42,6 +42,32 @@ public sealed class CapacityCommandTests
         Assert.Contains("Qwen/Qwen3-32B has no multi-token-prediction modules", why.ReplaceLineEndings(" "), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_target_no_engine_reaches_at_any_context_exits_3_and_says_how_far_off_it_is()
+    {
+        // Qwen3-32B's fastest default engine, TP8 on H200, decodes one request at context 1024 in several ms (its weights
+        // alone, 8 GB a GPU at 4.8 TB/s, take 1.7 ms): 0.1 ms is out of reach of every engine. The table is still
+        // complete, every answer unreachable; the warning quotes the fastest engine's own ITL.
+        string output = Path.Combine(Directory.CreateTempSubdirectory().FullName, "capacity.csv");
+        var (exit, text) = Cli.Run("capacity", "--itl", "0.1", "--contexts", "1024,8192", "--output", output);
+        Assert.Equal(AicSimApp.ExitTargetNotMet, exit);
+        string flat = text.ReplaceLineEndings(" ");
+        Assert.Contains("ITL target not met", flat, StringComparison.Ordinal);
+        var quoted = System.Text.RegularExpressions.Regex.Match(flat, @"the fastest is TP(\d+) at ([0-9.]+) ms \(context 1024\)");
+        Assert.True(quoted.Success, flat);
+        Assert.InRange(double.Parse(quoted.Groups[2].Value, CultureInfo.InvariantCulture), 1.7, 30);
+        var lines = File.ReadAllLines(output);
+        Assert.Equal(1 + (4 * 2), lines.Length);
+        Assert.All(lines.Skip(1), l => Assert.EndsWith(",unreachable", l, StringComparison.Ordinal));
+
+        // A target some engine reaches at one context but not at another is an answer, not a failure: at 6 ms TP8 holds a
+        // few requests of 1024 tokens, while one of 32768 takes longer (its cache adds to the weights).
+        var (partial, answer) = Cli.Run("capacity", "--itl", "6", "--contexts", "1024,32768");
+        Assert.Contains("context 32768: no engine meets ITL 6 ms.", answer, StringComparison.Ordinal);
+        Assert.Contains("context 1024: most tokens/s/GPU on", answer, StringComparison.Ordinal);
+        Assert.Equal(0, partial);
+    }
+
     [Theory]
     [InlineData("--contexts", "1024,abc", "--contexts '1024,abc'")]
     [InlineData("--contexts", "100000", "holds at most 40960 tokens")]

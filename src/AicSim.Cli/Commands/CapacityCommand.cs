@@ -75,7 +75,17 @@ public sealed class CapacityCommand(IAnsiConsole console) : Command<CapacitySett
             console.MarkupLine($"Every answer: [bold]{Markup.Escape(settings.Output)}[/]");
         }
 
-        return AicSimApp.ExitOk;
+        if (result.Points.Any(p => p.MaxConcurrency > 0))
+        {
+            return AicSimApp.ExitOk;
+        }
+
+        // Not one engine at any context: the target, not the question, is what to change; say how far off it is.
+        double shortest = contexts.Min();
+        var fastest = engines.Select(e => (e.Config.Parallel, ItlMs: e.DecodeItlMs(e.AttentionDp, shortest))).MinBy(e => e.ItlMs);
+        console.MarkupLine("[yellow]" + Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"warning: ITL target not met: no engine decodes even one request per attention rank within --itl {request.ItlMs} ms at any context; the fastest is {fastest.Parallel.Name} at {fastest.ItlMs:F1} ms (context {shortest:F0}). Relax --itl, allow more GPUs per engine (--max-num-gpus), or use a faster system.")) + "[/]");
+        return AicSimApp.ExitTargetNotMet;
     }
 
     private void Render(ProfileRequest request, IReadOnlyList<double> contexts, CapacityResult result, double ms)

@@ -17,7 +17,7 @@ namespace AicSim.Cli.Commands;
 /// </summary>
 public sealed class ProfileCommand(IAnsiConsole console) : Command<ProfileSettings>
 {
-    public const int ExitSlaNotMet = 3;
+    public const int ExitSlaNotMet = AicSimApp.ExitTargetNotMet;
 
     public override int Execute(CommandContext context, ProfileSettings settings, CancellationToken cancellationToken)
     {
