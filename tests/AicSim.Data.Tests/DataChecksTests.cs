@@ -105,14 +105,18 @@ public sealed class DataChecksTests
     [Fact]
     public void The_calibration_file_s_known_cases_are_found()
     {
-        // Oracle: the README's analysis of silicon_calibration.csv — Kimi-K2.5 on B200 vLLM labelled tp4 dp4 ep16 measures
-        // what tp4 dp1 ep4 does (c32: 18.51 ms TPOT, 208.3 ms TTFT in both), and the H100 vLLM gpt-oss-120b rows at 512
-        // clients kept 96–106 in flight. Rows whose labels differ only by the export quirks read as one configuration
-        // and are not named (Qwen3.5 on B200 SGLang, tp 16 = moe_tp 4 × moe_ep 4 against tp4 ep4).
+        // Oracle: silicon_calibration.csv read off by hand — MiniMax-M2.5 on B300 vLLM, FP8 TP4 (cfg733) and FP4 TP2 (cfg724)
+        // at 256 clients measure 371.35 / 25.654 ms and 371.17 / 25.822 ms (0.05% and 0.65% apart); the H100 vLLM
+        // gpt-oss-120b rows at 512 clients kept 96–106 in flight. Rows whose labels differ only by the export quirks read
+        // as one configuration and are not named: Qwen3.5 on B200 SGLang, tp 16 = moe_tp 4 × moe_ep 4 against tp4 ep4, and
+        // Kimi-K2.5 on B200 vLLM labelled tp4 dp4 ep16, read as the TEP4 it measures (c32: 18.51 ms TPOT, 208.3 ms TTFT,
+        // as the tp4 ep4 row does).
         var rows = SiliconCsv.Read(SharedData.CalibrationCsv, "--silicon");
         var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(), SystemCatalog.Load()), CalibrationSet.None, "roofline");
         var found = DataChecks.Find(Validation.Predict(predictor, rows));
-        Assert.Contains(found, f => f.Check == DataChecks.SameAsOtherMapping && f.Id == "kimik2_5_b200_vllm_fp4_agg_1024x1024_c32_cfg635");
+        Assert.Contains(found, f => f.Check == DataChecks.SameAsOtherMapping && f.Id == "minimaxm2_5_b300_vllm_fp8_agg_1024x1024_c256_cfg733");
+        Assert.Contains(found, f => f.Check == DataChecks.SameAsOtherMapping && f.Id == "minimaxm2_5_b300_vllm_fp4_agg_1024x1024_c256_cfg724");
+        Assert.DoesNotContain(found, f => f.Id == "kimik2_5_b200_vllm_fp4_agg_1024x1024_c32_cfg635");
         var fewInFlight = found.Where(f => f.Check == DataChecks.FewInFlight && f.Id.Contains("gpt_oss_120b_h100_sxm_vllm", StringComparison.Ordinal)).ToList();
         Assert.Equal(6, fewInFlight.Count);
         Assert.DoesNotContain(found, f => f.Id == "qwen3_5_b200_sglang_fp8_agg_8192x1024_c64_cfg615");

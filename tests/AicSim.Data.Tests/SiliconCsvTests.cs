@@ -194,6 +194,24 @@ public sealed class SiliconCsvTests
     }
 
     [Fact]
+    public void A_vllm_tp_by_dp_label_is_read_as_the_tep_engine_its_sweep_measures()
+    {
+        // Oracle: silicon_calibration.csv. Kimi-K2.5 on B200 vLLM labelled tp 4, attention_dp 4, moe_ep 16 (cfg635) measures
+        // at 32 clients TPOT 18.51 ms and TTFT 208.3 ms, as the row labelled tp 4, moe_ep 4 does: a TEP4 engine holding
+        // all 32 clients (silicon_concurrency 32 = batch_size 8 × 4), not 16 GPUs in four attention ranks of 8.
+        var row = Parse(Header, "kimik2_5_b200_vllm_fp4_agg_1024x1024_c32_cfg635,db-dump/2026-04-27; config_id=635; silicon_concurrency=32,vllm,0.17.0,moonshotai/Kimi-K2.5,b200_sxm,fp4,agg,1024,1024,nvfp4,nvfp4,8,4,1,4,1,16,,,,,,,,,,,,,,,208.3,18.51")[0];
+        var request = Mapper.Map(row);
+        Assert.Equal("TEP4", request.Parallel.Name);
+        Assert.Equal(4, request.Parallel.Gpus);
+        Assert.Equal(32, request.Concurrency);
+        Assert.Contains(request.Readings, r => r.Contains("moe_ep 16 = tp × dp; read as TEP4", StringComparison.Ordinal));
+
+        // A DEP label (tp 1) is left as it is: DEP8 on eight GPUs.
+        var dep = Parse(Header, "d,src,trtllm,1.0,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,agg,1024,1024,nvfp4,nvfp4,64,1,1,8,1,8,,,,,,,,,,,,,,,100,20")[0];
+        Assert.Equal("DEP8", Mapper.Map(dep).Parallel.Name);
+    }
+
+    [Fact]
     public void Dep_rows_with_attention_dp_map_to_dep()
     {
         var row = Parse(Header, "x_tp8_0_ep8_0_1,src,trtllm,1.0,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,agg,1024,1024,nvfp4,nvfp4,64,1,1,8,1,8,,,,,,,,,,,,,,,100,20")[0];
