@@ -182,9 +182,10 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
         int moeTp = Size(p.MoeTp);
         int moeEp = Size(p.MoeEp);
 
-        // vLLM's sweeps label some runs tp N, attention_dp N, moe_ep N·N: the N²-GPU engine --tensor-parallel-size N
-        // --data-parallel-size N would build. They measure what the TEP N runs of their sweeps measure (28 to 0.1 ms TPOT,
-        // the same-as-other-mapping check), and read as TEP N the others predict as well as their sweeps' TEP runs do.
+        // vLLM's sweeps (no other backend's) label some runs tp N, attention_dp N, moe_ep N·N: the N²-GPU engine
+        // --tensor-parallel-size N --data-parallel-size N would build. 28 of them measure what a TEP N run of their sweep
+        // measures at the same load (within 1% TPOT and 2% TTFT: the same-as-other-mapping check), and read as TEP N the
+        // others predict as well as their sweeps' TEP runs do.
         if (tp > 1 && dp > 1 && moeTp == 1 && moeEp == tp * dp)
         {
             readings.Add($"{role}: tp_size {tp} with attention_dp {dp} and moe_ep {moeEp} = tp × dp; read as TEP{tp} (tp {tp}, experts split {tp} ways), as its sweep's TEP{tp} runs measure");
