@@ -34,6 +34,28 @@ public sealed class ModelCatalogTests
         { "Qwen/Qwen3.5-122B-A10B", "Qwen--Qwen3.5-122B-A10B" },
         { "Qwen/Qwen3.5-35B-A3B", "Qwen--Qwen3.5-35B-A3B" },
         { "Qwen/Qwen3.5-27B", "Qwen--Qwen3.5-27B" },
+        { "nvidia/Qwen3.5-397B-A17B-NVFP4", "nvidia--Qwen3.5-397B-A17B-NVFP4" },
+        { "MiniMaxAI/MiniMax-M2.7", "MiniMaxAI--MiniMax-M2.7" },
+        { "nvidia/MiniMax-M2.5-NVFP4", "nvidia--MiniMax-M2.5-NVFP4" },
+        { "nvidia/MiniMax-M2.7-NVFP4", "nvidia--MiniMax-M2.7-NVFP4" },
+        { "Qwen/Qwen3-1.7B", "Qwen--Qwen3-1.7B" },
+        { "Qwen/Qwen3-32B-FP8-Static-PerTensor", "Qwen--Qwen3-32B-FP8-Static-PerTensor" },
+        { "Qwen/Qwen3-Coder-480B-A35B-Instruct", "Qwen--Qwen3-Coder-480B-A35B-Instruct" },
+        { "nvidia/Qwen3-235B-A22B-NVFP4", "nvidia--Qwen3-235B-A22B-NVFP4" },
+        { "nvidia/Qwen3.5-122B-A10B-NVFP4", "nvidia--Qwen3.5-122B-A10B-NVFP4" },
+        { "moonshotai/Kimi-K2-Instruct", "moonshotai--Kimi-K2-Instruct" },
+        { "nvidia/Kimi-K2.5-NVFP4", "nvidia--Kimi-K2.5-NVFP4" },
+        { "nvidia/Kimi-K2.6-NVFP4", "nvidia--Kimi-K2.6-NVFP4" },
+        { "nvidia/Kimi-K2.7-Code-NVFP4", "nvidia--Kimi-K2.7-Code-NVFP4" },
+        { "nvidia/DeepSeek-V3.2-NVFP4", "nvidia--DeepSeek-V3.2-NVFP4" },
+        { "zai-org/GLM-5-FP8", "zai-org--GLM-5-FP8" },
+        { "nvidia/GLM-5-NVFP4", "nvidia--GLM-5-NVFP4" },
+        { "zai-org/GLM-5.1", "zai-org--GLM-5.1" },
+        { "zai-org/GLM-5.1-FP8", "zai-org--GLM-5.1-FP8" },
+        { "nvidia/GLM-5.1-NVFP4", "nvidia--GLM-5.1-NVFP4" },
+        { "zai-org/GLM-5.2", "zai-org--GLM-5.2" },
+        { "zai-org/GLM-5.2-FP8", "zai-org--GLM-5.2-FP8" },
+        { "nvidia/GLM-5.2-NVFP4", "nvidia--GLM-5.2-NVFP4" },
     };
 
     [Theory]
@@ -43,6 +65,43 @@ public sealed class ModelCatalogTests
         var bundled = Catalog.Resolve(id);
         var parsed = HfConfigParser.ParseFile(SharedData.HfConfig(stem), id);
         Assert.Equal(parsed, bundled);
+    }
+
+    /// <summary>
+    /// Every reference config.json AicSim can read is bundled, by its id or an alias, as read: a model added to
+    /// ../shared/data/hf-configs (the oracle) that the catalog lacks or describes differently fails here.
+    /// </summary>
+    [Fact]
+    public void Every_readable_reference_config_is_bundled_as_read()
+    {
+        var missing = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(SharedData.Path("hf-configs"), "*_config.json").Where(f => !f.EndsWith("_hf_quant_config.json", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            ModelSpec parsed;
+            try
+            {
+                parsed = HfConfigParser.ParseFile(file);
+            }
+            catch (UnsupportedException)
+            {
+                continue;
+            }
+
+            try
+            {
+                var bundled = Catalog.Resolve(parsed.Id);
+                if (bundled != parsed with { Id = bundled.Id })
+                {
+                    missing.Add($"{parsed.Id}: bundled differently");
+                }
+            }
+            catch (AicSimException)
+            {
+                missing.Add($"{parsed.Id}: not bundled");
+            }
+        }
+
+        Assert.Empty(missing);
     }
 
     [Theory]
@@ -161,6 +220,50 @@ public sealed class ModelCatalogTests
             "my/model: config.json's 'num_attention_heads' is 0; it must be a positive whole number.",
             "my/model: config.json lacks 'vocab_size'.",
         ], e.Problems);
+    }
+
+    /// <summary>
+    /// A four-layer ModelOpt checkpoint and its exclusion list, written by hand (the oracle): NVFP4 experts always; the
+    /// other GEMMs stay BF16 only where at least half the layers keep their attention projections out of quantisation.
+    /// </summary>
+    [Theory]
+    [InlineData("""["lm_head", "model.layers.0.self_attn*", "model.layers.1.self_attn*"]""", QuantMode.Bf16)]
+    [InlineData("""["model.layers.0.self_attn.o_proj", "model.layers.1.self_attn.o_proj", "model.layers.2.self_attn.o_proj"]""", QuantMode.Bf16)]
+    [InlineData("""["model.layers.0*", "model.layers.1.*", "model.layers.2.linear_attn*"]""", QuantMode.Bf16)]
+    [InlineData("""["*.attn.*", "head"]""", QuantMode.Bf16)]
+    [InlineData("""["lm_head", "model.layers.0.self_attn*"]""", QuantMode.Nvfp4)]
+    [InlineData("""["model.layers.0.self_attn.kv_b_proj", "model.layers.1.self_attn.q_a_proj", "model.layers.2.self_attn.kv_a_proj_with_mqa", "model.layers.3.self_attn.q_b_proj"]""", QuantMode.Nvfp4)]
+    [InlineData("""["model.layers.0.mlp.gate", "model.layers.1.mlp.gate", "model.layers.2.mlp.gate", "model.layers.3.mlp.gate"]""", QuantMode.Nvfp4)]
+    public void A_modelopt_checkpoint_keeps_attention_gemms_in_bf16_only_where_most_layers_exclude_them(string excluded, QuantMode gemm)
+    {
+        string dir = Directory.CreateTempSubdirectory().FullName;
+        string path = Path.Combine(dir, "config.json");
+        File.WriteAllText(path, """{"architectures": ["Qwen3MoeForCausalLM"], "num_hidden_layers": 4, "hidden_size": 2048, "num_attention_heads": 32, "vocab_size": 1000, "num_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 512}""");
+        File.WriteAllText(Path.Combine(dir, "hf_quant_config.json"), $$$"""{"quantization": {"quant_algo": "NVFP4", "kv_cache_quant_algo": "FP8", "exclude_modules": {{{excluded}}}}}""");
+        var q = HfConfigParser.ParseFile(path, "my/model").DefaultQuant;
+        Assert.Equal(new QuantConfig(gemm, QuantMode.Nvfp4, QuantMode.Fp8), q);
+    }
+
+    /// <summary>The released checkpoints the rule was written for, read from their files.</summary>
+    [Theory]
+    [InlineData("nvidia--GLM-5-NVFP4", QuantMode.Bf16, QuantMode.Fp8)]          // every layer's o_proj and MLA projections excluded
+    [InlineData("nvidia--DeepSeek-V3.1-NVFP4", QuantMode.Nvfp4, QuantMode.Fp8)] // only the MLA down/up projections: o_proj quantised
+    [InlineData("nvidia--Qwen3-235B-A22B-NVFP4", QuantMode.Nvfp4, QuantMode.Fp8)] // only the routers excluded
+    [InlineData("nvidia--Kimi-K2.5-NVFP4", QuantMode.Bf16, QuantMode.Fp8)]      // inline quantization_config: ignore list, kv_cache_scheme 8-bit float
+    public void Released_modelopt_checkpoints_read_as_their_exclusions_say(string stem, QuantMode gemm, QuantMode kv)
+    {
+        var q = HfConfigParser.ParseFile(SharedData.HfConfig(stem)).DefaultQuant;
+        Assert.Equal(new QuantConfig(gemm, QuantMode.Nvfp4, kv), q);
+    }
+
+    [Fact]
+    public void A_per_layer_mixed_precision_checkpoint_is_refused_naming_its_formats()
+    {
+        // Qwen3.6-27B-NVFP4's hf_quant_config.json lists FP8 attention and W4A16_NVFP4 MLP layers (read off the file).
+        var e = Assert.Throws<UnsupportedException>(() => HfConfigParser.ParseFile(SharedData.HfConfig("nvidia--Qwen3.6-27B-NVFP4")));
+        Assert.Contains("MIXED_PRECISION", e.Message, StringComparison.Ordinal);
+        Assert.Contains("FP8, W4A16_NVFP4", e.Message, StringComparison.Ordinal);
+        Assert.Contains("--gemm-quant", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

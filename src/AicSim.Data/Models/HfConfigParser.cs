@@ -166,19 +166,19 @@ public static partial class HfConfigParser
             AttentionOutputGate = Bool(text, "attn_output_gate") ?? false,
             MtpLayers = Int(text, "num_nextn_predict_layers") ?? Int(text, "mtp_num_hidden_layers")
                 ?? (Bool(text, "use_mtp") == true ? Int(text, "num_mtp_modules") ?? 0 : 0),
-            DefaultQuant = Quantisation(text, config, hfQuant),
+            DefaultQuant = Quantisation(text, config, hfQuant, layers, id),
         };
     }
 
     /// <summary>
     /// The checkpoint's quantisation: hf_quant_config.json (ModelOpt: FP8 / NVFP4, KV FP8) first, else quantization_config
-    /// (fp8, with 128×128 blocks = fp8_block; mxfp4 on experts only; compressed-tensors int4 on experts only).
+    /// (fp8, with 128×128 blocks = fp8_block; mxfp4 on experts only; compressed-tensors int4 on experts only; modelopt).
     /// </summary>
-    private static QuantConfig Quantisation(JsonElement text, JsonElement config, JsonElement? hfQuant)
+    private static QuantConfig Quantisation(JsonElement text, JsonElement config, JsonElement? hfQuant, int layers, string id)
     {
         if (hfQuant is { } hq && hq.TryGetProperty("quantization", out var q))
         {
-            return ModelOpt(q);
+            return ModelOpt(q, layers, id);
         }
 
         JsonElement qc = default;
@@ -196,22 +196,84 @@ public static partial class HfConfigParser
                 : new QuantConfig(QuantMode.Fp8, QuantMode.Fp8, QuantMode.Bf16),
             "mxfp4" => new QuantConfig(QuantMode.Bf16, QuantMode.Mxfp4, QuantMode.Bf16),
             "compressed-tensors" => new QuantConfig(QuantMode.Bf16, QuantMode.Int4WeightOnly, QuantMode.Bf16),
-            "modelopt" => ModelOpt(qc),
+            "modelopt" => ModelOpt(qc, layers, id),
             _ => QuantConfig.Bf16,
         };
     }
 
-    private static QuantConfig ModelOpt(JsonElement q)
+    /// <summary>
+    /// A ModelOpt checkpoint: its quant_algo on the routed experts, and on the other GEMMs unless its exclusion list
+    /// (exclude_modules, or ignore inline) leaves the attention projections of most layers unquantised, as NVIDIA's NVFP4
+    /// releases of GLM-5, Kimi-K2.6, MiniMax-M2.5 and Qwen3.5 do; DeepSeek-V3.1's, which keeps only the MLA down- and
+    /// up-projections in BF16 and quantises o_proj, stays NVFP4. KV cache FP8 by kv_cache_quant_algo, or an 8-bit float
+    /// kv_cache_scheme inline. A per-layer MIXED_PRECISION checkpoint is refused rather than read as BF16.
+    /// </summary>
+    private static QuantConfig ModelOpt(JsonElement q, int layers, string id)
     {
         string algo = (Str(q, "quant_algo") ?? string.Empty).ToUpperInvariant();
-        var kv = (Str(q, "kv_cache_quant_algo") ?? string.Empty).Equals("FP8", StringComparison.OrdinalIgnoreCase) ? QuantMode.Fp8 : QuantMode.Bf16;
-        return algo switch
+        if (algo == "MIXED_PRECISION")
         {
-            "FP8" => new QuantConfig(QuantMode.Fp8, QuantMode.Fp8, kv),
-            "NVFP4" => new QuantConfig(QuantMode.Nvfp4, QuantMode.Nvfp4, kv),
-            _ => new QuantConfig(QuantMode.Bf16, QuantMode.Bf16, kv),
+            throw new UnsupportedException(
+                $"{id}: its quantisation is MIXED_PRECISION, a format per layer ({string.Join(", ", LayerFormats(q))}), which AicSim does not read. " +
+                "Use the unquantised checkpoint's config.json and say the formats with --gemm-quant, --moe-quant and --kv-quant.");
+        }
+
+        bool kvFp8 = (Str(q, "kv_cache_quant_algo") ?? string.Empty).Equals("FP8", StringComparison.OrdinalIgnoreCase)
+            || (q.TryGetProperty("kv_cache_scheme", out var scheme) && Int(scheme, "num_bits") == 8 && Str(scheme, "type") == "float");
+        var kv = kvFp8 ? QuantMode.Fp8 : QuantMode.Bf16;
+        var weights = algo switch
+        {
+            "FP8" => QuantMode.Fp8,
+            "NVFP4" => QuantMode.Nvfp4,
+            _ => QuantMode.Bf16,
         };
+        var gemm = AttentionLayersExcluded(q, layers) * 2 >= layers ? QuantMode.Bf16 : weights;
+        return new QuantConfig(gemm, weights, kv);
     }
+
+    private static IEnumerable<string> LayerFormats(JsonElement q) =>
+        q.TryGetProperty("quantized_layers", out var layers) && layers.ValueKind == JsonValueKind.Object
+            ? layers.EnumerateObject().Select(l => l.Value.ValueKind == JsonValueKind.Object ? Str(l.Value, "quant_algo") : null).OfType<string>().Distinct().Order(StringComparer.Ordinal)
+            : ["none listed"];
+
+    /// <summary>
+    /// Layers whose attention projections the exclusion list keeps unquantised: a layer's whole attention module
+    /// (…layers.N.self_attn*, linear_attn*, attn*), its output projection (o_proj, out_proj) or the whole layer
+    /// (…layers.N*); a pattern naming attention in no particular layer (*.attn.*) covers every layer.
+    /// </summary>
+    private static int AttentionLayersExcluded(JsonElement q, int layers)
+    {
+        var covered = new HashSet<int>();
+        foreach (string key in (string[])["exclude_modules", "ignore"])
+        {
+            if (!q.TryGetProperty(key, out var list) || list.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            foreach (var item in list.EnumerateArray())
+            {
+                string pattern = item.GetString() ?? string.Empty;
+                var m = LayerAttentionExclusion().Match(pattern);
+                if (m.Success)
+                {
+                    covered.Add(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+                }
+                else if (pattern.Contains("attn", StringComparison.Ordinal) && !LayerScoped().IsMatch(pattern))
+                {
+                    return layers;
+                }
+            }
+        }
+
+        return covered.Count;
+    }
+
+    [GeneratedRegex(@"layers\.(\d+)(?:\*|\.\*|\.(?:self_attn|linear_attn|attn)(?:\*|\.\*|\.o_proj|\.out_proj)?)$")]
+    private static partial Regex LayerAttentionExclusion();
+
+    [GeneratedRegex(@"layers\.\d+")]
+    private static partial Regex LayerScoped();
 
     private static string? QuantConfigBeside(string configPath)
     {
