@@ -142,6 +142,21 @@ public sealed class ModelCatalogTests
         Assert.Equal(baseModel with { Id = variant.Id, DefaultQuant = variant.DefaultQuant }, variant);
     }
 
+    /// <summary>
+    /// DeepSeek-V3.1 has no config of its own in the reference files; NVIDIA's NVFP4 release of it does (the oracle for
+    /// its shape). The dated re-releases of V3 and R1 resolve to their models.
+    /// </summary>
+    [Fact]
+    public void DeepSeek_re_releases_resolve_to_the_shape_their_configs_state()
+    {
+        var v31 = Catalog.Resolve("deepseek-ai/DeepSeek-V3.1-Terminus");
+        var nvfp4 = HfConfigParser.ParseFile(SharedData.HfConfig("nvidia--DeepSeek-V3.1-NVFP4"));
+        Assert.Equal(nvfp4 with { Id = v31.Id, DefaultQuant = v31.DefaultQuant }, v31);
+        Assert.Equal(new QuantConfig(QuantMode.Fp8Block, QuantMode.Fp8Block, QuantMode.Bf16), v31.DefaultQuant);
+        Assert.Equal("deepseek-ai/DeepSeek-R1", Catalog.Resolve("deepseek-ai/DeepSeek-R1-0528").Id);
+        Assert.Equal("deepseek-ai/DeepSeek-V3", Catalog.Resolve("deepseek-ai/DeepSeek-V3-0324").Id);
+    }
+
     [Theory]
     // Oracle: each config.json's own keys: num_nextn_predict_layers (DeepSeek, GLM, Kimi's 0), mtp_num_hidden_layers in
     // Qwen3.5's text_config, num_mtp_modules with use_mtp (MiniMax), none at all (gpt-oss, Llama).
