@@ -246,6 +246,7 @@ public sealed class ModelCatalogTests
     [InlineData("""["model.layers.0.self_attn.o_proj", "model.layers.1.self_attn.o_proj", "model.layers.2.self_attn.o_proj"]""", QuantMode.Bf16)]
     [InlineData("""["model.layers.0*", "model.layers.1.*", "model.layers.2.linear_attn*"]""", QuantMode.Bf16)]
     [InlineData("""["*.attn.*", "head"]""", QuantMode.Bf16)]
+    [InlineData("""[7, null, "model.layers.99999999999.self_attn*", "model.layers.0.self_attn*", "model.layers.1.self_attn*"]""", QuantMode.Bf16)]
     [InlineData("""["lm_head", "model.layers.0.self_attn*"]""", QuantMode.Nvfp4)]
     [InlineData("""["model.layers.0.self_attn.kv_b_proj", "model.layers.1.self_attn.q_a_proj", "model.layers.2.self_attn.kv_a_proj_with_mqa", "model.layers.3.self_attn.q_b_proj"]""", QuantMode.Nvfp4)]
     [InlineData("""["model.layers.0.mlp.gate", "model.layers.1.mlp.gate", "model.layers.2.mlp.gate", "model.layers.3.mlp.gate"]""", QuantMode.Nvfp4)]

@@ -253,11 +253,14 @@ public static partial class HfConfigParser
 
             foreach (var item in list.EnumerateArray())
             {
-                string pattern = item.GetString() ?? string.Empty;
+                string pattern = item.ValueKind == JsonValueKind.String ? item.GetString() ?? string.Empty : string.Empty;
                 var m = LayerAttentionExclusion().Match(pattern);
                 if (m.Success)
                 {
-                    covered.Add(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+                    if (int.TryParse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture, out int layer))
+                    {
+                        covered.Add(layer);
+                    }
                 }
                 else if (pattern.Contains("attn", StringComparison.Ordinal) && !LayerScoped().IsMatch(pattern))
                 {
