@@ -9,64 +9,6 @@ public sealed class ModelCatalogTests
 {
     private static readonly ModelCatalog Catalog = ModelCatalog.Load();
 
-    /// <summary>Each bundled description against its public config.json in ../shared/data/hf-configs (the oracle).</summary>
-    public static TheoryData<string, string> Bundled => new()
-    {
-        { "Qwen/Qwen3-0.6B", "Qwen--Qwen3-0.6B" },
-        { "Qwen/Qwen3-8B", "Qwen--Qwen3-8B" },
-        { "Qwen/Qwen3-32B", "Qwen--Qwen3-32B" },
-        { "meta-llama/Llama-3.1-8B", "meta-llama--Meta-Llama-3.1-8B" },
-        { "meta-llama/Llama-3.1-70B", "meta-llama--Meta-Llama-3.1-70B" },
-        { "meta-llama/Llama-3.1-405B", "meta-llama--Meta-Llama-3.1-405B" },
-        { "Qwen/Qwen3-30B-A3B", "Qwen--Qwen3-30B-A3B" },
-        { "Qwen/Qwen3-235B-A22B", "Qwen--Qwen3-235B-A22B" },
-        { "Qwen/Qwen3-235B-A22B-FP8", "Qwen--Qwen3-235B-A22B-FP8" },
-        { "mistralai/Mixtral-8x22B-v0.1", "mistralai--Mixtral-8x22B-v0.1" },
-        { "openai/gpt-oss-120b", "openai--gpt-oss-120b" },
-        { "MiniMaxAI/MiniMax-M2.5", "MiniMaxAI--MiniMax-M2.5" },
-        { "deepseek-ai/DeepSeek-V3", "deepseek-ai--DeepSeek-V3" },
-        { "deepseek-ai/DeepSeek-R1", "deepseek-ai--DeepSeek-R1" },
-        { "deepseek-ai/DeepSeek-V3.2", "deepseek-ai--DeepSeek-V3.2" },
-        { "moonshotai/Kimi-K2.5", "moonshotai--Kimi-K2.5" },
-        { "nvidia/DeepSeek-V3.1-NVFP4", "nvidia--DeepSeek-V3.1-NVFP4" },
-        { "zai-org/GLM-5", "zai-org--GLM-5" },
-        { "Qwen/Qwen3.5-397B-A17B", "Qwen--Qwen3.5-397B-A17B" },
-        { "Qwen/Qwen3.5-122B-A10B", "Qwen--Qwen3.5-122B-A10B" },
-        { "Qwen/Qwen3.5-35B-A3B", "Qwen--Qwen3.5-35B-A3B" },
-        { "Qwen/Qwen3.5-27B", "Qwen--Qwen3.5-27B" },
-        { "nvidia/Qwen3.5-397B-A17B-NVFP4", "nvidia--Qwen3.5-397B-A17B-NVFP4" },
-        { "MiniMaxAI/MiniMax-M2.7", "MiniMaxAI--MiniMax-M2.7" },
-        { "nvidia/MiniMax-M2.5-NVFP4", "nvidia--MiniMax-M2.5-NVFP4" },
-        { "nvidia/MiniMax-M2.7-NVFP4", "nvidia--MiniMax-M2.7-NVFP4" },
-        { "Qwen/Qwen3-1.7B", "Qwen--Qwen3-1.7B" },
-        { "Qwen/Qwen3-32B-FP8-Static-PerTensor", "Qwen--Qwen3-32B-FP8-Static-PerTensor" },
-        { "Qwen/Qwen3-Coder-480B-A35B-Instruct", "Qwen--Qwen3-Coder-480B-A35B-Instruct" },
-        { "nvidia/Qwen3-235B-A22B-NVFP4", "nvidia--Qwen3-235B-A22B-NVFP4" },
-        { "nvidia/Qwen3.5-122B-A10B-NVFP4", "nvidia--Qwen3.5-122B-A10B-NVFP4" },
-        { "moonshotai/Kimi-K2-Instruct", "moonshotai--Kimi-K2-Instruct" },
-        { "nvidia/Kimi-K2.5-NVFP4", "nvidia--Kimi-K2.5-NVFP4" },
-        { "nvidia/Kimi-K2.6-NVFP4", "nvidia--Kimi-K2.6-NVFP4" },
-        { "nvidia/Kimi-K2.7-Code-NVFP4", "nvidia--Kimi-K2.7-Code-NVFP4" },
-        { "nvidia/DeepSeek-V3.2-NVFP4", "nvidia--DeepSeek-V3.2-NVFP4" },
-        { "zai-org/GLM-5-FP8", "zai-org--GLM-5-FP8" },
-        { "nvidia/GLM-5-NVFP4", "nvidia--GLM-5-NVFP4" },
-        { "zai-org/GLM-5.1", "zai-org--GLM-5.1" },
-        { "zai-org/GLM-5.1-FP8", "zai-org--GLM-5.1-FP8" },
-        { "nvidia/GLM-5.1-NVFP4", "nvidia--GLM-5.1-NVFP4" },
-        { "zai-org/GLM-5.2", "zai-org--GLM-5.2" },
-        { "zai-org/GLM-5.2-FP8", "zai-org--GLM-5.2-FP8" },
-        { "nvidia/GLM-5.2-NVFP4", "nvidia--GLM-5.2-NVFP4" },
-    };
-
-    [Theory]
-    [MemberData(nameof(Bundled))]
-    public void Bundled_models_match_their_hugging_face_config(string id, string stem)
-    {
-        var bundled = Catalog.Resolve(id);
-        var parsed = HfConfigParser.ParseFile(SharedData.HfConfig(stem), id);
-        Assert.Equal(parsed, bundled);
-    }
-
     /// <summary>
     /// Every reference config.json AicSim can read is bundled, by its id or an alias, as read: a model added to
     /// ../shared/data/hf-configs (the oracle) that the catalog lacks or describes differently fails here.
@@ -75,6 +17,7 @@ public sealed class ModelCatalogTests
     public void Every_readable_reference_config_is_bundled_as_read()
     {
         var missing = new List<string>();
+        int compared = 0;
         foreach (var file in Directory.EnumerateFiles(SharedData.Path("hf-configs"), "*_config.json").Where(f => !f.EndsWith("_hf_quant_config.json", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             ModelSpec parsed;
@@ -87,12 +30,13 @@ public sealed class ModelCatalogTests
                 continue;
             }
 
+            compared++;
             try
             {
                 var bundled = Catalog.Resolve(parsed.Id);
                 if (bundled != parsed with { Id = bundled.Id })
                 {
-                    missing.Add($"{parsed.Id}: bundled differently");
+                    missing.Add($"{parsed.Id}: bundled as {bundled}, read as {parsed}");
                 }
             }
             catch (AicSimException)
@@ -102,6 +46,11 @@ public sealed class ModelCatalogTests
         }
 
         Assert.Empty(missing);
+
+        // 49 of the 86 reference configs are of architectures and formats AicSim reads (counted from the listing of
+        // hf-configs: the others are Mamba hybrids, DeepSeek-V4, Llama-4, Gemma-4, Qwen3-VL, MiniMax-M3, Kimi-K3, Step,
+        // MiMo, Nemotron-Super-49B and the two MIXED_PRECISION Qwen3.6): fewer compared means the parser began refusing one.
+        Assert.Equal(49, compared);
     }
 
     [Theory]
