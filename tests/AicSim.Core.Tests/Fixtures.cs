@@ -121,6 +121,58 @@ internal static class Fixtures
         AttentionOutputGate = true,
     };
 
+    /// <summary>
+    /// nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16 config.json: 52 single-block layers, hybrid_override_pattern
+    /// MEMEM*EMEMEM*EMEMEM*EMEMEM*EMEMEM*EMEMEMEM*EMEMEMEME (23 Mamba-2, 6 attention, 23 MoE); Mamba 64 heads × 64, state
+    /// 128, 8 groups, conv 4; attention 32 heads, 2 KV heads, head dim 128; 128 relu² experts, top-6, width 1856, shared
+    /// 3712; hidden 2688, vocab 131072.
+    /// </summary>
+    public static ModelSpec NemotronNano { get; } = new()
+    {
+        Id = "nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16",
+        Architecture = "NemotronHForCausalLM",
+        Family = ArchitectureFamily.GqaMoe,
+        NumLayers = 52,
+        HiddenSize = 2688,
+        NumAttentionHeads = 32,
+        NumKeyValueHeads = 2,
+        HeadDim = 128,
+        IntermediateSize = 0,
+        VocabSize = 131072,
+        MaxContextLength = 262144,
+        NumExperts = 128,
+        ExpertsPerToken = 6,
+        MoeIntermediateSize = 1856,
+        SharedExpertIntermediateSize = 3712,
+        BlockPattern = "MEMEM*EMEMEM*EMEMEM*EMEMEM*EMEMEM*EMEMEMEM*EMEMEMEME",
+        MambaHeads = 64,
+        MambaHeadDim = 64,
+        SsmStateSize = 128,
+        MambaGroups = 8,
+        MambaConvKernel = 4,
+        GatedFfn = false,
+    };
+
+    /// <summary>
+    /// nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-FP8 config.json: 88 layers (40 Mamba-2, 8 attention, 40 MoE); Mamba 128
+    /// heads × 64; attention 32 heads, 2 KV heads; 512 relu² experts, top-22, width 2688 in a latent of 1024, shared 5376;
+    /// hidden 4096.
+    /// </summary>
+    public static ModelSpec NemotronSuper { get; } = NemotronNano with
+    {
+        Id = "nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-FP8",
+        NumLayers = 88,
+        HiddenSize = 4096,
+        NumExperts = 512,
+        ExpertsPerToken = 22,
+        MoeIntermediateSize = 2688,
+        SharedExpertIntermediateSize = 5376,
+        MoeLatentSize = 1024,
+        BlockPattern = "MEMEMEM*EMEMEMEM*EMEMEMEM*EMEMEMEMEM*EMEMEMEMEM*EMEMEMEMEM*EMEMEMEMEM*EMEMEMEM*EMEMEMEME",
+        MambaHeads = 128,
+        MtpLayers = 1,
+    };
+
     /// <summary>NVIDIA H100 SXM datasheet: 80 GB (GiB) HBM3 at 3.35 TB/s, 989 / 1979 dense TFLOP/s bf16 / fp8, NVLink 450 GB/s per direction.</summary>
     public static SystemSpec H100 { get; } = new()
     {

@@ -143,7 +143,7 @@ public sealed class EngineModel
             }
         }
 
-        double draftMs = n * (((plainMs - logitsMs) / Config.Model.NumLayers) + logitsMs);
+        double draftMs = n * (((plainMs - logitsMs) / Config.Model.TransformerLayers) + logitsMs);
         // The host's bookkeeping is per sequence, not per token it verifies.
         double verifyMs = Math.Max(KernelsAndFrameworkMs(verify) + attentionMs, HostMs(perRank));
         return (verifyMs + draftMs) / speculative.TokensPerStep;
@@ -174,8 +174,8 @@ public sealed class EngineModel
         return kernels;
     }
 
-    /// <summary>The framework's own time in every step: its per-layer overhead times the layers.</summary>
-    public double FrameworkStepMs => Config.Backend.LayerOverheadUs * Config.Model.NumLayers / 1000.0;
+    /// <summary>The framework's own time in every step: its per-layer overhead times the layers (a mixer block and an FFN block count as one).</summary>
+    public double FrameworkStepMs => Config.Backend.LayerOverheadUs * Config.Model.TransformerLayers / 1000.0;
 
     /// <summary>
     /// Prefill of <paramref name="batch"/> prompts of <paramref name="isl"/> tokens on one attention rank, packed into

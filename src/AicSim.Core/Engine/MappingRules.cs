@@ -50,6 +50,13 @@ public static class MappingRules
             problems.Add($"{model.ShortName} has {kv} KV heads; TP{tp} neither divides them nor replicates them evenly. Use a TP that divides {kv} or is a multiple of it.");
         }
 
+        // A Mamba-2 mixer splits its heads and its B/C groups over tensor ranks; a group cannot be cut.
+        if (model.MambaLayers > 0 && (model.MambaHeads % tp != 0 || model.MambaGroups % tp != 0))
+        {
+            int groups = model.MambaGroups;
+            problems.Add($"{model.ShortName}'s Mamba layers have {model.MambaHeads} heads in {groups} groups, which TP{tp} does not divide evenly. Use a tensor-parallel size that divides {groups} (attention data parallelism for wider engines).");
+        }
+
         if (model.IntermediateSize > 0 && model.DenseFfnLayers > 0 && model.IntermediateSize % tp != 0)
         {
             problems.Add($"{model.ShortName}'s FFN width {model.IntermediateSize} is not divisible by TP{tp}.");

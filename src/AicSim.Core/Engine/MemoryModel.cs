@@ -28,7 +28,7 @@ public static class MemoryModel
         // modules: min(n, modules)), each about a decoder layer of weights, on the last pipeline stage, with a layer's KV
         // cache of its own. DeepSeek-V3's one module is 14 B parameters against 671 B for the model (its model card).
         int draftLayers = DraftLayers(engine);
-        weights += draftLayers * ops.WeightBytesPerGpu(decoderLayersOnly: true) / m.NumLayers;
+        weights += draftLayers * ops.WeightBytesPerGpu(decoderLayersOnly: true) / m.TransformerLayers;
 
         // Workspace for the largest step: about 16 hidden-sized bf16 activations per token in flight.
         double activations = engine.Backend.MaxNumTokens * (double)m.HiddenSize * 2.0 * 16.0;
@@ -76,7 +76,8 @@ public static class MemoryModel
 
     /// <summary>
     /// Fixed memory one sequence holds on one GPU whatever its length: the linear-attention layers' recurrent state
-    /// (value heads/tp × d_k × d_v in fp32) and convolution window ((w − 1) inputs of q, k, v in bf16). 0 for transformers.
+    /// (value heads/tp × d_k × d_v in fp32) and convolution window ((w − 1) inputs of q, k, v in bf16), and the Mamba-2
+    /// layers' (heads/tp × head_dim × ssm_state_size in fp32; the window over x, B and C). 0 for transformers.
     /// </summary>
     public static double StateBytesPerSequence(ModelSpec model, ParallelConfig par)
     {
@@ -92,6 +93,12 @@ public static class MemoryModel
         double recurrent = heads * model.LinearKeyHeadDim * model.LinearValueHeadDim * OpTableCompiler.LinearStateBytesPerElement;
         double channels = ((2.0 * model.LinearKeyHeads * model.LinearKeyHeadDim) + (model.LinearValueHeads * (double)model.LinearValueHeadDim)) / par.Tp;
         double conv = channels * Math.Max(0, model.LinearConvKernel - 1) * 2.0;
-        return layers * (recurrent + conv);
+
+        double mambaLayers = model.MambaLayers / (double)par.Pp;
+        double mambaHeads = model.MambaHeads / (double)par.Tp;
+        double scan = mambaHeads * model.MambaHeadDim * model.SsmStateSize * OpTableCompiler.LinearStateBytesPerElement;
+        double mambaChannels = (mambaHeads * model.MambaHeadDim) + (2.0 * model.MambaGroups * model.SsmStateSize / par.Tp);
+        double mambaConv = mambaChannels * Math.Max(0, model.MambaConvKernel - 1) * 2.0;
+        return (layers * (recurrent + conv)) + (mambaLayers * (scan + mambaConv));
     }
 }

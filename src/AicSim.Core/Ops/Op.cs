@@ -11,7 +11,7 @@ namespace AicSim.Core.Ops;
 /// Field meaning per <see cref="Kind"/>:
 /// <list type="bullet">
 /// <item>Gemm: N, K; weights N·K at <see cref="WeightBytesPerElement"/>.</item>
-/// <item>MoeExperts: N = 3·I_e/moe_tp (gate, up, down), K = hidden; <see cref="LocalExperts"/>, <see cref="PairsPerToken"/>,
+/// <item>MoeExperts: N = 3·I_e/moe_tp (gate, up, down; 2·I_e for ungated experts), K = the experts' width (hidden, or a latent MoE's); <see cref="LocalExperts"/>, <see cref="PairsPerToken"/>,
 /// <see cref="TokensGathered"/> and <see cref="LogInactiveProbability"/> = ln(1 − k/E) for the expected number of experts a batch touches.</item>
 /// <item>ContextAttention / GenerationAttention: <see cref="Heads"/>, <see cref="QkDim"/>, <see cref="VDim"/>,
 /// <see cref="KvElementsPerToken"/> (per layer per GPU), <see cref="Window"/> (0 = full), <see cref="KvBytesPerElement"/>.</item>

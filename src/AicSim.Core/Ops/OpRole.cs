@@ -11,4 +11,7 @@ public enum OpRole
     AllGather = 5,
     PointToPoint = 6,
     MlaAttention = 7,
+
+    /// <summary>Routed experts with two matrices (up, down: Nemotron-H's relu²), which the SwiGLU MoE tables do not measure.</summary>
+    UngatedExperts = 8,
 }

@@ -49,7 +49,8 @@ public static class OpTableCompiler
 
             double layers = m.NumLayers;
             Add("embedding", ElementWise(OpGroup.EmbeddingAndLogits, 1, H * 2.0 * 2.0));
-            Add("norms", ElementWise(OpGroup.Norms, 2 * layers, 2.0 * H * 2.0));
+            // A norm before each block: two a transformer layer, one a single-block layer.
+            Add("norms", ElementWise(OpGroup.Norms, m.HasBlockPattern ? layers : 2 * layers, 2.0 * H * 2.0));
 
             if (m.Family == ArchitectureFamily.MlaMoe)
             {
@@ -58,13 +59,18 @@ public static class OpTableCompiler
             else
             {
                 AddGqaAttention(m.FullAttentionLayers);
-                if (m.IsHybrid)
+                if (m.LinearAttentionLayers > 0)
                 {
                     AddLinearAttention(m.LinearAttentionLayers);
                 }
+
+                if (m.MambaLayers > 0)
+                {
+                    AddMamba(m.MambaLayers);
+                }
             }
 
-            AddAllReduce("attention all-reduce", layers, Tp);
+            AddAllReduce("attention all-reduce", m.MixerLayers, Tp);
 
             if (m.DenseFfnLayers > 0)
             {
@@ -153,6 +159,35 @@ public static class OpTableCompiler
             Add("linear attention out proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, valueWidth, quant.Gemm));
         }
 
+        /// <summary>
+        /// Mamba-2 mixers (Nemotron-H): one input GEMM makes the gate z and x (heads × head_dim each), B and C (groups ×
+        /// state) and a step size per head; a causal convolution over x, B, C; the selective scan; a gated norm; an output
+        /// GEMM. Heads and groups split over tensor ranks. The scan is priced as the chunked delta-rule recurrence with the
+        /// state's two sides: ssm_state_size as the key width, head_dim as the value width.
+        /// </summary>
+        private void AddMamba(double layers)
+        {
+            double heads = m.MambaHeads / (double)Tp;
+            double inner = heads * m.MambaHeadDim;
+            double bc = 2.0 * m.MambaGroups * m.SsmStateSize / Tp;
+            Add("mamba in proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, (2 * inner) + bc + heads, H, quant.Gemm));
+            Add("mamba conv + gated norm", ElementWise(OpGroup.Attention, layers, ((inner + bc) * 2.0 * 2.0) + (inner * 2.0 * 3.0)));
+            Add("mamba selective scan", new Op
+            {
+                Kind = OpKind.LinearAttention,
+                Scope = TokenScope.AllTokens,
+                Group = OpGroup.Attention,
+                Compute = ComputeType.Bf16,
+                Count = layers,
+                Heads = heads,
+                QkDim = m.SsmStateSize,
+                VDim = m.MambaHeadDim,
+                KvBytesPerElement = LinearStateBytesPerElement,
+                Quant = QuantMode.Bf16,
+            });
+            Add("mamba out proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, inner, quant.Gemm));
+        }
+
         private void AddMlaAttention(double layers)
         {
             double heads = m.NumAttentionHeads / (double)Tp;
@@ -206,8 +241,9 @@ public static class OpTableCompiler
         private void AddDenseFfn(string name, double layers, double width, OpGroup group)
         {
             double local = width / Tp;
-            Add($"{name} gate+up", Gemm(group, TokenScope.AllTokens, layers, 2 * local, H, quant.Gemm));
-            Add($"{name} activation", ElementWise(group, layers, (2 * local * 2.0) + (local * 2.0)));
+            double inputs = m.GatedFfn ? 2 : 1;
+            Add(m.GatedFfn ? $"{name} gate+up" : $"{name} up", Gemm(group, TokenScope.AllTokens, layers, inputs * local, H, quant.Gemm));
+            Add($"{name} activation", ElementWise(group, layers, (inputs * local * 2.0) + (local * 2.0)));
             Add($"{name} down", Gemm(group, TokenScope.AllTokens, layers, H, local, quant.Gemm));
         }
 
@@ -221,6 +257,14 @@ public static class OpTableCompiler
             // Tokens the experts of one GPU see: with attention DP the ranks' tokens are gathered (×dp);
             // each token goes to k of E experts, this GPU owns E/ep of them, each split moe_tp ways.
             double gathered = par.AttentionDp;
+            double width = m.ExpertWidth;
+            if (m.MoeLatentSize > 0)
+            {
+                // Latent MoE: tokens go down to the experts' width before dispatch and back up after the combine.
+                Add("moe latent down proj", Gemm(OpGroup.Moe, TokenScope.AllTokens, layers, width, H, quant.Gemm));
+                Add("moe latent up proj", Gemm(OpGroup.Moe, TokenScope.AllTokens, layers, H, width, quant.Gemm));
+            }
+
             var moe = new Op
             {
                 Kind = OpKind.MoeExperts,
@@ -228,8 +272,8 @@ public static class OpTableCompiler
                 Group = OpGroup.Moe,
                 Compute = QuantModes.ComputeOn(quant.Moe, system),
                 Count = layers,
-                N = 3.0 * m.MoeIntermediateSize / par.MoeTp,
-                K = H,
+                N = m.FfnMatrices * (double)m.MoeIntermediateSize / par.MoeTp,
+                K = width,
                 WeightBytesPerElement = QuantModes.BytesPerElement(quant.Moe),
                 ActivationBytesPerElement = QuantModes.ActivationBytes(QuantModes.ComputeOn(quant.Moe, system)),
                 LocalExperts = experts / par.MoeEp,
@@ -241,9 +285,10 @@ public static class OpTableCompiler
                 Experts = experts,
                 MoeTp = par.MoeTp,
                 MoeEp = par.MoeEp,
+                Role = m.GatedFfn ? OpRole.Generic : OpRole.UngatedExperts,
             };
             Add("routed experts", moe);
-            Add("moe activation", ElementWise(OpGroup.Moe, layers, k * gathered / par.MoeEp * 3.0 * m.MoeIntermediateSize / par.MoeTp * 2.0));
+            Add("moe activation", ElementWise(OpGroup.Moe, layers, k * gathered / par.MoeEp * m.FfnMatrices * m.MoeIntermediateSize / par.MoeTp * 2.0));
 
             if (m.SharedExpertIntermediateSize > 0)
             {
@@ -254,13 +299,13 @@ public static class OpTableCompiler
             {
                 // Dispatch (quantised activations) and combine (bf16) between attention ranks and expert owners.
                 double factor = (gpus - 1.0) / gpus;
-                double dispatch = k * H * QuantModes.ActivationBytes(QuantModes.ComputeOn(quant.Moe, system)) * factor;
-                double combine = k * H * 2.0 * factor;
+                double dispatch = k * width * QuantModes.ActivationBytes(QuantModes.ComputeOn(quant.Moe, system)) * factor;
+                double combine = k * width * 2.0 * factor;
                 // Across NVLink domains only the traffic bound for the other domains' GPUs crosses the network, the rest
                 // moves over NVLink at the same time (DeepEP's kernels do both at once).
                 double remote = gpus > system.NvlinkDomainGpus ? (gpus - system.NvlinkDomainGpus) / (gpus - 1.0) : 0;
-                Add("moe dispatch all-to-all", CommOn(layers, gpus, dispatch) with { Role = OpRole.AllToAll, ElementsPerToken = k * H, OverNetwork = remote });
-                Add("moe combine all-to-all", CommOn(layers, gpus, combine) with { Role = OpRole.AllToAll, ElementsPerToken = k * H, OverNetwork = remote });
+                Add("moe dispatch all-to-all", CommOn(layers, gpus, dispatch) with { Role = OpRole.AllToAll, ElementsPerToken = k * width, OverNetwork = remote });
+                Add("moe combine all-to-all", CommOn(layers, gpus, combine) with { Role = OpRole.AllToAll, ElementsPerToken = k * width, OverNetwork = remote });
             }
             else
             {

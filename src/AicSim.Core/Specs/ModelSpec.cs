@@ -93,6 +93,35 @@ public sealed record ModelSpec
     /// <summary>Width of the causal depthwise convolution before the recurrence (its last w − 1 inputs are state too).</summary>
     public int LinearConvKernel { get; init; }
 
+    /// <summary>
+    /// One character per layer for models whose every layer is a single block (Nemotron-H's hybrid_override_pattern):
+    /// 'M' a Mamba-2 mixer, '*' softmax attention, '-' a dense FFN, 'E' an MoE. Empty for ordinary models, whose every
+    /// layer is attention (or linear attention) followed by an FFN.
+    /// </summary>
+    public string BlockPattern { get; init; } = string.Empty;
+
+    /// <summary>Heads of a Mamba-2 mixer; each holds a head_dim × ssm_state_size state.</summary>
+    public int MambaHeads { get; init; }
+
+    public int MambaHeadDim { get; init; }
+
+    /// <summary>Mamba-2's ssm_state_size (N): the width of B and C, shared by the heads of a group.</summary>
+    public int SsmStateSize { get; init; }
+
+    /// <summary>Groups sharing one B and one C (Mamba-2's n_groups); they split over tensor ranks like heads.</summary>
+    public int MambaGroups { get; init; }
+
+    public int MambaConvKernel { get; init; }
+
+    /// <summary>Whether FFNs and experts are gated (gate, up, down: SwiGLU); false for Nemotron-H's relu² (up, down).</summary>
+    public bool GatedFfn { get; init; } = true;
+
+    /// <summary>
+    /// Width the routed experts work in when it is not the hidden size (Nemotron-3's latent MoE: tokens are projected
+    /// down to it before dispatch and back up after the experts). 0 = the hidden size.
+    /// </summary>
+    public int MoeLatentSize { get; init; }
+
     /// <summary>Whether softmax attention multiplies its output by a sigmoid gate from the query projection (Qwen3.5's attn_output_gate).</summary>
     public bool AttentionOutputGate { get; init; }
 
@@ -108,14 +137,38 @@ public sealed record ModelSpec
 
     public bool IsMoe => NumExperts > 0;
 
-    public int MoeLayers => IsMoe ? NumLayers - FirstDenseLayers : 0;
+    /// <summary>Whether each layer is one block (<see cref="BlockPattern"/>) rather than a mixer and an FFN.</summary>
+    public bool HasBlockPattern => BlockPattern.Length > 0;
 
-    public int DenseFfnLayers => NumLayers - MoeLayers;
+    public int MoeLayers => !IsMoe ? 0 : HasBlockPattern ? Blocks('E') : NumLayers - FirstDenseLayers;
+
+    public int DenseFfnLayers => HasBlockPattern ? Blocks('-') : NumLayers - MoeLayers;
 
     /// <summary>Layers with softmax attention and a KV cache.</summary>
-    public int FullAttentionLayers => NumLayers - LinearAttentionLayers;
+    public int FullAttentionLayers => HasBlockPattern ? Blocks('*') : NumLayers - LinearAttentionLayers;
 
-    public bool IsHybrid => LinearAttentionLayers > 0;
+    /// <summary>Mamba-2 mixer blocks.</summary>
+    public int MambaLayers => Blocks('M');
+
+    /// <summary>Token mixers (softmax, linear attention or Mamba): one per layer, or one per mixer block.</summary>
+    public int MixerLayers => HasBlockPattern ? Blocks('M') + Blocks('*') : NumLayers;
+
+    /// <summary>
+    /// Layers as a transformer counts them (a mixer and an FFN): what per-layer framework costs and an MTP module's
+    /// share of the model scale with. A block-pattern model's mixer blocks pair with its FFN blocks.
+    /// </summary>
+    public int TransformerLayers => HasBlockPattern ? Math.Max(MixerLayers, Blocks('-') + Blocks('E')) : NumLayers;
+
+    /// <summary>Whether some layers keep a fixed-size recurrent state per sequence (linear attention or Mamba).</summary>
+    public bool IsHybrid => LinearAttentionLayers > 0 || MambaLayers > 0;
+
+    /// <summary>Width the routed experts read and write.</summary>
+    public int ExpertWidth => MoeLatentSize > 0 ? MoeLatentSize : HiddenSize;
+
+    /// <summary>Weight matrices of one FFN or expert: gate, up and down; or up and down.</summary>
+    public int FfnMatrices => GatedFfn ? 3 : 2;
+
+    private int Blocks(char kind) => BlockPattern.Count(c => c == kind);
 
     /// <summary>The short name users type: the part after the organisation.</summary>
     public string ShortName => Id.Contains('/', StringComparison.Ordinal) ? Id[(Id.LastIndexOf('/') + 1)..] : Id;

@@ -150,6 +150,11 @@ public sealed class TableEstimator : IOpEstimator
     private (double, OpSource)? Moe(Op op, StepShape shape)
     {
         double local = Roofline.ScopeTokens(op.Scope, shape);
+        if (op.Role == OpRole.UngatedExperts)
+        {
+            return null;
+        }
+
         long inter = (long)Math.Round(op.N * op.MoeTp / 3.0);
         var key = (DtypeName(op.Quant), (long)op.K, inter, (long)op.TopK, (long)op.Experts, (long)op.MoeTp, (long)op.MoeEp);
         if (local <= 0 || !_tables.Moe.TryGetValue(key, out var curve))
