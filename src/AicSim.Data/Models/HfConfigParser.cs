@@ -7,7 +7,8 @@ namespace AicSim.Data.Models;
 
 /// <summary>
 /// Reads a Hugging Face <c>config.json</c> (and <c>hf_quant_config.json</c> or an inline <c>quantization_config</c>)
-/// into a <see cref="ModelSpec"/>. Multimodal wrappers (Kimi-K2.5) are read through their <c>text_config</c>.
+/// into a <see cref="ModelSpec"/>. Multimodal wrappers (Kimi-K2.5, Qwen3-VL) are read through their <c>text_config</c>;
+/// their vision towers are not modelled.
 /// </summary>
 public static partial class HfConfigParser
 {
@@ -21,12 +22,26 @@ public static partial class HfConfigParser
         ["Qwen3NextForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["Qwen3_5MoeForConditionalGeneration"] = ArchitectureFamily.GqaMoe,
         ["Qwen3_5ForConditionalGeneration"] = ArchitectureFamily.DenseGqa,
+        ["Qwen3VLForConditionalGeneration"] = ArchitectureFamily.DenseGqa,
+        ["Qwen3VLMoeForConditionalGeneration"] = ArchitectureFamily.GqaMoe,
         ["MixtralForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["GptOssForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["MiniMaxM2ForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["DeepseekV3ForCausalLM"] = ArchitectureFamily.MlaMoe,
         ["DeepseekV32ForCausalLM"] = ArchitectureFamily.MlaMoe,
         ["GlmMoeDsaForCausalLM"] = ArchitectureFamily.MlaMoe,
+
+        // Mamba-2, attention, FFN and MoE blocks in the order its pattern gives; dense where it has no experts.
+        ["NemotronHForCausalLM"] = ArchitectureFamily.GqaMoe,
+    };
+
+    // Nemotron-H's layers_block_type names, as hybrid_override_pattern's characters.
+    private static readonly Dictionary<string, char> BlockTypes = new(StringComparer.Ordinal)
+    {
+        ["mamba"] = 'M',
+        ["attention"] = '*',
+        ["mlp"] = '-',
+        ["moe"] = 'E',
     };
 
     /// <summary>The architectures AicSim models, for error messages and docs.</summary>
@@ -42,8 +57,10 @@ public static partial class HfConfigParser
 
         throw new UnsupportedException(
             $"{model}: architecture '{architecture}' is not supported. AicSim models dense GQA (LlamaForCausalLM, MistralForCausalLM, " +
-            "Qwen2ForCausalLM, Qwen3ForCausalLM, Qwen3_5ForConditionalGeneration), GQA+MoE (Qwen3MoeForCausalLM, MixtralForCausalLM, GptOssForCausalLM, " +
-            "MiniMaxM2ForCausalLM, Qwen3NextForCausalLM, Qwen3_5MoeForConditionalGeneration; Qwen3.5's Gated DeltaNet layers included) " +
+            "Qwen2ForCausalLM, Qwen3ForCausalLM, Qwen3_5ForConditionalGeneration, Qwen3VLForConditionalGeneration), GQA+MoE (Qwen3MoeForCausalLM, " +
+            "Qwen3VLMoeForConditionalGeneration, MixtralForCausalLM, GptOssForCausalLM, " +
+            "MiniMaxM2ForCausalLM, Qwen3NextForCausalLM, Qwen3_5MoeForConditionalGeneration; Qwen3.5's Gated DeltaNet layers included), " +
+            "hybrid Mamba-2 (NemotronHForCausalLM) " +
             "and MLA+MoE (DeepseekV3ForCausalLM, DeepseekV32ForCausalLM, GlmMoeDsaForCausalLM, and wrappers such as Kimi-K2.5 whose text model is one of these).");
     }
 
@@ -78,6 +95,8 @@ public static partial class HfConfigParser
         string topArch = FirstArchitecture(config) ?? throw new AicSimException($"{id}: config.json has no 'architectures' list.");
         string arch = Families.ContainsKey(topArch) ? topArch : FirstArchitecture(text) ?? topArch;
         var family = FamilyOf(arch, id);
+        bool nemotronH = arch == "NemotronHForCausalLM";
+        string pattern = nemotronH ? BlockPattern(text, id) : string.Empty;
 
         var problems = new List<string>();
         int Req(string name)
@@ -97,7 +116,12 @@ public static partial class HfConfigParser
             return 0;
         }
 
-        int layers = Req("num_hidden_layers");
+        int layers = pattern.Length > 0 && Int(text, "num_hidden_layers") is null ? pattern.Length : Req("num_hidden_layers");
+        if (pattern.Length > 0 && layers != pattern.Length)
+        {
+            problems.Add($"{id}: config.json's block pattern names {pattern.Length} layers but num_hidden_layers is {layers}.");
+        }
+
         int hidden = Req("hidden_size");
         int heads = Req("num_attention_heads");
         int vocab = Req("vocab_size");
@@ -107,14 +131,27 @@ public static partial class HfConfigParser
         }
 
         int kvHeads = Int(text, "num_key_value_heads") ?? heads;
-        int headDim = Int(text, "head_dim") ?? (hidden / heads);
+        int headDim = Int(text, "head_dim") ?? Int(text, "attention_head_dim") ?? (hidden / heads);
         int experts = Int(text, "n_routed_experts") ?? Int(text, "num_experts") ?? Int(text, "num_local_experts") ?? 0;
+        if (family == ArchitectureFamily.GqaMoe && experts == 0 && nemotronH)
+        {
+            family = ArchitectureFamily.DenseGqa;
+        }
         int topK = Int(text, "num_experts_per_tok") ?? Int(text, "experts_per_token") ?? 0;
         int intermediate = Int(text, "intermediate_size") ?? 0;
         int firstDense = Int(text, "first_k_dense_replace") ?? 0;
+        if (experts > 0 && ((text.TryGetProperty("mlp_only_layers", out var dense) && dense.ValueKind == JsonValueKind.Array && dense.GetArrayLength() > 0)
+            || Int(text, "decoder_sparse_step") is > 1))
+        {
+            // Qwen3-MoE's knobs for dense layers between the MoE ones; every released checkpoint leaves them off.
+            throw new UnsupportedException($"{id}: config.json puts dense layers between its MoE layers (mlp_only_layers or decoder_sparse_step), which AicSim does not model.");
+        }
+
         int moeWidth = experts > 0 ? Int(text, "moe_intermediate_size") ?? intermediate : 0;
-        int shared = ((Int(text, "n_shared_experts") ?? 0) * (Int(text, "moe_intermediate_size") ?? 0))
-            + (Int(text, "shared_intermediate_size") ?? 0) + (Int(text, "shared_expert_intermediate_size") ?? 0);
+        // Nemotron-H states its shared experts' total width; the others, a count of expert-wide ones or a width.
+        int shared = Int(text, "moe_shared_expert_intermediate_size")
+            ?? (((Int(text, "n_shared_experts") ?? 0) * (Int(text, "moe_intermediate_size") ?? 0))
+                + (Int(text, "shared_intermediate_size") ?? 0) + (Int(text, "shared_expert_intermediate_size") ?? 0));
         int slidingLayers = 0;
         int linearLayers = 0;
         if (text.TryGetProperty("layer_types", out var types) && types.ValueKind == JsonValueKind.Array)
@@ -138,7 +175,7 @@ public static partial class HfConfigParser
             NumAttentionHeads = heads,
             NumKeyValueHeads = kvHeads,
             HeadDim = headDim,
-            IntermediateSize = experts == 0 || firstDense > 0 ? intermediate : 0,
+            IntermediateSize = experts == 0 || firstDense > 0 || pattern.Contains('-', StringComparison.Ordinal) ? intermediate : 0,
             VocabSize = vocab,
             MaxContextLength = Int(text, "max_position_embeddings") ?? 4096,
             TieWordEmbeddings = Bool(text, "tie_word_embeddings") ?? Bool(config, "tie_word_embeddings") ?? false,
@@ -164,10 +201,52 @@ public static partial class HfConfigParser
             LinearValueHeadDim = linearLayers > 0 ? Int(text, "linear_value_head_dim") ?? 0 : 0,
             LinearConvKernel = linearLayers > 0 ? Int(text, "linear_conv_kernel_dim") ?? 0 : 0,
             AttentionOutputGate = Bool(text, "attn_output_gate") ?? false,
+            BlockPattern = pattern,
+            MambaHeads = pattern.Length > 0 ? Int(text, "mamba_num_heads") ?? 0 : 0,
+            MambaHeadDim = pattern.Length > 0 ? Int(text, "mamba_head_dim") ?? 0 : 0,
+            SsmStateSize = pattern.Length > 0 ? Int(text, "ssm_state_size") ?? 0 : 0,
+            MambaGroups = pattern.Length > 0 ? Int(text, "n_groups") ?? 1 : 0,
+            MambaConvKernel = pattern.Length > 0 ? Int(text, "conv_kernel") ?? 0 : 0,
+            GatedFfn = !nemotronH,
+            MoeLatentSize = experts > 0 ? Int(text, "moe_latent_size") ?? 0 : 0,
             MtpLayers = Int(text, "num_nextn_predict_layers") ?? Int(text, "mtp_num_hidden_layers")
                 ?? (Bool(text, "use_mtp") == true ? Int(text, "num_mtp_modules") ?? 0 : 0),
-            DefaultQuant = Quantisation(text, config, hfQuant, layers, id),
+            DefaultQuant = Quantisation(text, config, hfQuant, pattern.Length > 0 ? pattern.Count(c => c is 'M' or '*') : layers, id),
         };
+    }
+
+    /// <summary>
+    /// Nemotron-H's layers, one character each ('M' Mamba-2, '*' attention, '-' FFN, 'E' MoE): hybrid_override_pattern,
+    /// or layers_block_type's names where a config lists those instead.
+    /// </summary>
+    private static string BlockPattern(JsonElement text, string id)
+    {
+        string? pattern = Str(text, "hybrid_override_pattern");
+        if (pattern is null && text.TryGetProperty("layers_block_type", out var types) && types.ValueKind == JsonValueKind.Array)
+        {
+            var chars = new System.Text.StringBuilder();
+            foreach (var t in types.EnumerateArray())
+            {
+                string name = t.ValueKind == JsonValueKind.String ? t.GetString() ?? string.Empty : t.GetRawText();
+                chars.Append(BlockTypes.TryGetValue(name, out char c) ? c : throw new AicSimException(
+                    $"{id}: config.json's layers_block_type holds '{name}'; AicSim knows {string.Join(", ", BlockTypes.Keys)}."));
+            }
+
+            pattern = chars.ToString();
+        }
+
+        if (string.IsNullOrEmpty(pattern))
+        {
+            throw new AicSimException($"{id}: a Nemotron-H config.json needs hybrid_override_pattern or layers_block_type to say which layers are Mamba, attention, FFN or MoE.");
+        }
+
+        char bad = pattern.FirstOrDefault(c => c is not ('M' or '*' or '-' or 'E'));
+        if (bad != default)
+        {
+            throw new AicSimException($"{id}: config.json's hybrid_override_pattern holds '{bad}'; its layers are M (Mamba-2), * (attention), - (FFN) and E (MoE).");
+        }
+
+        return pattern;
     }
 
     /// <summary>
@@ -238,8 +317,9 @@ public static partial class HfConfigParser
 
     /// <summary>
     /// Layers whose attention projections the exclusion list keeps unquantised: a layer's whole attention module
-    /// (…layers.N.self_attn*, linear_attn*, attn*), its output projection (o_proj, out_proj) or the whole layer
-    /// (…layers.N*); a pattern naming attention in no particular layer (*.attn.*) covers every layer.
+    /// (…layers.N.self_attn*, linear_attn*, attn*), its output projection (o_proj, out_proj; under …mixer. in
+    /// Nemotron-H) or the whole layer (…layers.N*); a pattern naming attention in no particular layer (*.attn.*) covers
+    /// every layer. A Nemotron-H model is weighed against its mixer blocks, not all its layers.
     /// </summary>
     private static int AttentionLayersExcluded(JsonElement q, int layers)
     {
@@ -272,7 +352,7 @@ public static partial class HfConfigParser
         return covered.Count;
     }
 
-    [GeneratedRegex(@"layers\.(\d+)(?:\*|\.\*|\.(?:self_attn|linear_attn|attn)(?:\*|\.\*|\.o_proj|\.out_proj)?)$")]
+    [GeneratedRegex(@"layers\.(\d+)(?:\*|\.\*|\.(?:self_attn|linear_attn|attn)(?:\*|\.\*|\.o_proj|\.out_proj)?|\.mixer\.(?:o_proj|out_proj))$")]
     private static partial Regex LayerAttentionExclusion();
 
     [GeneratedRegex(@"layers\.\d+")]

@@ -237,6 +237,22 @@ public sealed class ModelCatalog
 
         public int MtpLayers { get; set; }
 
+        public string? BlockPattern { get; set; }
+
+        public int MambaHeads { get; set; }
+
+        public int MambaHeadDim { get; set; }
+
+        public int SsmStateSize { get; set; }
+
+        public int MambaGroups { get; set; }
+
+        public int MambaConvKernel { get; set; }
+
+        public bool GatedFfn { get; set; } = true;
+
+        public int MoeLatentSize { get; set; }
+
         public QuantEntry? Quant { get; set; }
 
         public ModelSpec ToSpec(IReadOnlyDictionary<string, ModelSpec> known)
@@ -283,6 +299,26 @@ public sealed class ModelCatalog
                 if (LinearAttentionLayers >= NumLayers)
                 {
                     missing.Add($"linear_attention_layers below num_layers ({LinearAttentionLayers} ≥ {NumLayers})");
+                }
+            }
+
+            string pattern = BlockPattern ?? string.Empty;
+            if (pattern.Length > 0)
+            {
+                if (pattern.Length != NumLayers || pattern.Any(c => c is not ('M' or '*' or '-' or 'E')))
+                {
+                    missing.Add($"block_pattern of num_layers ({NumLayers}) characters, each M, *, - or E");
+                }
+
+                if (pattern.Contains('M', StringComparison.Ordinal))
+                {
+                    foreach (var (field, value) in new[] { ("mamba_heads", MambaHeads), ("mamba_head_dim", MambaHeadDim), ("ssm_state_size", SsmStateSize), ("mamba_groups", MambaGroups) })
+                    {
+                        if (value <= 0)
+                        {
+                            missing.Add($"{field} (needed with Mamba layers in block_pattern)");
+                        }
+                    }
                 }
             }
 
@@ -336,6 +372,14 @@ public sealed class ModelCatalog
                 LinearConvKernel = LinearConvKernel,
                 AttentionOutputGate = AttentionOutputGate,
                 MtpLayers = MtpLayers,
+                BlockPattern = pattern,
+                MambaHeads = MambaHeads,
+                MambaHeadDim = MambaHeadDim,
+                SsmStateSize = SsmStateSize,
+                MambaGroups = MambaGroups,
+                MambaConvKernel = MambaConvKernel,
+                GatedFfn = GatedFfn,
+                MoeLatentSize = MoeLatentSize,
                 DefaultQuant = Quant?.ToConfig(QuantConfig.Bf16) ?? QuantConfig.Bf16,
             };
         }
