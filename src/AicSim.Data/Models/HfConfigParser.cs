@@ -17,6 +17,7 @@ public static partial class HfConfigParser
         ["LlamaForCausalLM"] = ArchitectureFamily.DenseGqa,
         ["MistralForCausalLM"] = ArchitectureFamily.DenseGqa,
         ["Qwen2ForCausalLM"] = ArchitectureFamily.DenseGqa,
+        ["MiMoForCausalLM"] = ArchitectureFamily.DenseGqa,
         ["Qwen3ForCausalLM"] = ArchitectureFamily.DenseGqa,
         ["Qwen3MoeForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["Qwen3NextForCausalLM"] = ArchitectureFamily.GqaMoe,
@@ -25,6 +26,7 @@ public static partial class HfConfigParser
         ["Qwen3VLForConditionalGeneration"] = ArchitectureFamily.DenseGqa,
         ["Qwen3VLMoeForConditionalGeneration"] = ArchitectureFamily.GqaMoe,
         ["MixtralForCausalLM"] = ArchitectureFamily.GqaMoe,
+        ["Llama4ForConditionalGeneration"] = ArchitectureFamily.GqaMoe,
         ["GptOssForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["MiniMaxM2ForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["DeepseekV3ForCausalLM"] = ArchitectureFamily.MlaMoe,
@@ -57,8 +59,8 @@ public static partial class HfConfigParser
 
         throw new UnsupportedException(
             $"{model}: architecture '{architecture}' is not supported. AicSim models dense GQA (LlamaForCausalLM, MistralForCausalLM, " +
-            "Qwen2ForCausalLM, Qwen3ForCausalLM, Qwen3_5ForConditionalGeneration, Qwen3VLForConditionalGeneration), GQA+MoE (Qwen3MoeForCausalLM, " +
-            "Qwen3VLMoeForConditionalGeneration, MixtralForCausalLM, GptOssForCausalLM, " +
+            "Qwen2ForCausalLM, MiMoForCausalLM, Qwen3ForCausalLM, Qwen3_5ForConditionalGeneration, Qwen3VLForConditionalGeneration), GQA+MoE " +
+            "(Qwen3MoeForCausalLM, Qwen3VLMoeForConditionalGeneration, Llama4ForConditionalGeneration, MixtralForCausalLM, GptOssForCausalLM, " +
             "MiniMaxM2ForCausalLM, Qwen3NextForCausalLM, Qwen3_5MoeForConditionalGeneration; Qwen3.5's Gated DeltaNet layers included), " +
             "hybrid Mamba-2 (NemotronHForCausalLM) " +
             "and MLA+MoE (DeepseekV3ForCausalLM, DeepseekV32ForCausalLM, GlmMoeDsaForCausalLM, and wrappers such as Kimi-K2.5 whose text model is one of these).");
@@ -96,6 +98,7 @@ public static partial class HfConfigParser
         string arch = Families.ContainsKey(topArch) ? topArch : FirstArchitecture(text) ?? topArch;
         var family = FamilyOf(arch, id);
         bool nemotronH = arch == "NemotronHForCausalLM";
+        bool llama4 = arch == "Llama4ForConditionalGeneration";
         string pattern = nemotronH ? BlockPattern(text, id) : string.Empty;
 
         var problems = new List<string>();
@@ -140,6 +143,12 @@ public static partial class HfConfigParser
         int topK = Int(text, "num_experts_per_tok") ?? Int(text, "experts_per_token") ?? 0;
         int intermediate = Int(text, "intermediate_size") ?? 0;
         int firstDense = Int(text, "first_k_dense_replace") ?? 0;
+        if (llama4 && experts > 0 && Int(text, "interleave_moe_layer_step") is int step && step > 1)
+        {
+            // Llama-4 Maverick: every step-th layer is MoE, the others dense (only their number matters to the cost).
+            firstDense = layers - (layers / step);
+        }
+
         if (experts > 0 && ((text.TryGetProperty("mlp_only_layers", out var dense) && dense.ValueKind == JsonValueKind.Array && dense.GetArrayLength() > 0)
             || Int(text, "decoder_sparse_step") is > 1))
         {
@@ -148,16 +157,26 @@ public static partial class HfConfigParser
         }
 
         int moeWidth = experts > 0 ? Int(text, "moe_intermediate_size") ?? intermediate : 0;
-        // Nemotron-H states its shared experts' total width; the others, a count of expert-wide ones or a width.
+        // Nemotron-H states its shared experts' total width; Llama-4 has one expert-wide shared expert by design; the
+        // others, a count of expert-wide ones or a width.
         int shared = Int(text, "moe_shared_expert_intermediate_size")
-            ?? (((Int(text, "n_shared_experts") ?? 0) * (Int(text, "moe_intermediate_size") ?? 0))
-                + (Int(text, "shared_intermediate_size") ?? 0) + (Int(text, "shared_expert_intermediate_size") ?? 0));
+            ?? (llama4 && experts > 0 ? moeWidth : 0)
+            + ((Int(text, "n_shared_experts") ?? 0) * (Int(text, "moe_intermediate_size") ?? 0))
+            + (Int(text, "shared_intermediate_size") ?? 0) + (Int(text, "shared_expert_intermediate_size") ?? 0);
         int slidingLayers = 0;
         int linearLayers = 0;
+        int window = Int(text, "sliding_window") ?? 0;
         if (text.TryGetProperty("layer_types", out var types) && types.ValueKind == JsonValueKind.Array)
         {
-            slidingLayers = types.EnumerateArray().Count(t => t.GetString() == "sliding_attention");
-            linearLayers = types.EnumerateArray().Count(t => t.GetString() == "linear_attention");
+            slidingLayers = types.EnumerateArray().Count(t => t.ValueKind == JsonValueKind.String && t.GetString() is "sliding_attention" or "chunked_attention");
+            linearLayers = types.EnumerateArray().Count(t => t.ValueKind == JsonValueKind.String && t.GetString() == "linear_attention");
+        }
+        else if (llama4 && Int(text, "attention_chunk_size") is int chunk)
+        {
+            // Llama-4: the layers with RoPE attend within chunks of attention_chunk_size, every fourth (NoPE) to all.
+            // A chunk is priced as a window of its size: the bound, reached at each chunk's end.
+            slidingLayers = NoRopeLayers(text, layers) is { } rope ? rope : layers - (layers / 4);
+            window = chunk;
         }
         else if (Int(text, "full_attention_interval") is int interval && interval > 1 && text.TryGetProperty("linear_num_value_heads", out _))
         {
@@ -175,7 +194,7 @@ public static partial class HfConfigParser
             NumAttentionHeads = heads,
             NumKeyValueHeads = kvHeads,
             HeadDim = headDim,
-            IntermediateSize = experts == 0 || firstDense > 0 || pattern.Contains('-', StringComparison.Ordinal) ? intermediate : 0,
+            IntermediateSize = experts == 0 || firstDense > 0 || pattern.Contains('-', StringComparison.Ordinal) ? Int(text, "intermediate_size_mlp") ?? intermediate : 0,
             VocabSize = vocab,
             MaxContextLength = Int(text, "max_position_embeddings") ?? 4096,
             TieWordEmbeddings = Bool(text, "tie_word_embeddings") ?? Bool(config, "tie_word_embeddings") ?? false,
@@ -184,7 +203,7 @@ public static partial class HfConfigParser
             MoeIntermediateSize = moeWidth,
             SharedExpertIntermediateSize = shared,
             FirstDenseLayers = firstDense,
-            SlidingWindow = slidingLayers > 0 ? Int(text, "sliding_window") ?? 0 : 0,
+            SlidingWindow = slidingLayers > 0 ? window : 0,
             SlidingWindowLayers = slidingLayers,
             QLoraRank = Int(text, "q_lora_rank") ?? 0,
             KvLoraRank = Int(text, "kv_lora_rank") ?? 0,
@@ -214,6 +233,12 @@ public static partial class HfConfigParser
             DefaultQuant = Quantisation(text, config, hfQuant, pattern.Length > 0 ? pattern.Count(c => c is 'M' or '*') : layers, id),
         };
     }
+
+    /// <summary>Llama-4's layers with RoPE (chunked attention) where its config lists no_rope_layers (1 = RoPE); else null.</summary>
+    private static int? NoRopeLayers(JsonElement text, int layers) =>
+        text.TryGetProperty("no_rope_layers", out var list) && list.ValueKind == JsonValueKind.Array && list.GetArrayLength() == layers
+            ? list.EnumerateArray().Count(v => v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int rope) && rope != 0)
+            : null;
 
     /// <summary>
     /// Nemotron-H's layers, one character each ('M' Mamba-2, '*' attention, '-' FFN, 'E' MoE): hybrid_override_pattern,
