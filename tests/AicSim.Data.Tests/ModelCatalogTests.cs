@@ -304,6 +304,59 @@ public sealed class ModelCatalogTests
         Assert.Contains("mlp_only_layers", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("nvidia/DeepSeek-R1-FP4", "deepseek-ai/DeepSeek-R1", "gemm nvfp4, moe nvfp4, kv fp8")]
+    [InlineData("deepseek-ai/DeepSeek-R1-0528-v2", "deepseek-ai/DeepSeek-R1", "gemm fp8_block, moe fp8_block, kv bf16")]
+    [InlineData("RedHatAI/Llama-3.1-8B-Instruct-FP8-dynamic", "meta-llama/Llama-3.1-8B", "gemm fp8, moe fp8, kv bf16")]
+    [InlineData("Qwen/Qwen3-235B-A22B-Instruct-2507", "Qwen/Qwen3-235B-A22B", "gemm bf16, moe bf16, kv bf16")]
+    [InlineData("Qwen/Qwen3-235B-A22B-Thinking-2507-FP8", "Qwen/Qwen3-235B-A22B", "gemm fp8, moe fp8, kv bf16")]
+    [InlineData("acme/gpt-oss-120b-MXFP4", "openai/gpt-oss-120b", "gemm bf16, moe mxfp4, kv bf16")]
+    public void A_release_of_a_bundled_model_reads_as_its_shape_in_the_format_its_name_gives(string name, string shapeOf, string quant)
+    {
+        // Oracle: the release names' conventions (a vendor's quantised or re-dated weights keep the base's config.json shape).
+        Assert.True(Catalog.TryResolveRelease(name, out var spec, out string? of));
+        Assert.Equal(shapeOf, of);
+        Assert.Equal(Catalog.Resolve(shapeOf) with { Id = name, DefaultQuant = spec.DefaultQuant }, spec);
+        Assert.Equal(quant, spec.DefaultQuant.ToString());
+    }
+
+    [Theory]
+    [InlineData("Qwen/Qwen3-Coder-30B-A3B-Instruct")] // another model whose name starts like a bundled one
+    [InlineData("Qwen/Qwen3-32B-AWQ")] // int4 weights: a format the name does not let AicSim assume
+    [InlineData("deepseek-ai/DeepSeek-R1-Distill-Llama-8B")]
+    [InlineData("meta-llama/Llama-3.1-13B-Instruct")]
+    public void A_name_that_only_looks_like_a_bundled_one_is_not_a_release_of_it(string name)
+    {
+        Assert.False(Catalog.TryResolveRelease(name, out _, out _));
+    }
+
+    [Fact]
+    public void Bundled_models_that_read_as_one_release_share_one_shape()
+    {
+        // Release resolution picks any of the bundled models whose names differ only in release tags: they must agree.
+        var clashes = Catalog.Models.GroupBy(m => ModelCatalog.ReleaseCore(m.Id).Core, StringComparer.OrdinalIgnoreCase)
+            .Where(g => g.Select(Shape).Distinct().Count() > 1)
+            .Select(g => string.Join(", ", g.Select(m => $"{m.Id} ({m})")))
+            .ToList();
+        Assert.Empty(clashes);
+
+        // What prices a model; an MLA model's head_dim is not read (GLM-5.1's releases state 64 and 96 for it).
+        static ModelSpec Shape(ModelSpec m) => m with
+        {
+            Id = string.Empty,
+            DefaultQuant = QuantConfig.Bf16,
+            MaxContextLength = 0,
+            HeadDim = m.Family == ArchitectureFamily.MlaMoe ? 0 : m.HeadDim,
+        };
+    }
+
+    [Fact]
+    public void An_unknown_release_name_points_at_the_bundled_model_it_is_a_release_of()
+    {
+        var e = Assert.Throws<AicSimException>(() => Catalog.Resolve("nvidia/Llama-3.1-70B-Instruct-FP4"));
+        Assert.Contains("release of meta-llama/Llama-3.1-70B: give --model meta-llama/Llama-3.1-70B", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_known_but_unsupported_id_says_why()
     {

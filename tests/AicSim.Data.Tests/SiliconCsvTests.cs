@@ -326,6 +326,21 @@ public sealed class SiliconCsvTests
     }
 
     [Fact]
+    public void A_row_naming_an_unbundled_release_of_a_bundled_model_is_read_as_it_and_says_so()
+    {
+        // NVIDIA's FP4 release of Llama-3.1-70B-Instruct is not bundled; the row's own quant columns say fp4.
+        var row = Parse(Header, "r1,src,trtllm,1.0,nvidia/Llama-3.1-70B-Instruct-FP4,b200_sxm,fp4,agg,1024,1024,nvfp4,,8,2,1,1,1,1,,,,,,,,,,,,,,,100,20")[0];
+        var request = Mapper.Map(row);
+        Assert.Equal(80, request.Model.NumLayers);
+        Assert.Equal(Core.Specs.QuantMode.Nvfp4, request.Quant.Gemm);
+        Assert.Contains(request.Readings, r => r.Contains("as a release of meta-llama/Llama-3.1-70B", StringComparison.Ordinal));
+
+        // A name whose end is not a release tag is still unknown.
+        var other = Parse(Header, "r2,src,trtllm,1.0,Qwen/Qwen3-Coder-30B-A3B-Instruct,b200_sxm,,agg,1024,1024,,,8,1,1,1,1,1,,,,,,,,,,,,,,,100,20")[0];
+        Assert.ThrowsAny<AicSimException>(() => Mapper.Map(other));
+    }
+
+    [Fact]
     public void Systems_outside_the_set_are_unsupported()
     {
         var row = Parse(Header, "m3,src,vllm,0.1,Qwen/Qwen3-32B,mi300x,,agg,1024,1024,,,8,2,1,1,1,1,,,,,,,,,,,,,,,100,20")[0];

@@ -57,7 +57,7 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
     {
         ArgumentNullException.ThrowIfNull(row);
         var readings = new List<string>();
-        var model = models.Resolve(row.Model);
+        var model = ResolveModel(row.Model, readings);
         if (!systems.TryGet(row.System, out var system) || system is null)
         {
             throw new UnsupportedException(
@@ -125,6 +125,20 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
         var decode = Parallel(row.Decode, model, system, row.Id, "decode", readings);
         var deployment = new DisaggregatedDeployment(row.PrefillWorkers is > 0 ? row.PrefillWorkers.Value : 1, row.PrefillBatchSize.Value, row.DecodeWorkers is > 0 ? row.DecodeWorkers.Value : 1, row.DecodeBatchSize.Value);
         return common with { DecodeParallel = decode, Deployment = deployment };
+    }
+
+    /// <summary>The row's model, or a release of a bundled one (its format comes from the row's quant columns anyway).</summary>
+    private ModelSpec ResolveModel(string name, List<string> readings)
+    {
+        try
+        {
+            return models.Resolve(name);
+        }
+        catch (AicSimException) when (models.TryResolveRelease(name, out var release, out string? shapeOf))
+        {
+            readings.Add($"read {name}, which is not bundled, as a release of {shapeOf}: the same shape, its format from its name unless the row gives one");
+            return release;
+        }
     }
 
     private static QuantConfig Quant(SiliconRow row, ModelSpec model, List<string> readings)

@@ -128,10 +128,102 @@ public sealed class ModelCatalog
                 $"Supported architectures: {string.Join(", ", HfConfigParser.SupportedArchitectures)}.");
         }
 
+        string hint = TryResolveRelease(name, out _, out string? shapeOf)
+            ? $" It reads as a release of {shapeOf}: give --model {shapeOf}, with --gemm-quant/--moe-quant/--kv-quant for its format."
+            : NameSuggester.Hint(name, Models.Select(m => m.Id));
         throw new AicSimException(
-            $"{field}: unknown model '{name}'.{NameSuggester.Hint(name, Models.Select(m => m.Id))} " +
+            $"{field}: unknown model '{name}'.{hint} " +
             $"Give a bundled id (see 'aicsim models'), or a path to a Hugging Face config.json or model folder.");
     }
+
+    /// <summary>
+    /// A name that is not bundled but is a release of a bundled model: the same name under another organisation or with
+    /// release tags after it (nvidia/DeepSeek-R1-FP4, RedHatAI/Llama-3.1-8B-Instruct-FP8-dynamic,
+    /// Qwen/Qwen3-235B-A22B-Instruct-2507). Quantised and re-dated releases keep their base's shape; the spec takes the
+    /// format the tags name (BF16, FP8, FP4/NVFP4, MXFP4), else that of the bundled release without a format tag, else BF16.
+    /// Only the ends of names are read, so a differently sized or differently named model never matches.
+    /// </summary>
+    public bool TryResolveRelease(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ModelSpec? spec, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? shapeOf)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        spec = null;
+        shapeOf = null;
+        var (core, format) = ReleaseCore(name);
+        if (core.Length == 0 || !ReleasesByCore.Value.TryGetValue(core, out var release))
+        {
+            return false;
+        }
+
+        var quant = format switch
+        {
+            "bf16" => QuantConfig.Bf16,
+            "fp8" => release.Plain?.DefaultQuant is { Gemm: QuantMode.Fp8Block } block ? block : new QuantConfig(QuantMode.Fp8, QuantMode.Fp8, release.Plain?.DefaultQuant.KvCache ?? QuantMode.Bf16),
+            // NVIDIA's FP4 releases (ModelOpt) all cache keys and values in FP8.
+            "nvfp4" => new QuantConfig(QuantMode.Nvfp4, QuantMode.Nvfp4, QuantMode.Fp8),
+            "mxfp4" => new QuantConfig(QuantMode.Bf16, QuantMode.Mxfp4, QuantMode.Bf16),
+            _ => release.Plain?.DefaultQuant ?? QuantConfig.Bf16,
+        };
+        var shape = release.Plain ?? release.Any;
+        spec = shape with { Id = name.Trim(), DefaultQuant = quant };
+        shapeOf = shape.Id;
+        return true;
+    }
+
+    private Lazy<Dictionary<string, (ModelSpec? Plain, ModelSpec Any)>> ReleasesByCore => _releases ??= new(() =>
+    {
+        // Each bundled model under its core name; where several share one, the release without a format tag names it.
+        var byCore = new Dictionary<string, (ModelSpec? Plain, ModelSpec Any)>(StringComparer.OrdinalIgnoreCase);
+        foreach (var m in Models)
+        {
+            var (core, format) = ReleaseCore(m.Id);
+            byCore.TryGetValue(core, out var seen);
+            byCore[core] = (seen.Plain ?? (format is null ? m : null), seen.Any ?? m);
+        }
+
+        return byCore;
+    });
+
+    private Lazy<Dictionary<string, (ModelSpec? Plain, ModelSpec Any)>>? _releases;
+
+    /// <summary>A model name without its organisation and trailing release tags, and the weight format the tags name.</summary>
+    public static (string Core, string? Format) ReleaseCore(string name)
+    {
+        string shortName = name.Trim();
+        shortName = shortName[(shortName.LastIndexOf('/') + 1)..];
+        var parts = shortName.Split('-').ToList();
+        string? format = null;
+        while (parts.Count > 1)
+        {
+            string tag = parts[^1].ToUpperInvariant();
+            string? named = tag switch
+            {
+                "BF16" => "bf16",
+                "FP8" => "fp8",
+                "FP4" or "NVFP4" => "nvfp4",
+                "MXFP4" => "mxfp4",
+                _ => null,
+            };
+            if (named is null && !ReleaseTags.Contains(tag) && !IsDateOrRevision(tag))
+            {
+                break;
+            }
+
+            format ??= named;
+            parts.RemoveAt(parts.Count - 1);
+        }
+
+        return (string.Join('-', parts), format);
+    }
+
+    // Tags that name a release of the same weights' shape: its tuning, its scaling recipe or its revision.
+    private static readonly HashSet<string> ReleaseTags = new(StringComparer.Ordinal)
+    {
+        "INSTRUCT", "THINKING", "CHAT", "BASE", "TERMINUS", "DYNAMIC", "STATIC", "PERTENSOR", "BLOCK", "KV",
+    };
+
+    // 0528, 2507 (a date), v2 (a revision).
+    private static bool IsDateOrRevision(string tag) =>
+        (tag.Length == 4 && tag.All(char.IsAsciiDigit)) || (tag.Length >= 2 && tag[0] == 'V' && tag[1..].All(char.IsAsciiDigit));
 
     private sealed class UnsupportedFile
     {
