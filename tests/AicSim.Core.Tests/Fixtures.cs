@@ -171,6 +171,7 @@ internal static class Fixtures
         BlockPattern = "MEMEMEM*EMEMEMEM*EMEMEMEM*EMEMEMEMEM*EMEMEMEMEM*EMEMEMEMEM*EMEMEMEMEM*EMEMEMEM*EMEMEMEME",
         MambaHeads = 128,
         MtpLayers = 1,
+        DefaultQuant = new QuantConfig(QuantMode.Fp8, QuantMode.Fp8, QuantMode.Fp8),
     };
 
     /// <summary>NVIDIA H100 SXM datasheet: 80 GB (GiB) HBM3 at 3.35 TB/s, 989 / 1979 dense TFLOP/s bf16 / fp8, NVLink 450 GB/s per direction.</summary>

@@ -108,6 +108,25 @@ public sealed class ProfilerTests
     }
 
     [Fact]
+    public void Each_decode_mapping_offers_the_most_requests_that_meet_the_itl_target()
+    {
+        // The edge's own definition is the oracle: it meets the target and one more request per rank does not. On
+        // Nemotron-3-Super TP2 the sweep's even steps (1, then hundreds) straddle it, so without it TP2 offered 1 request.
+        foreach (var (model, par) in new[] { (Fixtures.NemotronSuper, ParallelConfig.TensorParallel(2)), (Fixtures.Llama31_8B, ParallelConfig.TensorParallel(1)), (Fixtures.DeepSeekV3, ParallelConfig.DataExpertParallel(8)) })
+        {
+            var engine = EngineModel.Create(new EngineConfig(model, Fixtures.H200, par, model.DefaultQuant, Fixtures.TrtLlm));
+            var edge = Profiler.LargestWithinItl(engine, 3000, 150, 30)!;
+            Assert.True(edge.ItlMs <= 30, $"{model.ShortName} {par.Name}");
+            Assert.True(engine.DecodeItlMs(edge.Requests + par.AttentionDp, 3075) > 30 || edge.Requests + par.AttentionDp > engine.MaxConcurrentRequests(3000, 150), $"{model.ShortName} {par.Name} at {edge.Requests}");
+            Assert.Equal(0, edge.Requests % par.AttentionDp);
+        }
+
+        var result = Profiler.Run(Request(Fixtures.NemotronSuper));
+        Assert.Contains(result.Decode, p => p.Mapping == ParallelConfig.TensorParallel(2) && p.Requests > 100 && p.ItlMs <= 30);
+        Assert.Null(Profiler.LargestWithinItl(EngineModel.Create(new EngineConfig(Fixtures.Llama31_8B, Fixtures.H200, ParallelConfig.TensorParallel(1), QuantConfig.Bf16, Fixtures.TrtLlm)), 3000, 150, 1));
+    }
+
+    [Fact]
     public void An_impossible_sla_is_loud_and_still_gives_the_closest_configuration()
     {
         var result = Profiler.Run(Request(Fixtures.Llama31_8B, ttft: 1, itl: 0.5));

@@ -70,7 +70,14 @@ public static class Profiler
         var decode = new List<DecodePoint>();
         foreach (var engine in engines)
         {
-            decode.AddRange(DecodeSweep(engine, request.Isl, request.Osl, request.DecodeGranularity));
+            var sweep = DecodeSweep(engine, request.Isl, request.Osl, request.DecodeGranularity).ToList();
+            if (LargestWithinItl(engine, request.Isl, request.Osl, request.ItlMs) is { } edge && !sweep.Any(p => p.Requests == edge.Requests))
+            {
+                sweep.Add(edge);
+            }
+
+            decode.AddRange(sweep.OrderBy(p => p.Requests));
+
             progress?.Report(new ProfileProgress(++done, total, $"decode {engine.Config.Parallel.Name}"));
         }
 
@@ -116,6 +123,41 @@ public static class Profiler
         }
 
         return points;
+    }
+
+    /// <summary>
+    /// The most requests (a multiple of attention-DP, up to what the engine holds) whose ITL meets the target, by bisection
+    /// on ITL growing with requests; null when even the fewest miss it. The sweep's few even steps can straddle the edge
+    /// by hundreds of requests (a hybrid model's small cache holds thousands), so the recommender sees the edge itself.
+    /// </summary>
+    public static DecodePoint? LargestWithinItl(EngineModel engine, int isl, int osl, double itlTargetMs)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        double context = isl + (osl / 2.0);
+        int dp = engine.AttentionDp;
+        long top = Math.Max(1, engine.MaxConcurrentRequests(isl, osl) / dp);
+        DecodePoint At(long ranks) => new(engine.Config.Parallel, (int)(ranks * dp), engine.DecodeItlMs((int)(ranks * dp), context), 0);
+        if (At(1).ItlMs > itlTargetMs)
+        {
+            return null;
+        }
+
+        long lo = 1, hi = top;
+        while (lo < hi)
+        {
+            long mid = lo + ((hi - lo + 1) / 2);
+            if (At(mid).ItlMs <= itlTargetMs)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        var edge = At(lo);
+        return edge with { ThroughputPerGpu = edge.Requests * 1000.0 / edge.ItlMs / engine.Config.Gpus };
     }
 
     /// <summary>Up to <paramref name="count"/> request counts spread evenly from dp to the capacity, multiples of dp, distinct.</summary>
