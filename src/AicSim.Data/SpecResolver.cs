@@ -60,6 +60,8 @@ public static class SpecResolver
         }
 
         var d = m.DefaultQuant;
-        return new ResolvedSpecs(m, s, b.Value, new QuantConfig(gemm ?? d.Gemm, moe ?? d.Moe, kv ?? d.KvCache));
+        // --gemm-quant sets the attention projections too; without it they keep the checkpoint's own format.
+        var quant = new QuantConfig(gemm ?? d.Gemm, moe ?? d.Moe, kv ?? d.KvCache) { AttentionOverride = gemm is null ? d.AttentionOverride : null };
+        return new ResolvedSpecs(m, s, b.Value, quant);
     }
 }

@@ -1,5 +1,6 @@
 using AicSim.Core.Accuracy;
 using AicSim.Core.Errors;
+using AicSim.Core.Ops;
 using AicSim.Core.Specs;
 using AicSim.Tests;
 
@@ -33,11 +34,48 @@ public sealed class SupportTests
     [InlineData("fp8_block", QuantMode.Fp8Block, 1.0)]
     [InlineData("nvfp4", QuantMode.Nvfp4, 0.5625)]
     [InlineData("mxfp4", QuantMode.Mxfp4, 0.53125)]
+    [InlineData("int4_wo", QuantMode.Int4WeightOnly, 0.515625)] // 4 bits + a bf16 scale per 128: 0.5 + 2/128
+    [InlineData("int8_wo", QuantMode.Int8WeightOnly, 1.0)]
+    [InlineData("w4afp8", QuantMode.W4Afp8, 0.515625)]
+    [InlineData("w4a16_nvfp4", QuantMode.Nvfp4WeightOnly, 0.5625)] // NVFP4's storage: 4 bits + an fp8 scale per 16
     public void Quant_modes_parse_and_size(string name, QuantMode mode, double bytes)
     {
         Assert.Equal(mode, QuantModes.Parse(name, "--gemm-quant"));
         Assert.Equal(bytes, QuantModes.BytesPerElement(mode));
         Assert.Equal(name, QuantModes.Name(mode));
+    }
+
+    [Fact]
+    public void The_attention_projections_can_keep_a_format_of_their_own()
+    {
+        // NVIDIA's GLM-5-NVFP4 (its exclusion list): attention projections BF16, shared experts and dense FFNs NVFP4.
+        var quant = new QuantConfig(QuantMode.Nvfp4, QuantMode.Nvfp4, QuantMode.Fp8) { AttentionOverride = QuantMode.Bf16 };
+        var ops = OpTableCompiler.Compile(Fixtures.DeepSeekV3, ParallelConfig.DataExpertParallel(8), quant, Fixtures.B200);
+        string[] names = [.. ops.Names];
+        QuantMode Of(string name) => ops.Ops[Array.IndexOf(names, name)].Quant;
+        Assert.Equal((QuantMode.Bf16, QuantMode.Bf16, QuantMode.Nvfp4, QuantMode.Nvfp4), (Of("o proj"), Of("q/kv down proj"), Of("shared expert gate+up"), Of("ffn down")));
+        Assert.Equal("gemm nvfp4, attention bf16, moe nvfp4, kv fp8", quant.ToString());
+
+        // Without one, the attention runs at the gemm format, as before.
+        Assert.Equal(QuantMode.Nvfp4, OpTableCompiler.Compile(Fixtures.DeepSeekV3, ParallelConfig.DataExpertParallel(8), quant with { AttentionOverride = null }, Fixtures.B200).Ops[Array.IndexOf(names, "o proj")].Quant);
+    }
+
+    [Theory]
+    [InlineData("w4a16_mxfp4", QuantMode.Mxfp4)] // aiconfigurator's name of gpt-oss's experts
+    [InlineData("fp8_static", QuantMode.Fp8)]
+    [InlineData("float16", QuantMode.Bf16)]
+    public void Aiconfigurator_s_quant_names_read_as_the_modes_they_are(string name, QuantMode mode)
+    {
+        Assert.Equal(mode, QuantModes.Parse(name, "gemm_quant_mode"));
+    }
+
+    [Theory]
+    [InlineData(QuantMode.W4Afp8, ComputeType.Fp8)] // INT4 weights, FP8 activations: FP8 tensor cores
+    [InlineData(QuantMode.Nvfp4WeightOnly, ComputeType.Bf16)] // weight-only: bf16 math, so it runs on Hopper too
+    [InlineData(QuantMode.Int8WeightOnly, ComputeType.Bf16)]
+    public void Weight_only_and_mixed_modes_run_at_their_activations_rate(QuantMode mode, ComputeType compute)
+    {
+        Assert.Equal(compute, QuantModes.ComputeOn(mode, Fixtures.H100));
     }
 
     [Fact]

@@ -47,11 +47,10 @@ public sealed class ModelCatalogTests
 
         Assert.Empty(missing);
 
-        // 67 of the 86 reference configs are of architectures and formats AicSim reads (counted from the listing of
-        // hf-configs: the others are DeepSeek-V4, Gemma-4, MiniMax-M3, Kimi-K3, Step, MiMo-V2-Flash, Nemotron-Super-49B
-        // and the three MIXED_PRECISION checkpoints, Qwen3.6 and Nemotron-3.5-Lightning): fewer compared means the parser
-        // began refusing one.
-        Assert.Equal(67, compared);
+        // 70 of the 86 reference configs are of architectures and formats AicSim reads (counted from the listing of
+        // hf-configs: the others are DeepSeek-V4, Gemma-4, MiniMax-M3, Kimi-K3, Step, MiMo-V2-Flash and
+        // Nemotron-Super-49B): fewer compared means the parser began refusing one.
+        Assert.Equal(70, compared);
     }
 
     [Theory]
@@ -212,24 +211,40 @@ public sealed class ModelCatalogTests
 
     /// <summary>The released checkpoints the rule was written for, read from their files.</summary>
     [Theory]
-    [InlineData("nvidia--GLM-5-NVFP4", QuantMode.Bf16, QuantMode.Fp8)]          // every layer's o_proj and MLA projections excluded
-    [InlineData("nvidia--DeepSeek-V3.1-NVFP4", QuantMode.Nvfp4, QuantMode.Fp8)] // only the MLA down/up projections: o_proj quantised
-    [InlineData("nvidia--Qwen3-235B-A22B-NVFP4", QuantMode.Nvfp4, QuantMode.Fp8)] // only the routers excluded
-    [InlineData("nvidia--Kimi-K2.5-NVFP4", QuantMode.Bf16, QuantMode.Fp8)]      // inline quantization_config: ignore list, kv_cache_scheme 8-bit float
-    public void Released_modelopt_checkpoints_read_as_their_exclusions_say(string stem, QuantMode gemm, QuantMode kv)
+    [InlineData("nvidia--GLM-5-NVFP4", QuantMode.Nvfp4, QuantMode.Bf16)]          // every layer's o_proj and MLA projections excluded, no MLP
+    [InlineData("nvidia--GLM-5.1-NVFP4", QuantMode.Bf16, QuantMode.Bf16)]         // self_attn* and mlp.shared_experts* of 75 layers, layer 0 whole
+    [InlineData("nvidia--DeepSeek-V3.1-NVFP4", QuantMode.Nvfp4, QuantMode.Nvfp4)] // only the MLA down/up projections: o_proj quantised
+    [InlineData("nvidia--Qwen3-235B-A22B-NVFP4", QuantMode.Nvfp4, QuantMode.Nvfp4)] // only the routers excluded
+    [InlineData("nvidia--Qwen3.5-397B-A17B-NVFP4", QuantMode.Bf16, QuantMode.Bf16)] // linear_attn*, self_attn*, mlp.shared_expert*
+    [InlineData("nvidia--Kimi-K2.5-NVFP4", QuantMode.Nvfp4, QuantMode.Bf16)]      // inline quantization_config: ignore self_attn* only, kv_cache_scheme 8-bit float
+    public void Released_modelopt_checkpoints_read_as_their_exclusions_say(string stem, QuantMode gemm, QuantMode attention)
     {
+        // Oracle: each file's exclusion list, read by hand (the comments).
         var q = HfConfigParser.ParseFile(SharedData.HfConfig(stem)).DefaultQuant;
-        Assert.Equal(new QuantConfig(gemm, QuantMode.Nvfp4, kv), q);
+        Assert.Equal((gemm, attention, QuantMode.Nvfp4, QuantMode.Fp8), (q.Gemm, q.Attention, q.Moe, q.KvCache));
     }
 
-    [Fact]
-    public void A_per_layer_mixed_precision_checkpoint_is_refused_naming_its_formats()
+    [Theory]
+    [InlineData("nvidia--Qwen3.6-27B-NVFP4", "gemm w4a16_nvfp4, attention fp8, moe w4a16_nvfp4, kv fp8")]         // 64 MLPs W4A16_NVFP4; self_attn and linear_attn FP8
+    [InlineData("nvidia--Qwen3.6-35B-A3B-NVFP4", "gemm w4a16_nvfp4, attention fp8, moe w4a16_nvfp4, kv fp8")]     // experts and shared experts W4A16_NVFP4
+    [InlineData("nvidia--NVIDIA-Nemotron-3.5-Lightning-30B-A3B-NVFP4", "gemm w4a16_nvfp4, attention fp8, moe w4a16_nvfp4, kv fp8")] // Mamba in/out FP8
+    public void A_per_module_mixed_precision_checkpoint_reads_each_class_in_its_listed_format(string stem, string expected)
     {
-        // Qwen3.6-27B-NVFP4's hf_quant_config.json lists FP8 attention and W4A16_NVFP4 MLP layers (read off the file).
-        var e = Assert.Throws<UnsupportedException>(() => HfConfigParser.ParseFile(SharedData.HfConfig("nvidia--Qwen3.6-27B-NVFP4")));
-        Assert.Contains("MIXED_PRECISION", e.Message, StringComparison.Ordinal);
-        Assert.Contains("FP8, W4A16_NVFP4", e.Message, StringComparison.Ordinal);
-        Assert.Contains("--gemm-quant", e.Message, StringComparison.Ordinal);
+        // Oracle: the classes of quantized_layers in each hf_quant_config.json, counted by hand (the comments); KV FP8.
+        Assert.Equal(expected, HfConfigParser.ParseFile(SharedData.HfConfig(stem)).DefaultQuant.ToString());
+    }
+
+    [Theory]
+    [InlineData("""{"q.layers.0.mlp.down_proj": {"quant_algo": "W2A16"}}""", "runs ffn modules as W2A16")]
+    [InlineData("null", "lists no quantized_layers")]
+    public void A_mixed_precision_checkpoint_AicSim_cannot_read_says_why(string layers, string expected)
+    {
+        string dir = Directory.CreateTempSubdirectory().FullName;
+        string path = Path.Combine(dir, "config.json");
+        File.WriteAllText(path, """{"architectures": ["Qwen3ForCausalLM"], "num_hidden_layers": 4, "hidden_size": 2048, "num_attention_heads": 32, "vocab_size": 1000}""");
+        File.WriteAllText(Path.Combine(dir, "hf_quant_config.json"), $$$"""{"quantization": {"quant_algo": "MIXED_PRECISION", "quantized_layers": {{{layers}}}}}""");
+        var e = Assert.ThrowsAny<AicSimException>(() => HfConfigParser.ParseFile(path, "my/model"));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -276,14 +291,6 @@ public sealed class ModelCatalogTests
         var e = Assert.ThrowsAny<AicSimException>(() => ModelCatalog.Load(dir));
         Assert.Contains("block_pattern of num_layers (4) characters", e.Message, StringComparison.Ordinal);
         Assert.Contains("mamba_heads (needed with Mamba layers", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Nemotron_3_5_lightning_is_refused_for_its_per_layer_formats()
-    {
-        // Its hf_quant_config.json: FP8 Mamba projections and W4A16_NVFP4 experts (read off the file).
-        var e = Assert.Throws<UnsupportedException>(() => HfConfigParser.ParseFile(SharedData.HfConfig("nvidia--NVIDIA-Nemotron-3.5-Lightning-30B-A3B-NVFP4")));
-        Assert.Contains("FP8, W4A16_NVFP4", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public sealed class EstimateSettings : CommandSettings, Infrastructure.ICheckedS
     public int? MoeEp { get; init; }
 
     [CommandOption("--gemm-quant <MODE>")]
-    [Description("bf16, fp8, fp8_block, nvfp4, mxfp4 or int4_wo for attention and dense GEMMs (default: the checkpoint's).")]
+    [Description("bf16, fp8, fp8_block, nvfp4, mxfp4, int4_wo, int8_wo, w4afp8 or w4a16_nvfp4 for attention and dense GEMMs (default: the checkpoint's).")]
     public string? GemmQuant { get; init; }
 
     [CommandOption("--moe-quant <MODE>")]

@@ -30,7 +30,7 @@ internal static class EstimateJson
             r.Workload.Isl,
             r.Workload.Osl,
             Mtp = r.Backend.Speculative is { } mtp ? new { mtp.DraftTokens, mtp.Acceptance, mtp.TokensPerStep } : null,
-            Quant = new { Gemm = QuantModes.Name(r.Quant.Gemm), Moe = QuantModes.Name(r.Quant.Moe), KvCache = QuantModes.Name(r.Quant.KvCache) },
+            Quant = new { Gemm = QuantModes.Name(r.Quant.Gemm), Attention = QuantModes.Name(r.Quant.Attention), Moe = QuantModes.Name(r.Quant.Moe), KvCache = QuantModes.Name(r.Quant.KvCache) },
             s.TtftMs,
             s.TpotMs,
             TokensPerSecPerGpu = s.OutputTokensPerSecPerGpu,

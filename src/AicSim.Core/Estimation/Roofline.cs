@@ -106,7 +106,7 @@ public static class Roofline
         double computeEff = eff.GemmEfficiency * eff.MoeEfficiency * tokensPerExpert / (tokensPerExpert + eff.GemmHalfEfficiencyTokens);
         double compute = flops / (hw.Peak(op.Compute) * computeEff);
         double memory = bytes / (hw.MemoryBandwidthBytesPerSec * eff.MemoryEfficiency);
-        if (op.Quant == QuantMode.Int4WeightOnly)
+        if (op.Quant is QuantMode.Int4WeightOnly or QuantMode.W4Afp8)
         {
             memory = Math.Max(memory, weightBytes / eff.Int4DequantBytesPerSec);
         }

@@ -42,6 +42,7 @@ public static class OpTableCompiler
         {
             // The compute types the quantisation needs must exist on this GPU: fail here, not with a zero peak later.
             QuantModes.ComputeOn(quant.Gemm, system);
+            QuantModes.ComputeOn(quant.Attention, system);
             if (m.IsMoe)
             {
                 QuantModes.ComputeOn(quant.Moe, system);
@@ -107,7 +108,7 @@ public static class OpTableCompiler
 
             // An output gate doubles the query projection (query and gate come out of one GEMM).
             double qHeads = m.AttentionOutputGate ? 2 * heads : heads;
-            Add("qkv proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, (qHeads + (2 * kvHeads)) * d, H, quant.Gemm));
+            Add("qkv proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, (qHeads + (2 * kvHeads)) * d, H, quant.Attention));
 
             double windowed = m.SlidingWindow > 0 ? m.SlidingWindowLayers : 0;
             double full = layers - windowed;
@@ -125,7 +126,7 @@ public static class OpTableCompiler
                 Add("generation attention (sliding window)", Attention(OpKind.GenerationAttention, windowed, heads, d, d, kvElems, kvBytes, m.SlidingWindow) with { KvHeads = kvHeads });
             }
 
-            Add("o proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, heads * d, quant.Gemm));
+            Add("o proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, heads * d, quant.Attention));
         }
 
         /// <summary>
@@ -138,7 +139,7 @@ public static class OpTableCompiler
             double keyWidth = m.LinearKeyHeads * (double)m.LinearKeyHeadDim / Tp;
             double valueWidth = m.LinearValueHeads * (double)m.LinearValueHeadDim / Tp;
             double valueHeads = m.LinearValueHeads / (double)Tp;
-            Add("linear attention in proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, (2 * keyWidth) + (2 * valueWidth) + (2 * valueHeads), H, quant.Gemm));
+            Add("linear attention in proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, (2 * keyWidth) + (2 * valueWidth) + (2 * valueHeads), H, quant.Attention));
 
             // Convolution over q, k, v (read and write in bf16) and the gated RMSNorm on the output (o, z in; o out).
             double convChannels = (2 * keyWidth) + valueWidth;
@@ -156,7 +157,7 @@ public static class OpTableCompiler
                 KvBytesPerElement = LinearStateBytesPerElement,
                 Quant = QuantMode.Bf16,
             });
-            Add("linear attention out proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, valueWidth, quant.Gemm));
+            Add("linear attention out proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, valueWidth, quant.Attention));
         }
 
         /// <summary>
@@ -170,7 +171,7 @@ public static class OpTableCompiler
             double heads = m.MambaHeads / (double)Tp;
             double inner = heads * m.MambaHeadDim;
             double bc = 2.0 * m.MambaGroups * m.SsmStateSize / Tp;
-            Add("mamba in proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, (2 * inner) + bc + heads, H, quant.Gemm));
+            Add("mamba in proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, (2 * inner) + bc + heads, H, quant.Attention));
             Add("mamba conv + gated norm", ElementWise(OpGroup.Attention, layers, ((inner + bc) * 2.0 * 2.0) + (inner * 2.0 * 3.0)));
             Add("mamba selective scan", new Op
             {
@@ -185,7 +186,7 @@ public static class OpTableCompiler
                 KvBytesPerElement = LinearStateBytesPerElement,
                 Quant = QuantMode.Bf16,
             });
-            Add("mamba out proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, inner, quant.Gemm));
+            Add("mamba out proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, inner, quant.Attention));
         }
 
         private void AddMlaAttention(double layers)
@@ -197,11 +198,11 @@ public static class OpTableCompiler
             double window = m.SparseAttentionTopK;
 
             // The down-projections are small and replicated on every tensor rank.
-            Add("q/kv down proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, m.QLoraRank + latent, H, quant.Gemm));
-            Add("q up proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, heads * qk, m.QLoraRank, quant.Gemm));
+            Add("q/kv down proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, m.QLoraRank + latent, H, quant.Attention));
+            Add("q up proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, heads * qk, m.QLoraRank, quant.Attention));
 
             // Prefill decompresses the latent into per-head k and v, then runs ordinary attention.
-            Add("kv up proj (prefill)", Gemm(OpGroup.Attention, TokenScope.PrefillTokens, layers, heads * (m.QkNopeHeadDim + m.VHeadDim), m.KvLoraRank, quant.Gemm));
+            Add("kv up proj (prefill)", Gemm(OpGroup.Attention, TokenScope.PrefillTokens, layers, heads * (m.QkNopeHeadDim + m.VHeadDim), m.KvLoraRank, quant.Attention));
             Add("context attention (MLA)", Attention(OpKind.ContextAttention, layers, heads, qk, m.VHeadDim, latent, kvBytes, window) with { Role = OpRole.MlaAttention });
 
             // Decode absorbs kv_b into the query and output (two batched GEMMs over heads) and attends over the latent.
@@ -215,7 +216,7 @@ public static class OpTableCompiler
             absorbO.Role = OpRole.MlaBmmPost;
             Add("absorbed v bmm (decode)", absorbO);
 
-            Add("o proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, heads * m.VHeadDim, quant.Gemm));
+            Add("o proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, heads * m.VHeadDim, quant.Attention));
 
             if (m.SparseAttentionTopK > 0 && m.IndexerHeads > 0)
             {
@@ -232,7 +233,7 @@ public static class OpTableCompiler
         {
             double ih = m.IndexerHeads;
             double id = m.IndexerHeadDim;
-            Add("indexer q proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, ih * id, m.QLoraRank, quant.Gemm));
+            Add("indexer q proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, ih * id, m.QLoraRank, quant.Attention));
             Add("indexer k proj + weights", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, id + ih, H, QuantMode.Bf16));
             Add("indexer scores (prefill)", Attention(OpKind.ContextAttention, layers, ih, id, 0, id, 1.0, 0));
             Add("indexer scores (decode)", Attention(OpKind.GenerationAttention, layers, ih, id, 0, id, 1.0, 0));

@@ -20,4 +20,13 @@ public enum QuantMode
 
     /// <summary>INT4 weight-only (group size 32..128); math in bf16 after dequantisation.</summary>
     Int4WeightOnly,
+
+    /// <summary>INT8 weight-only (a scale per output channel); math in bf16.</summary>
+    Int8WeightOnly,
+
+    /// <summary>INT4 weights (a bf16 scale per 128) with FP8 activations: TensorRT-LLM's W4A8 experts on Hopper.</summary>
+    W4Afp8,
+
+    /// <summary>NVFP4 weights with bf16 activations (ModelOpt's W4A16_NVFP4): the storage of NVFP4, the math of bf16.</summary>
+    Nvfp4WeightOnly,
 }

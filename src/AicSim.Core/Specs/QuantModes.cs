@@ -19,10 +19,17 @@ public static class QuantModes
         ["mxfp4"] = QuantMode.Mxfp4,
         ["int4_wo"] = QuantMode.Int4WeightOnly,
         ["w4a16"] = QuantMode.Int4WeightOnly,
+
+        // aiconfigurator's names (its GEMM and MoE quant modes), which calibration-style CSVs use.
+        ["fp8_static"] = QuantMode.Fp8,
+        ["w4a16_mxfp4"] = QuantMode.Mxfp4,
+        ["int8_wo"] = QuantMode.Int8WeightOnly,
+        ["w4afp8"] = QuantMode.W4Afp8,
+        ["w4a16_nvfp4"] = QuantMode.Nvfp4WeightOnly,
     };
 
     /// <summary>The canonical names, as the CLI and the calibration CSV spell them.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["bf16", "fp8", "fp8_block", "nvfp4", "mxfp4", "int4_wo"];
+    public static IReadOnlyList<string> Names { get; } = ["bf16", "fp8", "fp8_block", "nvfp4", "mxfp4", "int4_wo", "int8_wo", "w4afp8", "w4a16_nvfp4"];
 
     /// <summary>Parses a quant-mode name; throws with the accepted names if unknown.</summary>
     public static QuantMode Parse(string name, string field)
@@ -46,13 +53,17 @@ public static class QuantModes
         QuantMode.Nvfp4 => "nvfp4",
         QuantMode.Mxfp4 => "mxfp4",
         QuantMode.Int4WeightOnly => "int4_wo",
+        QuantMode.Int8WeightOnly => "int8_wo",
+        QuantMode.W4Afp8 => "w4afp8",
+        QuantMode.Nvfp4WeightOnly => "w4a16_nvfp4",
         _ => mode.ToString().ToLower(CultureInfo.InvariantCulture),
     };
 
     /// <summary>Bytes per stored element, scales included.</summary>
     /// <remarks>
     /// NVFP4: 4 bits + one FP8 scale per 16 values = 4.5 bits = 0.5625 B. MXFP4: 4 bits + one 8-bit scale per 32 = 0.53125 B.
-    /// INT4 weight-only: 4 bits + one bf16 scale per 128 values ≈ 0.516 B.
+    /// INT4 weight-only and W4A8: 4 bits + one bf16 scale per 128 values ≈ 0.516 B. INT8 weight-only: 1 B (its per-channel
+    /// scales are negligible).
     /// FP8 block: 1 B + one fp32 scale per 128x128 block (negligible).
     /// </remarks>
     public static double BytesPerElement(QuantMode mode) => mode switch
@@ -63,6 +74,9 @@ public static class QuantModes
         QuantMode.Nvfp4 => 0.5625,
         QuantMode.Mxfp4 => 0.53125,
         QuantMode.Int4WeightOnly => 0.5 + (2.0 / 128.0),
+        QuantMode.Int8WeightOnly => 1.0,
+        QuantMode.W4Afp8 => 0.5 + (2.0 / 128.0),
+        QuantMode.Nvfp4WeightOnly => 0.5625,
         _ => throw new ArgumentOutOfRangeException(nameof(mode)),
     };
 
@@ -75,6 +89,9 @@ public static class QuantModes
         QuantMode.Nvfp4 => ComputeType.Fp4,
         QuantMode.Mxfp4 => ComputeType.Fp4,
         QuantMode.Int4WeightOnly => ComputeType.Bf16,
+        QuantMode.Int8WeightOnly => ComputeType.Bf16,
+        QuantMode.W4Afp8 => ComputeType.Fp8,
+        QuantMode.Nvfp4WeightOnly => ComputeType.Bf16,
         _ => throw new ArgumentOutOfRangeException(nameof(mode)),
     };
 

@@ -77,6 +77,9 @@ public sealed class TableEstimator : IOpEstimator
         QuantMode.Nvfp4 => "nvfp4",
         QuantMode.Mxfp4 => "w4a16_mxfp4",
         QuantMode.Int4WeightOnly => "int4_wo",
+        QuantMode.Int8WeightOnly => "int8_wo",
+        QuantMode.W4Afp8 => "w4afp8",
+        QuantMode.Nvfp4WeightOnly => "w4a16_nvfp4",
         _ => mode.ToString(),
     };
 

@@ -171,10 +171,11 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
             readings.Add("read the KV cache as fp8 (a quantised row)");
         }
 
-        return new QuantConfig(gemm, moe, kv);
+        // A row's gemm_quant_mode covers the attention projections too; without one they keep the checkpoint's format.
+        return new QuantConfig(gemm, moe, kv) { AttentionOverride = row.GemmQuant.Length > 0 ? null : d.AttentionOverride };
     }
 
-    private static bool IsQuantised(QuantMode mode) => mode is QuantMode.Fp8 or QuantMode.Fp8Block or QuantMode.Nvfp4 or QuantMode.Mxfp4;
+    private static bool IsQuantised(QuantMode mode) => mode is QuantMode.Fp8 or QuantMode.Fp8Block or QuantMode.Nvfp4 or QuantMode.Mxfp4 or QuantMode.W4Afp8;
 
     internal static ParallelConfig Parallel(RowParallel p, ModelSpec model, SystemSpec system, string id, string role, List<string> readings)
     {

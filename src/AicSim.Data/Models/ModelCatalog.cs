@@ -247,10 +247,21 @@ public sealed class ModelCatalog
 
         public string? KvCache { get; set; }
 
-        public QuantConfig ToConfig(QuantConfig fallback) => new(
-            Gemm is null ? fallback.Gemm : QuantModes.Parse(Gemm, "quant.gemm"),
-            Moe is null ? fallback.Moe : QuantModes.Parse(Moe, "quant.moe"),
-            KvCache is null ? fallback.KvCache : QuantModes.Parse(KvCache, "quant.kv_cache"));
+        /// <summary>The attention projections' format where it is not gemm's.</summary>
+        public string? Attention { get; set; }
+
+        public QuantConfig ToConfig(QuantConfig fallback)
+        {
+            var gemm = Gemm is null ? fallback.Gemm : QuantModes.Parse(Gemm, "quant.gemm");
+            QuantMode? attention = Attention is not null ? QuantModes.Parse(Attention, "quant.attention") : Gemm is null ? fallback.AttentionOverride : null;
+            return new QuantConfig(
+                gemm,
+                Moe is null ? fallback.Moe : QuantModes.Parse(Moe, "quant.moe"),
+                KvCache is null ? fallback.KvCache : QuantModes.Parse(KvCache, "quant.kv_cache"))
+            {
+                AttentionOverride = attention == gemm ? null : attention,
+            };
+        }
     }
 
     private sealed class ModelFile

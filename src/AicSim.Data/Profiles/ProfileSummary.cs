@@ -22,7 +22,7 @@ public static class ProfileSummary
                 ["model"] = r.Model.Id,
                 ["system"] = r.System.Name,
                 ["backend"] = Backends.Name(r.Backend.Backend),
-                ["quant"] = new JsonObject { ["gemm"] = QuantModes.Name(r.Quant.Gemm), ["moe"] = QuantModes.Name(r.Quant.Moe), ["kv_cache"] = QuantModes.Name(r.Quant.KvCache) },
+                ["quant"] = new JsonObject { ["gemm"] = QuantModes.Name(r.Quant.Gemm), ["attention"] = QuantModes.Name(r.Quant.Attention), ["moe"] = QuantModes.Name(r.Quant.Moe), ["kv_cache"] = QuantModes.Name(r.Quant.KvCache) },
                 ["isl"] = r.Isl,
                 ["osl"] = r.Osl,
                 ["ttft_ms"] = r.TtftMs,
