@@ -32,6 +32,19 @@ public sealed class CapacityCommandTests
     }
 
     [Fact]
+    public void An_moe_model_s_one_gpu_engine_is_answered_once()
+    {
+        // On one GPU, TP1, TEP1 and DEP1 are one engine; the table once crashed with a row per duplicate (11 cells for 5).
+        string output = Path.Combine(Directory.CreateTempSubdirectory().FullName, "capacity.csv");
+        var (exit, text) = Cli.Run("capacity", "--model", "Qwen/Qwen3-30B-A3B", "--itl", "30", "--contexts", "1024", "--output", output);
+        Assert.Equal(0, exit);
+        Assert.Contains("most tokens/s/GPU on", text, StringComparison.Ordinal);
+        var mappings = File.ReadAllLines(output).Skip(1).Select(l => l.Split(',')[0]).ToList();
+        Assert.Equal(mappings.Distinct().Count(), mappings.Count);
+        Assert.Single(mappings, m => m == "TP1");
+    }
+
+    [Fact]
     public void Mtp_answers_on_the_cpu_and_needs_a_model_with_mtp_modules()
     {
         var (exit, text) = Cli.Run("capacity", "--model", "deepseek-ai/DeepSeek-R1", "--system", "b200_sxm", "--itl", "20", "--contexts", "1024", "--mtp", "1");

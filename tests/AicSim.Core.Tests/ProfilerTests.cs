@@ -49,6 +49,11 @@ public sealed class ProfilerTests
         Assert.Equal([MappingKind.Tp, MappingKind.Tep, MappingKind.Dep], kinds);
         Assert.Equal([MappingKind.Tep, MappingKind.Dep], SweepPlan.KindsFor(Fixtures.DeepSeekV3));
         Assert.Equal([MappingKind.Tp], SweepPlan.KindsFor(Fixtures.Llama31_8B));
+
+        // The one-GPU TP, TEP and DEP engines are one engine, tried once.
+        var plan = SweepPlan.For(Request(Fixtures.Qwen3_30B_A3B));
+        Assert.Equal(plan.Candidates.Count, plan.Candidates.Distinct().Count());
+        Assert.Single(plan.Candidates, c => c.Gpus == 1);
     }
 
     [Fact]

@@ -35,7 +35,8 @@ public sealed record SweepPlan(int MinGpus, int MaxGpus, IReadOnlyList<ParallelC
 
     /// <summary>
     /// GPU range: min = ceil(weights / (0.9 · GPU memory)) rounded up to a power of two; max = one node for dense models,
-    /// max(8·min, GPUs per node) up to 4 nodes for MoE. User bounds override both. Every power of two in range, per family.
+    /// max(8·min, GPUs per node) up to 4 nodes for MoE. User bounds override both. Every power of two in range, per family,
+    /// each distinct engine once (a one-GPU TEP or DEP is the TP1 engine).
     /// </summary>
     public static SweepPlan For(ProfileRequest request)
     {
@@ -59,7 +60,13 @@ public sealed record SweepPlan(int MinGpus, int MaxGpus, IReadOnlyList<ParallelC
                     continue;
                 }
 
+                // On one GPU TP, TEP and DEP are the same engine: try it once.
                 var mapping = Make(kind, gpus);
+                if (candidates.Contains(mapping) || skipped.Any(s => s.Mapping == mapping))
+                {
+                    continue;
+                }
+
                 var problems = MappingRules.Problems(model, mapping, weightsNeed);
                 if (problems.Count > 0)
                 {
