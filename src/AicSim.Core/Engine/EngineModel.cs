@@ -12,10 +12,14 @@ public sealed class EngineModel
 {
     private readonly OpTable _ops;
 
+    // Counted once: a block-pattern model counts its pattern to know it, and every priced step needs it.
+    private readonly int _transformerLayers;
+
     private EngineModel(EngineConfig config, OpTable ops, IOpEstimator estimator, MemoryFit? memory = null, double? prefillKernels = null)
     {
         Config = config;
         _ops = ops;
+        _transformerLayers = config.Model.TransformerLayers;
         Estimator = estimator;
         Memory = memory ?? MemoryModel.Compute(config, ops);
         PrefillKernels = prefillKernels ?? CountPrefillKernels(ops);
@@ -143,7 +147,7 @@ public sealed class EngineModel
             }
         }
 
-        double draftMs = n * (((plainMs - logitsMs) / Config.Model.TransformerLayers) + logitsMs);
+        double draftMs = n * (((plainMs - logitsMs) / _transformerLayers) + logitsMs);
         // The host's bookkeeping is per sequence, not per token it verifies.
         double verifyMs = Math.Max(KernelsAndFrameworkMs(verify) + attentionMs, HostMs(perRank));
         return (verifyMs + draftMs) / speculative.TokensPerStep;
@@ -175,7 +179,7 @@ public sealed class EngineModel
     }
 
     /// <summary>The framework's own time in every step: its per-layer overhead times the layers (a mixer block and an FFN block count as one).</summary>
-    public double FrameworkStepMs => Config.Backend.LayerOverheadUs * Config.Model.TransformerLayers / 1000.0;
+    public double FrameworkStepMs => Config.Backend.LayerOverheadUs * _transformerLayers / 1000.0;
 
     /// <summary>
     /// Prefill of <paramref name="batch"/> prompts of <paramref name="isl"/> tokens on one attention rank, packed into

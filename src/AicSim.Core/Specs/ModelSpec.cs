@@ -46,7 +46,10 @@ public sealed record ModelSpec
     /// <summary>Combined FFN width of the always-active shared experts (0 if none).</summary>
     public int SharedExpertIntermediateSize { get; init; }
 
-    /// <summary>Leading layers with a dense FFN instead of experts (DeepSeek's first_k_dense_replace).</summary>
+    /// <summary>
+    /// Layers with a dense FFN instead of experts: DeepSeek's leading first_k_dense_replace, or Llama-4 Maverick's every
+    /// other layer. Only their number matters to the cost.
+    /// </summary>
     public int FirstDenseLayers { get; init; }
 
     /// <summary>Sliding-window size of windowed layers (0 = all layers attend to the full context).</summary>
