@@ -144,19 +144,7 @@ public static class OpTableCompiler
             // Convolution over q, k, v (read and write in bf16) and the gated RMSNorm on the output (o, z in; o out).
             double convChannels = (2 * keyWidth) + valueWidth;
             Add("linear attention conv + gated norm", ElementWise(OpGroup.Attention, layers, (convChannels * 2.0 * 2.0) + (valueWidth * 2.0 * 3.0)));
-            Add("linear attention recurrence", new Op
-            {
-                Kind = OpKind.LinearAttention,
-                Scope = TokenScope.AllTokens,
-                Group = OpGroup.Attention,
-                Compute = ComputeType.Bf16,
-                Count = layers,
-                Heads = valueHeads,
-                QkDim = m.LinearKeyHeadDim,
-                VDim = m.LinearValueHeadDim,
-                KvBytesPerElement = LinearStateBytesPerElement,
-                Quant = QuantMode.Bf16,
-            });
+            Add("linear attention recurrence", Recurrence(layers, valueHeads, m.LinearKeyHeadDim, m.LinearValueHeadDim));
             Add("linear attention out proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, valueWidth, quant.Attention));
         }
 
@@ -173,19 +161,7 @@ public static class OpTableCompiler
             double bc = 2.0 * m.MambaGroups * m.SsmStateSize / Tp;
             Add("mamba in proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, (2 * inner) + bc + heads, H, quant.Attention));
             Add("mamba conv + gated norm", ElementWise(OpGroup.Attention, layers, ((inner + bc) * 2.0 * 2.0) + (inner * 2.0 * 3.0)));
-            Add("mamba selective scan", new Op
-            {
-                Kind = OpKind.LinearAttention,
-                Scope = TokenScope.AllTokens,
-                Group = OpGroup.Attention,
-                Compute = ComputeType.Bf16,
-                Count = layers,
-                Heads = heads,
-                QkDim = m.SsmStateSize,
-                VDim = m.MambaHeadDim,
-                KvBytesPerElement = LinearStateBytesPerElement,
-                Quant = QuantMode.Bf16,
-            });
+            Add("mamba selective scan", Recurrence(layers, heads, m.SsmStateSize, m.MambaHeadDim));
             Add("mamba out proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, inner, quant.Attention));
         }
 
@@ -356,6 +332,21 @@ public static class OpTableCompiler
                 Quant = mode,
             };
         }
+
+        /// <summary>A recurrence over a fixed state per head (keyWidth × valueWidth, fp32), in bf16 math.</summary>
+        private static Op Recurrence(double count, double heads, double keyWidth, double valueWidth) => new()
+        {
+            Kind = OpKind.LinearAttention,
+            Scope = TokenScope.AllTokens,
+            Group = OpGroup.Attention,
+            Compute = ComputeType.Bf16,
+            Count = count,
+            Heads = heads,
+            QkDim = keyWidth,
+            VDim = valueWidth,
+            KvBytesPerElement = LinearStateBytesPerElement,
+            Quant = QuantMode.Bf16,
+        };
 
         private static Op ElementWise(OpGroup group, double count, double bytesPerToken) => new()
         {
