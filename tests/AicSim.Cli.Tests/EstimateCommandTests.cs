@@ -93,6 +93,17 @@ public sealed class EstimateCommandTests
     }
 
     [Fact]
+    public void Expert_splits_on_a_dense_model_are_refused_not_ignored()
+    {
+        var (exit, output) = Run("estimate", "--model", "Qwen/Qwen3-8B", "--tp", "2", "--moe-ep", "2");
+        Assert.Equal(1, exit);
+        Assert.Contains("--moe-ep: Qwen3-8B is dense", output, StringComparison.Ordinal);
+
+        // A split of 1 says nothing and stays accepted, as calibration-style rows give it for dense models.
+        Assert.Equal(0, Run("estimate", "--model", "Qwen/Qwen3-8B", "--tp", "2", "--moe-ep", "1").Exit);
+    }
+
+    [Fact]
     public void Every_bad_flag_is_reported_at_once()
     {
         var (exit, output) = Run("estimate", "--model", "nope", "--system", "nope", "--backend", "nope");

@@ -77,6 +77,17 @@ public sealed class EstimateCommand(IAnsiConsole console) : Command<EstimateSett
             throw new AicSimException(noMtp);
         }
 
+        // A dense model has no experts to split: say so rather than ignore the flag.
+        var expertFlags = new (string Flag, int? Value)[]
+        {
+            ("--moe-tp", s.MoeTp), ("--moe-ep", s.MoeEp), ("--prefill-moe-tp", s.PrefillMoeTp), ("--prefill-moe-ep", s.PrefillMoeEp),
+            ("--decode-moe-tp", s.DecodeMoeTp), ("--decode-moe-ep", s.DecodeMoeEp),
+        };
+        if (!model.IsMoe && expertFlags.Where(f => f.Value is > 1).Select(f => f.Flag).ToList() is { Count: > 0 } given)
+        {
+            throw new AicSimException($"{string.Join(", ", given)}: {model.ShortName} is dense, it has no experts to split. Drop {(given.Count == 1 ? "it" : "them")}; --tp and --attention-dp map a dense model.");
+        }
+
         var agg = new EstimateRequest
         {
             Model = model,
