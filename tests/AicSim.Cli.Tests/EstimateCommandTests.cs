@@ -350,6 +350,9 @@ public sealed class EstimateCommandTests
     {
         Assert.Contains("deepseek-ai/DeepSeek-V3", Run("models").Output, StringComparison.Ordinal);
         Assert.Contains("gb200", Run("systems").Output, StringComparison.Ordinal);
+
+        // The longest id whole on one line, so it can be copied into --model (it once folded at 32 characters).
+        Assert.Contains("nvidia/NVIDIA-Nemotron-3.5-Lightning-30B-A3B-NVFP4", Run("models").Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,7 +11,8 @@ public sealed class ModelsCommand(IAnsiConsole console) : Command
 {
     public override int Execute(CommandContext context, CancellationToken cancellationToken)
     {
-        var table = new Table().AddColumns("id", "architecture", "layers", "hidden", "heads (kv)", "experts (top-k)", "MTP", "quant");
+        // Ids are what users copy into --model: never fold one across lines.
+        var table = new Table().AddColumn(new TableColumn("id").NoWrap()).AddColumns("architecture", "layers", "hidden", "heads (kv)", "experts (top-k)", "MTP", "quant");
         foreach (var m in ModelCatalog.Load().Models)
         {
             table.AddRow(
