@@ -19,6 +19,7 @@ public sealed class ModelSizeTests
     [InlineData("meta-llama/Llama-4-Scout-17B-16E-Instruct", 109e9, 17e9)] // Meta's card: 109 B total, 17 B active
     [InlineData("meta-llama/Llama-4-Maverick-17B-128E-Instruct", 400e9, 17e9)] // Meta's card: 400 B total, 17 B active
     [InlineData("nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16", 31.6e9, 3.6e9)] // NVIDIA's card: 31.6 B, 3.6 B active with embeddings
+    [InlineData("stepfun-ai/Step-3.7-Flash", 195.83e9, 10.86e9)] // by hand: 45 attention layers, 3 dense FFNs, 42 MoE layers of 288 experts (8 read) and a shared one, embedding and head
     [InlineData("XiaomiMiMo/MiMo-7B-Base", 7.622e9, 7.622e9)] // by hand: 36 × (4096 × 48 × 128 + 4096² + 3 × 11008 × 4096) + 2 × 151680 × 4096, MTP module aside
     public void Total_and_active_parameters_match_the_model_card(string id, double total, double active)
     {

@@ -29,6 +29,7 @@ public static partial class HfConfigParser
         ["Llama4ForConditionalGeneration"] = ArchitectureFamily.GqaMoe,
         ["GptOssForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["MiniMaxM2ForCausalLM"] = ArchitectureFamily.GqaMoe,
+        ["Step3p7FlashForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["DeepseekV3ForCausalLM"] = ArchitectureFamily.MlaMoe,
         ["DeepseekV32ForCausalLM"] = ArchitectureFamily.MlaMoe,
         ["GlmMoeDsaForCausalLM"] = ArchitectureFamily.MlaMoe,
@@ -60,7 +61,7 @@ public static partial class HfConfigParser
         throw new UnsupportedException(
             $"{model}: architecture '{architecture}' is not supported. AicSim models dense GQA (LlamaForCausalLM, MistralForCausalLM, " +
             "Qwen2ForCausalLM, MiMoForCausalLM, Qwen3ForCausalLM, Qwen3_5ForConditionalGeneration, Qwen3VLForConditionalGeneration), GQA+MoE " +
-            "(Qwen3MoeForCausalLM, Qwen3VLMoeForConditionalGeneration, Llama4ForConditionalGeneration, MixtralForCausalLM, GptOssForCausalLM, " +
+            "(Qwen3MoeForCausalLM, Qwen3VLMoeForConditionalGeneration, Llama4ForConditionalGeneration, MixtralForCausalLM, GptOssForCausalLM, Step3p7FlashForCausalLM, " +
             "MiniMaxM2ForCausalLM, Qwen3NextForCausalLM, Qwen3_5MoeForConditionalGeneration; Qwen3.5's Gated DeltaNet layers included), " +
             "hybrid Mamba-2 (NemotronHForCausalLM) " +
             "and MLA+MoE (DeepseekV3ForCausalLM, DeepseekV32ForCausalLM, GlmMoeDsaForCausalLM, and wrappers such as Kimi-K2.5 whose text model is one of these).");
