@@ -47,10 +47,10 @@ public sealed class ModelCatalogTests
 
         Assert.Empty(missing);
 
-        // 72 of the 86 reference configs are of architectures and formats AicSim reads (counted from the listing of
-        // hf-configs: the others are DeepSeek-V4 (6), Gemma-4 (3), MiniMax-M3 (2), Kimi-K3, MiMo-V2-Flash and
-        // Nemotron-Super-49B): fewer compared means the parser began refusing one.
-        Assert.Equal(72, compared);
+        // 73 of the 86 reference configs are of architectures and formats AicSim reads (counted from the listing of
+        // hf-configs: the others are DeepSeek-V4 (6), Gemma-4 (3), MiniMax-M3 (2), Kimi-K3 and MiMo-V2-Flash): fewer
+        // compared means the parser began refusing one.
+        Assert.Equal(73, compared);
     }
 
     [Theory]
@@ -362,6 +362,19 @@ public sealed class ModelCatalogTests
     {
         var e = Assert.Throws<AicSimException>(() => Catalog.Resolve("nvidia/Llama-3.1-70B-Instruct-FP4"));
         Assert.Contains("release of meta-llama/Llama-3.1-70B: give --model meta-llama/Llama-3.1-70B", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"attention": {"n_heads_in_group": 8}, "ffn": {"ffn_mult": 1.0, "replace_with_linear": true}}""", "replace their ffn with a linear layer")]
+    [InlineData("""{"attention": {"n_heads_in_group": 4}, "ffn": {"ffn_mult": 1.0}}""", "different group sizes (4, 8)")]
+    [InlineData("""{"attention": {"n_heads_in_group": 8, "window_length": 4096}, "ffn": {"ffn_mult": 1.0}}""", "within a window")]
+    public void A_decilm_layer_AicSim_cannot_price_is_refused_by_name(string odd, string expected)
+    {
+        // Two layers: an ordinary one (8 heads a KV head, FFN 1.0× hidden) and the odd one.
+        string path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "config.json");
+        File.WriteAllText(path, $$$"""{"architectures": ["DeciLMForCausalLM"], "num_hidden_layers": 2, "hidden_size": 4096, "num_attention_heads": 32, "vocab_size": 1000, "block_configs": [{"attention": {"n_heads_in_group": 8}, "ffn": {"ffn_mult": 1.0}}, {{{odd}}}]}""");
+        var e = Assert.Throws<UnsupportedException>(() => HfConfigParser.ParseFile(path, "my/nas"));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,6 +20,7 @@ public sealed class ModelSizeTests
     [InlineData("meta-llama/Llama-4-Maverick-17B-128E-Instruct", 400e9, 17e9)] // Meta's card: 400 B total, 17 B active
     [InlineData("nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16", 31.6e9, 3.6e9)] // NVIDIA's card: 31.6 B, 3.6 B active with embeddings
     [InlineData("stepfun-ai/Step-3.7-Flash", 195.83e9, 10.86e9)] // by hand: 45 attention layers, 3 dense FFNs, 42 MoE layers of 288 experts (8 read) and a shared one, embedding and head
+    [InlineData("nvidia/Llama-3_3-Nemotron-Super-49B-v1", 49.9e9, 49.9e9)] // Hugging Face's count for the checkpoint, 49.9 B; dense
     [InlineData("XiaomiMiMo/MiMo-7B-Base", 7.622e9, 7.622e9)] // by hand: 36 × (4096 × 48 × 128 + 4096² + 3 × 11008 × 4096) + 2 × 151680 × 4096, MTP module aside
     public void Total_and_active_parameters_match_the_model_card(string id, double total, double active)
     {
@@ -39,5 +40,19 @@ public sealed class ModelSizeTests
         // Llama-4's config.json: attention_chunk_size 8192, and a NoPE layer (full attention) every fourth of 48.
         var m = Catalog.Resolve("meta-llama/Llama-4-Maverick-17B-128E-Instruct");
         Assert.Equal((8192, 36, 24, 24), (m.SlidingWindow, m.SlidingWindowLayers, m.MoeLayers, m.DenseFfnLayers));
+    }
+
+    [Fact]
+    public void Nemotron_super_49b_caches_only_its_attention_layers_and_splits_every_ffn_width()
+    {
+        // Hand calculation at TP1: 49 attention layers × 2 (K, V) × 8 KV heads × 128 × 2 bytes = 200,704 bytes a token.
+        var m = Catalog.Resolve("nvidia/Llama-3_3-Nemotron-Super-49B-v1");
+        Assert.Equal(200_704, MemoryModel.KvBytesPerToken(m, ParallelConfig.TensorParallel(1), QuantMode.Bf16));
+        Assert.Equal((49, 80), (m.FullAttentionLayers, m.DenseFfnLayers));
+
+        // TP8 splits each width (all multiples of 256); a width TP cannot split is named.
+        Assert.Empty(MappingRules.Problems(m, ParallelConfig.TensorParallel(8)));
+        var odd = m with { DenseFfnWidths = "28672:79,2820:1" };
+        Assert.Contains(MappingRules.Problems(odd, ParallelConfig.TensorParallel(8)), p => p.Contains("FFN width 2820", StringComparison.Ordinal));
     }
 }

@@ -57,9 +57,9 @@ public static class MappingRules
             problems.Add($"{model.ShortName}'s Mamba layers have {model.MambaHeads} heads in {groups} groups, which TP{tp} does not divide evenly. Use a tensor-parallel size that divides {groups} (attention data parallelism for wider engines).");
         }
 
-        if (model.IntermediateSize > 0 && model.DenseFfnLayers > 0 && model.IntermediateSize % tp != 0)
+        if (model.DenseFfnLayers > 0 && model.FfnWidthGroups.FirstOrDefault(g => g.Width > 0 && g.Width % tp != 0) is { Width: > 0 } odd)
         {
-            problems.Add($"{model.ShortName}'s FFN width {model.IntermediateSize} is not divisible by TP{tp}.");
+            problems.Add($"{model.ShortName}'s FFN width {odd.Width} is not divisible by TP{tp}.");
         }
 
         if (model.IsMoe)

@@ -50,8 +50,8 @@ public static class OpTableCompiler
 
             double layers = m.NumLayers;
             Add("embedding", ElementWise(OpGroup.EmbeddingAndLogits, 1, H * 2.0 * 2.0));
-            // A norm before each block: two a transformer layer, one a single-block layer.
-            Add("norms", ElementWise(OpGroup.Norms, m.HasBlockPattern ? layers : 2 * layers, 2.0 * H * 2.0));
+            // A norm before each block that runs: a mixer's and an FFN's (two a transformer layer, one a single-block layer).
+            Add("norms", ElementWise(OpGroup.Norms, m.MixerLayers + m.DenseFfnLayers + m.MoeLayers, 2.0 * H * 2.0));
 
             if (m.Family == ArchitectureFamily.MlaMoe)
             {
@@ -75,7 +75,12 @@ public static class OpTableCompiler
 
             if (m.DenseFfnLayers > 0)
             {
-                AddDenseFfn("ffn", m.DenseFfnLayers, m.IntermediateSize, OpGroup.Ffn);
+                var groups = m.FfnWidthGroups;
+                foreach (var (width, count) in groups)
+                {
+                    AddDenseFfn(groups.Count == 1 ? "ffn" : $"ffn {width}", count, width, OpGroup.Ffn);
+                }
+
                 AddAllReduce("ffn all-reduce", m.DenseFfnLayers, Tp);
             }
 

@@ -125,6 +125,16 @@ public sealed record ModelSpec
     /// </summary>
     public int MoeLatentSize { get; init; }
 
+    /// <summary>
+    /// Dense FFN widths where they differ from layer to layer (DeciLM's neural-architecture-search layers, Nemotron-Super-49B):
+    /// "width:layers" pairs, comma-separated, e.g. "28672:49,7168:10". Empty = every dense FFN layer is
+    /// <see cref="IntermediateSize"/> wide.
+    /// </summary>
+    public string DenseFfnWidths { get; init; } = string.Empty;
+
+    /// <summary>Layers whose attention is skipped (DeciLM's no-op attention): only their FFN runs.</summary>
+    public int AttentionFreeLayers { get; init; }
+
     /// <summary>Whether softmax attention multiplies its output by a sigmoid gate from the query projection (Qwen3.5's attn_output_gate).</summary>
     public bool AttentionOutputGate { get; init; }
 
@@ -145,16 +155,21 @@ public sealed record ModelSpec
 
     public int MoeLayers => !IsMoe ? 0 : HasBlockPattern ? Blocks('E') : NumLayers - FirstDenseLayers;
 
-    public int DenseFfnLayers => HasBlockPattern ? Blocks('-') : NumLayers - MoeLayers;
+    public int DenseFfnLayers => HasBlockPattern ? Blocks('-') : DenseFfnWidths.Length > 0 ? FfnWidthGroups.Sum(g => g.Layers) : NumLayers - MoeLayers;
+
+    /// <summary>The dense FFN layers by width: one group, or DeciLM's several.</summary>
+    public IReadOnlyList<(int Width, int Layers)> FfnWidthGroups => DenseFfnWidths.Length == 0
+        ? [(IntermediateSize, DenseFfnLayers)]
+        : [.. DenseFfnWidths.Split(',').Select(pair => pair.Split(':')).Select(p => (int.Parse(p[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture)))];
 
     /// <summary>Layers with softmax attention and a KV cache.</summary>
-    public int FullAttentionLayers => HasBlockPattern ? Blocks('*') : NumLayers - LinearAttentionLayers;
+    public int FullAttentionLayers => HasBlockPattern ? Blocks('*') : NumLayers - LinearAttentionLayers - AttentionFreeLayers;
 
     /// <summary>Mamba-2 mixer blocks.</summary>
     public int MambaLayers => Blocks('M');
 
     /// <summary>Token mixers (softmax, linear attention or Mamba): one per layer, or one per mixer block.</summary>
-    public int MixerLayers => HasBlockPattern ? Blocks('M') + Blocks('*') : NumLayers;
+    public int MixerLayers => HasBlockPattern ? Blocks('M') + Blocks('*') : NumLayers - AttentionFreeLayers;
 
     /// <summary>
     /// Layers as a transformer counts them (a mixer and an FFN): what per-layer framework costs and an MTP module's

@@ -18,6 +18,7 @@ public static partial class HfConfigParser
         ["MistralForCausalLM"] = ArchitectureFamily.DenseGqa,
         ["Qwen2ForCausalLM"] = ArchitectureFamily.DenseGqa,
         ["MiMoForCausalLM"] = ArchitectureFamily.DenseGqa,
+        ["DeciLMForCausalLM"] = ArchitectureFamily.DenseGqa,
         ["Qwen3ForCausalLM"] = ArchitectureFamily.DenseGqa,
         ["Qwen3MoeForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["Qwen3NextForCausalLM"] = ArchitectureFamily.GqaMoe,
@@ -60,7 +61,7 @@ public static partial class HfConfigParser
 
         throw new UnsupportedException(
             $"{model}: architecture '{architecture}' is not supported. AicSim models dense GQA (LlamaForCausalLM, MistralForCausalLM, " +
-            "Qwen2ForCausalLM, MiMoForCausalLM, Qwen3ForCausalLM, Qwen3_5ForConditionalGeneration, Qwen3VLForConditionalGeneration), GQA+MoE " +
+            "Qwen2ForCausalLM, MiMoForCausalLM, DeciLMForCausalLM, Qwen3ForCausalLM, Qwen3_5ForConditionalGeneration, Qwen3VLForConditionalGeneration), GQA+MoE " +
             "(Qwen3MoeForCausalLM, Qwen3VLMoeForConditionalGeneration, Llama4ForConditionalGeneration, MixtralForCausalLM, GptOssForCausalLM, Step3p7FlashForCausalLM, " +
             "MiniMaxM2ForCausalLM, Qwen3NextForCausalLM, Qwen3_5MoeForConditionalGeneration; Qwen3.5's Gated DeltaNet layers included), " +
             "hybrid Mamba-2 (NemotronHForCausalLM) " +
@@ -134,7 +135,8 @@ public static partial class HfConfigParser
             throw new AicSimException(problems);
         }
 
-        int kvHeads = Int(text, "num_key_value_heads") ?? heads;
+        var nas = arch == "DeciLMForCausalLM" ? NasLayers(text, layers, hidden, heads, id) : null;
+        int kvHeads = Int(text, "num_key_value_heads") ?? nas?.KvHeads ?? heads;
         int headDim = Int(text, "head_dim") ?? Int(text, "attention_head_dim") ?? (hidden / heads);
         int experts = Int(text, "n_routed_experts") ?? Int(text, "num_experts") ?? Int(text, "num_local_experts") ?? 0;
         if (family == ArchitectureFamily.GqaMoe && experts == 0 && nemotronH)
@@ -142,7 +144,7 @@ public static partial class HfConfigParser
             family = ArchitectureFamily.DenseGqa;
         }
         int topK = Int(text, "num_experts_per_tok") ?? Int(text, "experts_per_token") ?? 0;
-        int intermediate = Int(text, "intermediate_size") ?? 0;
+        int intermediate = Int(text, "intermediate_size") ?? nas?.CommonWidth ?? 0;
         int firstDense = Int(text, "first_k_dense_replace") ?? 0;
         if (llama4 && experts > 0 && Int(text, "interleave_moe_layer_step") is int step && step > 1)
         {
@@ -222,6 +224,8 @@ public static partial class HfConfigParser
             LinearConvKernel = linearLayers > 0 ? Int(text, "linear_conv_kernel_dim") ?? 0 : 0,
             AttentionOutputGate = Bool(text, "attn_output_gate") ?? false,
             BlockPattern = pattern,
+            DenseFfnWidths = nas?.Widths ?? string.Empty,
+            AttentionFreeLayers = nas?.AttentionFree ?? 0,
             MambaHeads = pattern.Length > 0 ? Int(text, "mamba_num_heads") ?? 0 : 0,
             MambaHeadDim = pattern.Length > 0 ? Int(text, "mamba_head_dim") ?? 0 : 0,
             SsmStateSize = pattern.Length > 0 ? Int(text, "ssm_state_size") ?? 0 : 0,
@@ -233,6 +237,70 @@ public static partial class HfConfigParser
                 ?? (Bool(text, "use_mtp") == true ? Int(text, "num_mtp_modules") ?? 0 : 0),
         };
         return spec with { DefaultQuant = Quantisation(text, config, hfQuant, spec, id) };
+    }
+
+    /// <summary>What DeciLM's per-layer block_configs (Nemotron-Super-49B's neural-architecture search) add up to.</summary>
+    private sealed record NasShape(int KvHeads, int AttentionFree, string Widths, int CommonWidth);
+
+    /// <summary>
+    /// DeciLM's block_configs: per layer, attention (skipped when no_op; n_heads_in_group query heads share a KV head)
+    /// and an FFN of ffn_mult (its width 2·ffn_mult·hidden/3 rounded up to a multiple of 256, as DeciLM's code sizes it;
+    /// skipped when no_op). Linear replacements, attention windows and sinks, and KV heads that vary between layers are
+    /// refused by name.
+    /// </summary>
+    private static NasShape NasLayers(JsonElement text, int layers, int hidden, int heads, string id)
+    {
+        if (!text.TryGetProperty("block_configs", out var blocks) || blocks.ValueKind != JsonValueKind.Array || blocks.GetArrayLength() != layers)
+        {
+            throw new AicSimException($"{id}: a DeciLM config.json needs block_configs, one per layer ({layers}), to say what each layer runs.");
+        }
+
+        var groups = new HashSet<int>();
+        var widths = new SortedDictionary<int, int>(Comparer<int>.Create((a, b) => b.CompareTo(a)));
+        int attentionFree = 0;
+        foreach (var block in blocks.EnumerateArray())
+        {
+            var attention = block.TryGetProperty("attention", out var a) ? a : default;
+            var ffn = block.TryGetProperty("ffn", out var f) ? f : default;
+            foreach (var (part, name) in new[] { (attention, "attention"), (ffn, "ffn") })
+            {
+                if (part.ValueKind == JsonValueKind.Object && Bool(part, "replace_with_linear") == true)
+                {
+                    throw new UnsupportedException($"{id}: some layers replace their {name} with a linear layer (replace_with_linear), which AicSim does not model.");
+                }
+            }
+
+            if (attention.ValueKind != JsonValueKind.Object || Bool(attention, "no_op") == true)
+            {
+                attentionFree++;
+            }
+            else if (Int(attention, "window_length") is not null || Int(attention, "num_sink_tokens") is not null)
+            {
+                throw new UnsupportedException($"{id}: some layers attend within a window or to sink tokens (window_length, num_sink_tokens), which AicSim does not model for DeciLM.");
+            }
+            else
+            {
+                groups.Add(Int(attention, "n_heads_in_group") ?? 1);
+            }
+
+            if (ffn.ValueKind == JsonValueKind.Object && Bool(ffn, "no_op") != true)
+            {
+                double mult = ffn.TryGetProperty("ffn_mult", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetDouble() : 0;
+                int width = (int)(2 * mult * hidden / 3);
+                width = (width + 255) / 256 * 256;
+                widths[width] = widths.GetValueOrDefault(width) + 1;
+            }
+        }
+
+        if (groups.Count > 1)
+        {
+            throw new UnsupportedException($"{id}: its attention layers share KV heads in different group sizes ({string.Join(", ", groups.Order())}), which AicSim does not model.");
+        }
+
+        int kvHeads = groups.Count == 1 && groups.First() > 0 ? heads / groups.First() : heads;
+        string list = string.Join(',', widths.Select(w => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{w.Key}:{w.Value}")));
+        int common = widths.Count == 0 ? 0 : widths.OrderByDescending(w => w.Value).ThenByDescending(w => w.Key).First().Key;
+        return new NasShape(kvHeads, attentionFree, list, common);
     }
 
     /// <summary>Llama-4's layers with RoPE (chunked attention) where its config lists no_rope_layers (1 = RoPE); else null.</summary>

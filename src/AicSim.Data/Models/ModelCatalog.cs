@@ -356,6 +356,10 @@ public sealed class ModelCatalog
 
         public int MoeLatentSize { get; set; }
 
+        public string? DenseFfnWidths { get; set; }
+
+        public int AttentionFreeLayers { get; set; }
+
         public QuantEntry? Quant { get; set; }
 
         public ModelSpec ToSpec(IReadOnlyDictionary<string, ModelSpec> known)
@@ -425,6 +429,12 @@ public sealed class ModelCatalog
                 }
             }
 
+            string widths = DenseFfnWidths ?? string.Empty;
+            if (widths.Length > 0 && !widths.Split(',').All(pair => pair.Split(':') is [var w, var n] && int.TryParse(w, out int wv) && wv > 0 && int.TryParse(n, out int nv) && nv > 0))
+            {
+                missing.Add($"dense_ffn_widths as width:layers pairs, comma-separated (got '{widths}')");
+            }
+
             if (missing.Count > 0)
             {
                 throw new FormatException($"missing or non-positive: {string.Join(", ", missing)}");
@@ -483,6 +493,8 @@ public sealed class ModelCatalog
                 MambaConvKernel = MambaConvKernel,
                 GatedFfn = GatedFfn,
                 MoeLatentSize = MoeLatentSize,
+                DenseFfnWidths = widths,
+                AttentionFreeLayers = AttentionFreeLayers,
                 DefaultQuant = Quant?.ToConfig(QuantConfig.Bf16) ?? QuantConfig.Bf16,
             };
         }
