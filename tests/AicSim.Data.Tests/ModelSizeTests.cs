@@ -1,5 +1,6 @@
 using AicSim.Core.Engine;
 using AicSim.Core.Estimation;
+using AicSim.Core.Ops;
 using AicSim.Core.Specs;
 using AicSim.Data.Models;
 using AicSim.Data.Systems;
@@ -21,6 +22,7 @@ public sealed class ModelSizeTests
     [InlineData("nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16", 31.6e9, 3.6e9)] // NVIDIA's card: 31.6 B, 3.6 B active with embeddings
     [InlineData("stepfun-ai/Step-3.7-Flash", 195.83e9, 10.86e9)] // by hand: 45 attention layers, 3 dense FFNs, 42 MoE layers of 288 experts (8 read) and a shared one, embedding and head
     [InlineData("nvidia/Llama-3_3-Nemotron-Super-49B-v1", 49.9e9, 49.9e9)] // Hugging Face's count for the checkpoint, 49.9 B; dense
+    [InlineData("XiaomiMiMo/MiMo-V2-Flash", 308.78e9, 15.45e9)] // by hand (Xiaomi's card: 309 B total, 15 B active): 9 full and 39 windowed attention layers, one dense FFN, 47 MoE layers
     [InlineData("XiaomiMiMo/MiMo-7B-Base", 7.622e9, 7.622e9)] // by hand: 36 × (4096 × 48 × 128 + 4096² + 3 × 11008 × 4096) + 2 × 151680 × 4096, MTP module aside
     public void Total_and_active_parameters_match_the_model_card(string id, double total, double active)
     {
@@ -54,5 +56,24 @@ public sealed class ModelSizeTests
         Assert.Empty(MappingRules.Problems(m, ParallelConfig.TensorParallel(8)));
         var odd = m with { DenseFfnWidths = "28672:79,2820:1" };
         Assert.Contains(MappingRules.Problems(odd, ParallelConfig.TensorParallel(8)), p => p.Contains("FFN width 2820", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Mimo_v2_flash_caches_and_projects_each_kind_of_layer_in_its_own_shape()
+    {
+        // Hand calculation at TP1, bf16: 9 full layers × 4 KV heads × (192 + 128) × 2 bytes = 23,040, plus 39 windowed
+        // layers × 8 KV heads × 320 × 2 = 199,680: 222,720 bytes a token. At TP4 each full layer keeps 1 KV head and each
+        // windowed one 2: 5,760 + 49,920 = 55,680.
+        var m = Catalog.Resolve("XiaomiMiMo/MiMo-V2-Flash");
+        Assert.Equal(222_720, MemoryModel.KvBytesPerToken(m, ParallelConfig.TensorParallel(1), QuantMode.Bf16));
+        Assert.Equal(55_680, MemoryModel.KvBytesPerToken(m, ParallelConfig.TensorParallel(4), QuantMode.Bf16));
+
+        // qkv: 64 query heads × 192 plus K and V (192 + 128) per KV head; o reads 64 × 128 values.
+        var ops = OpTableCompiler.Compile(m, ParallelConfig.TensorParallel(1), QuantConfig.Bf16, B200);
+        string[] names = [.. ops.Names];
+        Op Of(string name) => ops.Ops[Array.IndexOf(names, name)];
+        Assert.Equal((13_568.0, 9.0), (Of("qkv proj").N, Of("qkv proj").Count));
+        Assert.Equal((14_848.0, 39.0), (Of("qkv proj (sliding window)").N, Of("qkv proj (sliding window)").Count));
+        Assert.Equal((8192.0, 128.0, 128.0), (Of("o proj").K, Of("generation attention (sliding window)").Window, Of("generation attention").VDim));
     }
 }

@@ -44,10 +44,12 @@ public static class MappingRules
         }
 
         // KV heads split evenly, or are replicated when tp is a multiple of them (each GPU keeps one copy).
-        int kv = model.NumKeyValueHeads;
-        if (model.Family != ArchitectureFamily.MlaMoe && kv % tp != 0 && tp % kv != 0)
+        foreach (int kv in new[] { model.NumKeyValueHeads, model.WindowAttentionShape.KvHeads }.Distinct())
         {
-            problems.Add($"{model.ShortName} has {kv} KV heads; TP{tp} neither divides them nor replicates them evenly. Use a TP that divides {kv} or is a multiple of it.");
+            if (model.Family != ArchitectureFamily.MlaMoe && kv % tp != 0 && tp % kv != 0)
+            {
+                problems.Add($"{model.ShortName} has {kv} KV heads; TP{tp} neither divides them nor replicates them evenly. Use a TP that divides {kv} or is a multiple of it.");
+            }
         }
 
         // A Mamba-2 mixer splits its heads and its B/C groups over tensor ranks; a group cannot be cut.

@@ -54,7 +54,7 @@ public static class MemoryModel
     }
 
     /// <summary>
-    /// KV bytes one token costs on one GPU: GQA 2·ceil(n_kv/tp)·d·L/pp·bytes; MLA (kv_lora + rope)·L/pp·bytes, replicated on
+    /// KV bytes one token costs on one GPU: GQA ceil(n_kv/tp)·(d_qk + d_v)·L/pp·bytes (per layer kind where windowed layers differ); MLA (kv_lora + rope)·L/pp·bytes, replicated on
     /// every tensor rank. Sliding-window layers are counted as full ones (what a framework without a hybrid allocator reserves).
     /// </summary>
     public static double KvBytesPerToken(ModelSpec model, ParallelConfig par, QuantMode kvQuant)
@@ -70,8 +70,10 @@ public static class MemoryModel
             return ((model.KvLoraRank + model.QkRopeHeadDim) * layers * bytes) + indexer;
         }
 
-        double kvHeads = Math.Ceiling(model.NumKeyValueHeads / (double)par.Tp);
-        return 2.0 * kvHeads * model.HeadDim * layers * bytes;
+        // Sliding-window layers cache their own shape (MiMo-V2-Flash: more KV heads than its full layers).
+        double windowed = model.SlidingWindow > 0 ? model.SlidingWindowLayers / (double)par.Pp : 0;
+        double PerLayer((int KvHeads, int QkDim, int VDim) shape) => Math.Ceiling(shape.KvHeads / (double)par.Tp) * (shape.QkDim + shape.VDim) * bytes;
+        return ((layers - windowed) * PerLayer(model.FullAttentionShape)) + (windowed * PerLayer(model.WindowAttentionShape));
     }
 
     /// <summary>

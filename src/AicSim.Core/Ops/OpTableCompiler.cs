@@ -108,30 +108,41 @@ public static class OpTableCompiler
         private void AddGqaAttention(double layers)
         {
             double heads = m.NumAttentionHeads / (double)Tp;
-            double kvHeads = Math.Ceiling(m.NumKeyValueHeads / (double)Tp);
-            double d = m.HeadDim;
 
             // An output gate doubles the query projection (query and gate come out of one GEMM).
             double qHeads = m.AttentionOutputGate ? 2 * heads : heads;
-            Add("qkv proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, (qHeads + (2 * kvHeads)) * d, H, quant.Attention));
-
+            double kvBytes = QuantModes.BytesPerElement(quant.KvCache);
             double windowed = m.SlidingWindow > 0 ? m.SlidingWindowLayers : 0;
             double full = layers - windowed;
-            double kvElems = 2 * kvHeads * d;
-            double kvBytes = QuantModes.BytesPerElement(quant.KvCache);
-            if (full > 0)
+            var fullShape = m.FullAttentionShape;
+            var windowShape = m.WindowAttentionShape;
+
+            // One shape for every layer keeps one projection op each (the common case); MiMo-V2-Flash's windowed layers
+            // have KV heads of their own, so each kind gets its own.
+            (double Layers, (int KvHeads, int QkDim, int VDim) Shape, string Suffix)[] projections = fullShape == windowShape
+                ? [(layers, fullShape, string.Empty)]
+                : [(full, fullShape, string.Empty), (windowed, windowShape, " (sliding window)")];
+            foreach (var (count, shape, suffix) in projections.Where(p => p.Layers > 0))
             {
-                Add("context attention", Attention(OpKind.ContextAttention, full, heads, d, d, kvElems, kvBytes, 0) with { KvHeads = kvHeads });
-                Add("generation attention", Attention(OpKind.GenerationAttention, full, heads, d, d, kvElems, kvBytes, 0) with { KvHeads = kvHeads });
+                double kv = Math.Ceiling(shape.KvHeads / (double)Tp);
+                Add("qkv proj" + suffix, Gemm(OpGroup.Attention, TokenScope.AllTokens, count, (qHeads * shape.QkDim) + (kv * (shape.QkDim + shape.VDim)), H, quant.Attention));
             }
 
-            if (windowed > 0)
+            foreach (var (count, shape, suffix, window) in new[] { (full, fullShape, string.Empty, 0.0), (windowed, windowShape, " (sliding window)", (double)m.SlidingWindow) })
             {
-                Add("context attention (sliding window)", Attention(OpKind.ContextAttention, windowed, heads, d, d, kvElems, kvBytes, m.SlidingWindow) with { KvHeads = kvHeads });
-                Add("generation attention (sliding window)", Attention(OpKind.GenerationAttention, windowed, heads, d, d, kvElems, kvBytes, m.SlidingWindow) with { KvHeads = kvHeads });
+                if (count > 0)
+                {
+                    double kv = Math.Ceiling(shape.KvHeads / (double)Tp);
+                    double kvElems = kv * (shape.QkDim + shape.VDim);
+                    Add("context attention" + suffix, Attention(OpKind.ContextAttention, count, heads, shape.QkDim, shape.VDim, kvElems, kvBytes, window) with { KvHeads = kv });
+                    Add("generation attention" + suffix, Attention(OpKind.GenerationAttention, count, heads, shape.QkDim, shape.VDim, kvElems, kvBytes, window) with { KvHeads = kv });
+                }
             }
 
-            Add("o proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, heads * d, quant.Attention));
+            foreach (var (count, shape, suffix) in projections.Where(p => p.Layers > 0))
+            {
+                Add("o proj" + suffix, Gemm(OpGroup.Attention, TokenScope.AllTokens, count, H, heads * shape.VDim, quant.Attention));
+            }
         }
 
         /// <summary>

@@ -58,6 +58,15 @@ public sealed record ModelSpec
     /// <summary>How many layers use the sliding window (gpt-oss alternates: 18 of 36).</summary>
     public int SlidingWindowLayers { get; init; }
 
+    /// <summary>KV heads of the sliding-window layers where they differ from the full layers' (MiMo-V2-Flash: 8 against 4). 0 = the same.</summary>
+    public int WindowKvHeads { get; init; }
+
+    /// <summary>Query/key head dimension of the sliding-window layers where it differs. 0 = the same.</summary>
+    public int WindowHeadDim { get; init; }
+
+    /// <summary>Value head dimension of the sliding-window layers where it differs. 0 = the same.</summary>
+    public int WindowVHeadDim { get; init; }
+
     public int QLoraRank { get; init; }
 
     public int KvLoraRank { get; init; }
@@ -149,6 +158,18 @@ public sealed record ModelSpec
     public QuantConfig DefaultQuant { get; init; } = QuantConfig.Bf16;
 
     public bool IsMoe => NumExperts > 0;
+
+    /// <summary>A GQA layer's value head dimension: v_head_dim where the config gives one (MiMo-V2-Flash: 128 beside 192), else head_dim.</summary>
+    public int GqaVHeadDim => VHeadDim > 0 ? VHeadDim : HeadDim;
+
+    /// <summary>The attention shape of the full-attention layers: KV heads, query/key and value head dimensions.</summary>
+    public (int KvHeads, int QkDim, int VDim) FullAttentionShape => (NumKeyValueHeads, HeadDim, GqaVHeadDim);
+
+    /// <summary>The attention shape of the sliding-window layers: the full layers' unless the config gives their own.</summary>
+    public (int KvHeads, int QkDim, int VDim) WindowAttentionShape => (
+        WindowKvHeads > 0 ? WindowKvHeads : NumKeyValueHeads,
+        WindowHeadDim > 0 ? WindowHeadDim : HeadDim,
+        WindowVHeadDim > 0 ? WindowVHeadDim : WindowHeadDim > 0 ? WindowHeadDim : GqaVHeadDim);
 
     /// <summary>Whether each layer is one block (<see cref="BlockPattern"/>) rather than a mixer and an FFN.</summary>
     public bool HasBlockPattern => BlockPattern.Length > 0;

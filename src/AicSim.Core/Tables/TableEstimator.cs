@@ -185,6 +185,11 @@ public sealed class TableEstimator : IOpEstimator
                 : null;
         }
 
+        if (op.QkDim != op.VDim)
+        {
+            return null; // the tables measure heads whose keys and values are one width
+        }
+
         var key = ((long)op.Heads, (long)op.KvHeads, (long)op.QkDim, kv, (long)op.Window);
         return _contextBatches.TryGetValue(key, out var batches)
             ? Grid(batches, bb => _tables.ContextAttention[(key.Item1, key.Item2, key.Item3, key.kv, key.Item5, bb)], shape.PrefillSequences, shape.PrefillTokensPerSequence, true, (b, s) => RoofMs(op, At(b, s)))
@@ -212,6 +217,11 @@ public sealed class TableEstimator : IOpEstimator
             return _mlaGenerationBatches.TryGetValue(((long)op.Heads, kv), out var mb)
                 ? Grid(mb, bb => _tables.MlaGeneration[((long)op.Heads, kv, bb)], shape.DecodeSequences, shape.DecodeContext, false, (b, c) => RoofMs(op, At(b, c)))
                 : null;
+        }
+
+        if (op.QkDim != op.VDim)
+        {
+            return null; // the tables measure heads whose keys and values are one width
         }
 
         var key = ((long)op.Heads, (long)op.KvHeads, (long)op.QkDim, kv, (long)op.Window);

@@ -31,6 +31,7 @@ public static partial class HfConfigParser
         ["GptOssForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["MiniMaxM2ForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["Step3p7FlashForCausalLM"] = ArchitectureFamily.GqaMoe,
+        ["MiMoV2FlashForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["DeepseekV3ForCausalLM"] = ArchitectureFamily.MlaMoe,
         ["DeepseekV32ForCausalLM"] = ArchitectureFamily.MlaMoe,
         ["GlmMoeDsaForCausalLM"] = ArchitectureFamily.MlaMoe,
@@ -62,7 +63,7 @@ public static partial class HfConfigParser
         throw new UnsupportedException(
             $"{model}: architecture '{architecture}' is not supported. AicSim models dense GQA (LlamaForCausalLM, MistralForCausalLM, " +
             "Qwen2ForCausalLM, MiMoForCausalLM, DeciLMForCausalLM, Qwen3ForCausalLM, Qwen3_5ForConditionalGeneration, Qwen3VLForConditionalGeneration), GQA+MoE " +
-            "(Qwen3MoeForCausalLM, Qwen3VLMoeForConditionalGeneration, Llama4ForConditionalGeneration, MixtralForCausalLM, GptOssForCausalLM, Step3p7FlashForCausalLM, " +
+            "(Qwen3MoeForCausalLM, Qwen3VLMoeForConditionalGeneration, Llama4ForConditionalGeneration, MixtralForCausalLM, GptOssForCausalLM, Step3p7FlashForCausalLM, MiMoV2FlashForCausalLM, " +
             "MiniMaxM2ForCausalLM, Qwen3NextForCausalLM, Qwen3_5MoeForConditionalGeneration; Qwen3.5's Gated DeltaNet layers included), " +
             "hybrid Mamba-2 (NemotronHForCausalLM) " +
             "and MLA+MoE (DeepseekV3ForCausalLM, DeepseekV32ForCausalLM, GlmMoeDsaForCausalLM, and wrappers such as Kimi-K2.5 whose text model is one of these).");
@@ -146,6 +147,11 @@ public static partial class HfConfigParser
         int topK = Int(text, "num_experts_per_tok") ?? Int(text, "experts_per_token") ?? 0;
         int intermediate = Int(text, "intermediate_size") ?? nas?.CommonWidth ?? 0;
         int firstDense = Int(text, "first_k_dense_replace") ?? 0;
+        if (experts > 0 && IntList(text, "moe_layer_freq") is { } moeLayers && moeLayers.Length == layers)
+        {
+            // A 0/1 flag per layer (MiMo-V2-Flash): the layers without experts are dense, wherever they sit.
+            firstDense = moeLayers.Count(v => v == 0);
+        }
         if (llama4 && experts > 0 && Int(text, "interleave_moe_layer_step") is int step && step > 1)
         {
             // Llama-4 Maverick: every step-th layer is MoE, the others dense (only their number matters to the cost).
@@ -173,6 +179,15 @@ public static partial class HfConfigParser
         {
             slidingLayers = types.EnumerateArray().Count(t => t.ValueKind == JsonValueKind.String && t.GetString() is "sliding_attention" or "chunked_attention");
             linearLayers = types.EnumerateArray().Count(t => t.ValueKind == JsonValueKind.String && t.GetString() == "linear_attention");
+        }
+        else if (IntList(text, "hybrid_layer_pattern") is { } hybrid && arch == "MiMoV2FlashForCausalLM")
+        {
+            // MiMo-V2-Flash: 1 marks a sliding-window layer, 0 a full one.
+            slidingLayers = hybrid.Count(v => v == 1);
+            if (Int(text, "swa_num_attention_heads") is int swaHeads && swaHeads != heads)
+            {
+                throw new UnsupportedException($"{id}: its sliding-window layers have {swaHeads} query heads against {heads} in the others, which AicSim does not model.");
+            }
         }
         else if (llama4 && Int(text, "attention_chunk_size") is int chunk)
         {
@@ -223,6 +238,9 @@ public static partial class HfConfigParser
             LinearValueHeadDim = linearLayers > 0 ? Int(text, "linear_value_head_dim") ?? 0 : 0,
             LinearConvKernel = linearLayers > 0 ? Int(text, "linear_conv_kernel_dim") ?? 0 : 0,
             AttentionOutputGate = Bool(text, "attn_output_gate") ?? false,
+            WindowKvHeads = slidingLayers > 0 && Int(text, "swa_num_key_value_heads") is int wkv && wkv != kvHeads ? wkv : 0,
+            WindowHeadDim = slidingLayers > 0 && Int(text, "swa_head_dim") is int wd && wd != headDim ? wd : 0,
+            WindowVHeadDim = slidingLayers > 0 && Int(text, "swa_v_head_dim") is int wv && wv != (Int(text, "v_head_dim") ?? headDim) ? wv : 0,
             BlockPattern = pattern,
             DenseFfnWidths = nas?.Widths ?? string.Empty,
             AttentionFreeLayers = nas?.AttentionFree ?? 0,
@@ -547,6 +565,11 @@ public static partial class HfConfigParser
 
     private static string? FirstArchitecture(JsonElement e) =>
         e.TryGetProperty("architectures", out var a) && a.ValueKind == JsonValueKind.Array && a.GetArrayLength() > 0 ? a[0].GetString() : null;
+
+    private static int[]? IntList(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array && v.EnumerateArray().All(x => x.ValueKind == JsonValueKind.Number && x.TryGetInt32(out _))
+            ? [.. v.EnumerateArray().Select(x => x.GetInt32())]
+            : null;
 
     private static int? Int(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int n) ? n : null;

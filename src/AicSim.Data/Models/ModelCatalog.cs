@@ -356,6 +356,12 @@ public sealed class ModelCatalog
 
         public int MoeLatentSize { get; set; }
 
+        public int WindowKvHeads { get; set; }
+
+        public int WindowHeadDim { get; set; }
+
+        public int WindowVHeadDim { get; set; }
+
         public string? DenseFfnWidths { get; set; }
 
         public int AttentionFreeLayers { get; set; }
@@ -493,6 +499,9 @@ public sealed class ModelCatalog
                 MambaConvKernel = MambaConvKernel,
                 GatedFfn = GatedFfn,
                 MoeLatentSize = MoeLatentSize,
+                WindowKvHeads = WindowKvHeads,
+                WindowHeadDim = WindowHeadDim,
+                WindowVHeadDim = WindowVHeadDim,
                 DenseFfnWidths = widths,
                 AttentionFreeLayers = AttentionFreeLayers,
                 DefaultQuant = Quant?.ToConfig(QuantConfig.Bf16) ?? QuantConfig.Bf16,
