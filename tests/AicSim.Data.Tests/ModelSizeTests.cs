@@ -23,6 +23,7 @@ public sealed class ModelSizeTests
     [InlineData("stepfun-ai/Step-3.7-Flash", 195.83e9, 10.86e9)] // by hand: 45 attention layers, 3 dense FFNs, 42 MoE layers of 288 experts (8 read) and a shared one, embedding and head
     [InlineData("nvidia/Llama-3_3-Nemotron-Super-49B-v1", 49.9e9, 49.9e9)] // Hugging Face's count for the checkpoint, 49.9 B; dense
     [InlineData("XiaomiMiMo/MiMo-V2-Flash", 308.78e9, 15.45e9)] // by hand (Xiaomi's card: 309 B total, 15 B active): 9 full and 39 windowed attention layers, one dense FFN, 47 MoE layers
+    [InlineData("google/gemma-4-26B-A4B", 25.23e9, 3.82e9)] // by hand (the name: 26 B, 4 B active); the tied embedding is the LM head
     [InlineData("XiaomiMiMo/MiMo-7B-Base", 7.622e9, 7.622e9)] // by hand: 36 × (4096 × 48 × 128 + 4096² + 3 × 11008 × 4096) + 2 × 151680 × 4096, MTP module aside
     public void Total_and_active_parameters_match_the_model_card(string id, double total, double active)
     {
@@ -75,5 +76,20 @@ public sealed class ModelSizeTests
         Assert.Equal((13_568.0, 9.0), (Of("qkv proj").N, Of("qkv proj").Count));
         Assert.Equal((14_848.0, 39.0), (Of("qkv proj (sliding window)").N, Of("qkv proj (sliding window)").Count));
         Assert.Equal((8192.0, 128.0, 128.0), (Of("o proj").K, Of("generation attention (sliding window)").Window, Of("generation attention").VDim));
+    }
+
+    [Fact]
+    public void Gemma_4_projects_no_values_in_its_global_layers_but_caches_them()
+    {
+        // Hand calculation, TP1 bf16: 25 sliding layers × 8 KV heads × (256 + 256) × 2 bytes = 204,800, plus 5 global
+        // layers × 2 KV heads × (512 + 512) × 2 = 20,480: 225,280 bytes a token.
+        var m = Catalog.Resolve("google/gemma-4-26B-A4B");
+        Assert.Equal(225_280, MemoryModel.KvBytesPerToken(m, ParallelConfig.TensorParallel(1), QuantMode.Bf16));
+
+        // qkv: global 16 × 512 queries + 2 × 512 keys and no values = 9216; sliding 16 × 256 + 8 × (256 + 256) = 8192.
+        var ops = OpTableCompiler.Compile(m, ParallelConfig.TensorParallel(1), QuantConfig.Bf16, B200);
+        string[] names = [.. ops.Names];
+        Assert.Equal(9216.0, ops.Ops[Array.IndexOf(names, "qkv proj")].N);
+        Assert.Equal(8192.0, ops.Ops[Array.IndexOf(names, "qkv proj (sliding window)")].N);
     }
 }

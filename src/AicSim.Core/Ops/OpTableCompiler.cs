@@ -119,13 +119,15 @@ public static class OpTableCompiler
 
             // One shape for every layer keeps one projection op each (the common case); MiMo-V2-Flash's windowed layers
             // have KV heads of their own, so each kind gets its own.
-            (double Layers, (int KvHeads, int QkDim, int VDim) Shape, string Suffix)[] projections = fullShape == windowShape
+            (double Layers, (int KvHeads, int QkDim, int VDim) Shape, string Suffix)[] projections = fullShape == windowShape && !m.FullAttentionValuesAreKeys
                 ? [(layers, fullShape, string.Empty)]
                 : [(full, fullShape, string.Empty), (windowed, windowShape, " (sliding window)")];
             foreach (var (count, shape, suffix) in projections.Where(p => p.Layers > 0))
             {
+                // Gemma-4's full layers take values from the key projection: no V weights.
                 double kv = Math.Ceiling(shape.KvHeads / (double)Tp);
-                Add("qkv proj" + suffix, Gemm(OpGroup.Attention, TokenScope.AllTokens, count, (qHeads * shape.QkDim) + (kv * (shape.QkDim + shape.VDim)), H, quant.Attention));
+                double values = m.FullAttentionValuesAreKeys && suffix.Length == 0 ? 0 : shape.VDim;
+                Add("qkv proj" + suffix, Gemm(OpGroup.Attention, TokenScope.AllTokens, count, (qHeads * shape.QkDim) + (kv * (shape.QkDim + values)), H, quant.Attention));
             }
 
             foreach (var (count, shape, suffix, window) in new[] { (full, fullShape, string.Empty, 0.0), (windowed, windowShape, " (sliding window)", (double)m.SlidingWindow) })

@@ -67,6 +67,12 @@ public sealed record ModelSpec
     /// <summary>Value head dimension of the sliding-window layers where it differs. 0 = the same.</summary>
     public int WindowVHeadDim { get; init; }
 
+    /// <summary>
+    /// Whether the full-attention layers project keys only and take their values from the same projection (Gemma-4's
+    /// attention_k_eq_v): no V weights there. Both are still cached, since keys are rotated and normed and values not.
+    /// </summary>
+    public bool FullAttentionValuesAreKeys { get; init; }
+
     public int QLoraRank { get; init; }
 
     public int KvLoraRank { get; init; }

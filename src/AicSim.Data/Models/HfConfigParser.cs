@@ -32,6 +32,7 @@ public static partial class HfConfigParser
         ["MiniMaxM2ForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["Step3p7FlashForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["MiMoV2FlashForCausalLM"] = ArchitectureFamily.GqaMoe,
+        ["Gemma4ForConditionalGeneration"] = ArchitectureFamily.GqaMoe,
         ["DeepseekV3ForCausalLM"] = ArchitectureFamily.MlaMoe,
         ["DeepseekV32ForCausalLM"] = ArchitectureFamily.MlaMoe,
         ["GlmMoeDsaForCausalLM"] = ArchitectureFamily.MlaMoe,
@@ -63,7 +64,7 @@ public static partial class HfConfigParser
         throw new UnsupportedException(
             $"{model}: architecture '{architecture}' is not supported. AicSim models dense GQA (LlamaForCausalLM, MistralForCausalLM, " +
             "Qwen2ForCausalLM, MiMoForCausalLM, DeciLMForCausalLM, Qwen3ForCausalLM, Qwen3_5ForConditionalGeneration, Qwen3VLForConditionalGeneration), GQA+MoE " +
-            "(Qwen3MoeForCausalLM, Qwen3VLMoeForConditionalGeneration, Llama4ForConditionalGeneration, MixtralForCausalLM, GptOssForCausalLM, Step3p7FlashForCausalLM, MiMoV2FlashForCausalLM, " +
+            "(Qwen3MoeForCausalLM, Qwen3VLMoeForConditionalGeneration, Llama4ForConditionalGeneration, MixtralForCausalLM, GptOssForCausalLM, Step3p7FlashForCausalLM, MiMoV2FlashForCausalLM, Gemma4ForConditionalGeneration, " +
             "MiniMaxM2ForCausalLM, Qwen3NextForCausalLM, Qwen3_5MoeForConditionalGeneration; Qwen3.5's Gated DeltaNet layers included), " +
             "hybrid Mamba-2 (NemotronHForCausalLM) " +
             "and MLA+MoE (DeepseekV3ForCausalLM, DeepseekV32ForCausalLM, GlmMoeDsaForCausalLM, and wrappers such as Kimi-K2.5 whose text model is one of these).");
@@ -139,12 +140,19 @@ public static partial class HfConfigParser
         var nas = arch == "DeciLMForCausalLM" ? NasLayers(text, layers, hidden, heads, id) : null;
         int kvHeads = Int(text, "num_key_value_heads") ?? nas?.KvHeads ?? heads;
         int headDim = Int(text, "head_dim") ?? Int(text, "attention_head_dim") ?? (hidden / heads);
+        bool valuesAreKeys = Bool(text, "attention_k_eq_v") == true;
         int experts = Int(text, "n_routed_experts") ?? Int(text, "num_experts") ?? Int(text, "num_local_experts") ?? 0;
-        if (family == ArchitectureFamily.GqaMoe && experts == 0 && nemotronH)
+        bool gemma4 = arch == "Gemma4ForConditionalGeneration";
+        if (family == ArchitectureFamily.GqaMoe && experts == 0 && (nemotronH || gemma4))
         {
             family = ArchitectureFamily.DenseGqa;
         }
-        int topK = Int(text, "num_experts_per_tok") ?? Int(text, "experts_per_token") ?? 0;
+
+        if (gemma4)
+        {
+            Gemma4Refusals(text, id);
+        }
+        int topK = Int(text, "num_experts_per_tok") ?? Int(text, "experts_per_token") ?? Int(text, "top_k_experts") ?? 0;
         int intermediate = Int(text, "intermediate_size") ?? nas?.CommonWidth ?? 0;
         int firstDense = Int(text, "first_k_dense_replace") ?? 0;
         if (experts > 0 && IntList(text, "moe_layer_freq") is { } moeLayers && moeLayers.Length == layers)
@@ -170,6 +178,7 @@ public static partial class HfConfigParser
         // others, a count of expert-wide ones or a width.
         int shared = Int(text, "moe_shared_expert_intermediate_size")
             ?? (llama4 && experts > 0 ? moeWidth : 0)
+            + (arch == "Gemma4ForConditionalGeneration" && experts > 0 ? intermediate : 0)
             + ((Int(text, "n_shared_experts") ?? 0) * (Int(text, "moe_intermediate_size") ?? 0))
             + (Int(text, "shared_intermediate_size") ?? 0) + (Int(text, "shared_expert_intermediate_size") ?? 0);
         int slidingLayers = 0;
@@ -202,6 +211,17 @@ public static partial class HfConfigParser
             linearLayers = layers - (layers / interval);
         }
 
+        // Gemma-4: the spec's own shape is its global (full) layers'; the sliding layers keep head_dim and
+        // num_key_value_heads. With attention_k_eq_v the global layers share num_global_key_value_heads.
+        int fullKv = kvHeads, fullHeadDim = headDim, gemmaWindowKv = 0, gemmaWindowHeadDim = 0;
+        if (gemma4)
+        {
+            fullHeadDim = Int(text, "global_head_dim") ?? headDim;
+            fullKv = valuesAreKeys ? Int(text, "num_global_key_value_heads") ?? kvHeads : kvHeads;
+            gemmaWindowKv = fullKv != kvHeads ? kvHeads : 0;
+            gemmaWindowHeadDim = fullHeadDim != headDim ? headDim : 0;
+        }
+
         var spec = new ModelSpec
         {
             Id = id,
@@ -210,8 +230,8 @@ public static partial class HfConfigParser
             NumLayers = layers,
             HiddenSize = hidden,
             NumAttentionHeads = heads,
-            NumKeyValueHeads = kvHeads,
-            HeadDim = headDim,
+            NumKeyValueHeads = fullKv,
+            HeadDim = fullHeadDim,
             IntermediateSize = experts == 0 || firstDense > 0 || pattern.Contains('-', StringComparison.Ordinal) ? Int(text, "intermediate_size_mlp") ?? intermediate : 0,
             VocabSize = vocab,
             MaxContextLength = Int(text, "max_position_embeddings") ?? 4096,
@@ -238,8 +258,9 @@ public static partial class HfConfigParser
             LinearValueHeadDim = linearLayers > 0 ? Int(text, "linear_value_head_dim") ?? 0 : 0,
             LinearConvKernel = linearLayers > 0 ? Int(text, "linear_conv_kernel_dim") ?? 0 : 0,
             AttentionOutputGate = Bool(text, "attn_output_gate") ?? false,
-            WindowKvHeads = slidingLayers > 0 && Int(text, "swa_num_key_value_heads") is int wkv && wkv != kvHeads ? wkv : 0,
-            WindowHeadDim = slidingLayers > 0 && Int(text, "swa_head_dim") is int wd && wd != headDim ? wd : 0,
+            WindowKvHeads = gemma4 ? (slidingLayers > 0 ? gemmaWindowKv : 0) : slidingLayers > 0 && Int(text, "swa_num_key_value_heads") is int wkv && wkv != kvHeads ? wkv : 0,
+            WindowHeadDim = gemma4 ? (slidingLayers > 0 ? gemmaWindowHeadDim : 0) : slidingLayers > 0 && Int(text, "swa_head_dim") is int wd && wd != headDim ? wd : 0,
+            FullAttentionValuesAreKeys = gemma4 && valuesAreKeys,
             WindowVHeadDim = slidingLayers > 0 && Int(text, "swa_v_head_dim") is int wv && wv != (Int(text, "v_head_dim") ?? headDim) ? wv : 0,
             BlockPattern = pattern,
             DenseFfnWidths = nas?.Widths ?? string.Empty,
@@ -319,6 +340,23 @@ public static partial class HfConfigParser
         string list = string.Join(',', widths.Select(w => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{w.Key}:{w.Value}")));
         int common = widths.Count == 0 ? 0 : widths.OrderByDescending(w => w.Value).ThenByDescending(w => w.Key).First().Key;
         return new NasShape(kvHeads, attentionFree, list, common);
+    }
+
+    /// <summary>Gemma-4's options AicSim does not price: per-layer input embeddings, KV shared across layers, double-wide MLPs.</summary>
+    private static void Gemma4Refusals(JsonElement text, string id)
+    {
+        foreach (var (field, what) in new[] { ("hidden_size_per_layer_input", "per-layer input embeddings"), ("num_kv_shared_layers", "KV shared across layers") })
+        {
+            if (Int(text, field) is > 0)
+            {
+                throw new UnsupportedException($"{id}: its {what} ({field}) are not modelled; AicSim reads Gemma-4 models without them (26B-A4B, 31B).");
+            }
+        }
+
+        if (Bool(text, "use_double_wide_mlp") == true)
+        {
+            throw new UnsupportedException($"{id}: its double-wide MLPs (use_double_wide_mlp) are not modelled.");
+        }
     }
 
     /// <summary>Llama-4's layers with RoPE (chunked attention) where its config lists no_rope_layers (1 = RoPE); else null.</summary>

@@ -362,6 +362,8 @@ public sealed class ModelCatalog
 
         public int WindowVHeadDim { get; set; }
 
+        public bool FullAttentionValuesAreKeys { get; set; }
+
         public string? DenseFfnWidths { get; set; }
 
         public int AttentionFreeLayers { get; set; }
@@ -502,6 +504,7 @@ public sealed class ModelCatalog
                 WindowKvHeads = WindowKvHeads,
                 WindowHeadDim = WindowHeadDim,
                 WindowVHeadDim = WindowVHeadDim,
+                FullAttentionValuesAreKeys = FullAttentionValuesAreKeys,
                 DenseFfnWidths = widths,
                 AttentionFreeLayers = AttentionFreeLayers,
                 DefaultQuant = Quant?.ToConfig(QuantConfig.Bf16) ?? QuantConfig.Bf16,
