@@ -17,15 +17,17 @@ public sealed class ModelSizeTests
     private static readonly SystemSpec B200 = SystemCatalog.Load().Get("b200_sxm");
 
     [Theory]
-    [InlineData("meta-llama/Llama-4-Scout-17B-16E-Instruct", 109e9, 17e9)] // Meta's card: 109 B total, 17 B active
-    [InlineData("meta-llama/Llama-4-Maverick-17B-128E-Instruct", 400e9, 17e9)] // Meta's card: 400 B total, 17 B active
-    [InlineData("nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16", 31.6e9, 3.6e9)] // NVIDIA's card: 31.6 B, 3.6 B active with embeddings
-    [InlineData("stepfun-ai/Step-3.7-Flash", 195.83e9, 10.86e9)] // by hand: 45 attention layers, 3 dense FFNs, 42 MoE layers of 288 experts (8 read) and a shared one, embedding and head
-    [InlineData("nvidia/Llama-3_3-Nemotron-Super-49B-v1", 49.9e9, 49.9e9)] // Hugging Face's count for the checkpoint, 49.9 B; dense
-    [InlineData("XiaomiMiMo/MiMo-V2-Flash", 308.78e9, 15.45e9)] // by hand (Xiaomi's card: 309 B total, 15 B active): 9 full and 39 windowed attention layers, one dense FFN, 47 MoE layers
-    [InlineData("google/gemma-4-26B-A4B", 25.23e9, 3.82e9)] // by hand (the name: 26 B, 4 B active); the tied embedding is the LM head
-    [InlineData("XiaomiMiMo/MiMo-7B-Base", 7.622e9, 7.622e9)] // by hand: 36 × (4096 × 48 × 128 + 4096² + 3 × 11008 × 4096) + 2 × 151680 × 4096, MTP module aside
-    public void Total_and_active_parameters_match_the_model_card(string id, double total, double active)
+    [InlineData("meta-llama/Llama-4-Scout-17B-16E-Instruct", 109e9, 17e9, true)] // Meta's card: 109 B total, 17 B active
+    [InlineData("meta-llama/Llama-4-Maverick-17B-128E-Instruct", 400e9, 17e9, true)] // Meta's card: 400 B total, 17 B active
+    [InlineData("nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16", 31.6e9, 3.6e9, true)] // NVIDIA's card: 31.6 B, 3.6 B active with embeddings
+    [InlineData("stepfun-ai/Step-3.7-Flash", 195.83e9, 10.86e9, true)] // by hand: 45 attention layers, 3 dense FFNs, 42 MoE layers of 288 experts (8 read) and a shared one, embedding and head
+    [InlineData("nvidia/Llama-3_3-Nemotron-Super-49B-v1", 49.9e9, 49.9e9, true)] // Hugging Face's count for the checkpoint, 49.9 B; dense
+    [InlineData("XiaomiMiMo/MiMo-V2-Flash", 308.78e9, 15.45e9, true)] // by hand (Xiaomi's card: 309 B total, 15 B active): 9 full and 39 windowed attention layers, one dense FFN, 47 MoE layers
+    [InlineData("google/gemma-4-26B-A4B", 25.23e9, 3.82e9, true)] // by hand (the name: 26 B, 4 B active); the tied embedding is the LM head
+    [InlineData("deepseek-ai/DeepSeek-V4-Flash", 284e9, 13e9, false)] // DeepSeek's V4 report: 284 B total, 13 B activated
+    [InlineData("deepseek-ai/DeepSeek-V4-Pro", 1.6e12, 49e9, false)] // 1.6 T total, 49 B activated
+    [InlineData("XiaomiMiMo/MiMo-7B-Base", 7.622e9, 7.622e9, true)] // by hand: 36 × (4096 × 48 × 128 + 4096² + 3 × 11008 × 4096) + 2 × 151680 × 4096, MTP module aside
+    public void Total_and_active_parameters_match_the_model_card(string id, double total, double active, bool activeCountsEmbedding)
     {
         var m = Catalog.Resolve(id);
         var engine = EngineModel.Create(new EngineConfig(m, B200, ParallelConfig.TensorParallel(1), QuantConfig.Bf16, BackendProfile.For(Backend.TrtLlm)));
@@ -33,7 +35,8 @@ public sealed class ModelSizeTests
         // Meta's totals count the vision tower (under 1 B), which is not modelled: 2% covers it.
         Assert.InRange(engine.Memory.WeightBytes / 2, total * 0.98, total * 1.01);
         double read = DecodeFloor.BytesPerGpu(engine.Ops.Ops, 0, 0).Weights / 2;
-        double embedding = m.TieWordEmbeddings ? 0 : (double)m.VocabSize * m.HiddenSize;
+        // DeepSeek counts what a token activates without the input embedding (a lookup, not a read of the table).
+        double embedding = m.TieWordEmbeddings || !activeCountsEmbedding ? 0 : (double)m.VocabSize * m.HiddenSize;
         Assert.InRange(read + embedding, active * 0.97, active * 1.03);
     }
 
@@ -91,5 +94,35 @@ public sealed class ModelSizeTests
         string[] names = [.. ops.Names];
         Assert.Equal(9216.0, ops.Ops[Array.IndexOf(names, "qkv proj")].N);
         Assert.Equal(8192.0, ops.Ops[Array.IndexOf(names, "qkv proj (sliding window)")].N);
+    }
+
+    [Fact]
+    public void DeepSeek_v4_caches_one_entry_per_compressed_block_and_a_window_per_sequence()
+    {
+        // Hand calculation, TP1, bf16: 21 layers of 1 entry per 4 tokens × 512 × 2 bytes / 4 = 5376, 20 layers of 1 per
+        // 128: 20 × 512 × 2 / 128 = 160, and the indexer's fp8 key, 21 × 128 / 4 = 672: 6208 bytes a token. Each sequence
+        // also holds every layer's window of 128 exact tokens: 43 × 128 × 512 × 2 = 5,636,096 bytes.
+        var m = Catalog.Resolve("deepseek-ai/DeepSeek-V4-Flash");
+        Assert.Equal(6208, MemoryModel.KvBytesPerToken(m, ParallelConfig.TensorParallel(1), QuantMode.Bf16));
+        Assert.Equal(5_636_096, MemoryModel.StateBytesPerSequence(m, ParallelConfig.TensorParallel(1), QuantMode.Bf16));
+
+        // A decode step at context 64k reads, per sequence and compressed-sparse layer, the indexer's top-512 entries
+        // (not 64k / 4 = 16k), and per heavily compressed layer 64k / 128 = 512 entries.
+        var ops = OpTableCompiler.Compile(m, ParallelConfig.TensorParallel(1), QuantConfig.Bf16, B200);
+        string[] names = [.. ops.Names];
+        Op Of(string name) => ops.Ops[Array.IndexOf(names, name)];
+        Assert.Equal((512.0, 4.0, 21.0), (Of("generation compressed attention (1 in 4)").Window, Of("generation compressed attention (1 in 4)").KeyStride, Of("generation compressed attention (1 in 4)").Count));
+        Assert.Equal((0.0, 128.0, 20.0), (Of("generation compressed attention (1 in 128)").Window, Of("generation compressed attention (1 in 128)").KeyStride, Of("generation compressed attention (1 in 128)").Count));
+        var cache = DecodeFloor.BytesPerGpu(ops.Ops, 1, 65536).Cache;
+        double expected = (43 * 128 * 512 * 2.0) + (21 * 512 * 512 * 2.0) + (20 * 512 * 512 * 2.0) + (21 * 16384 * 128 * 1.0);
+        Assert.Equal(expected, cache, 6);
+    }
+
+    [Fact]
+    public void DeepSeek_v4_s_output_groups_bound_its_tensor_split()
+    {
+        var m = Catalog.Resolve("deepseek-ai/DeepSeek-V4-Flash");
+        Assert.Contains(MappingRules.Problems(m, ParallelConfig.TensorExpertParallel(16)), p => p.Contains("8 groups of heads", StringComparison.Ordinal));
+        Assert.Empty(MappingRules.Problems(m, ParallelConfig.TensorExpertParallel(8)));
     }
 }

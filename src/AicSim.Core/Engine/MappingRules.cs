@@ -52,6 +52,12 @@ public static class MappingRules
             }
         }
 
+        // DeepSeek-V4's grouped output projection splits its groups of heads over tensor ranks.
+        if (model.HasCompressedAttention && model.OutputGroups % tp != 0)
+        {
+            problems.Add($"{model.ShortName}'s output projection has {model.OutputGroups} groups of heads (o_groups), which TP{tp} does not divide. Use a tensor-parallel size that divides {model.OutputGroups}, or attention data parallelism (DEP).");
+        }
+
         // A Mamba-2 mixer splits its heads and its B/C groups over tensor ranks; a group cannot be cut.
         if (model.MambaLayers > 0 && (model.MambaHeads % tp != 0 || model.MambaGroups % tp != 0))
         {

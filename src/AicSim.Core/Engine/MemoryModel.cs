@@ -42,7 +42,7 @@ public static class MemoryModel
         long tokens = (long)Math.Floor(budget / perToken) * par.AttentionDp;
         return new MemoryFit(capacity, weights, activations, engine.Backend.FrameworkMemoryBytes, comm, budget, perToken, tokens)
         {
-            StateBytesPerSequence = StateBytesPerSequence(m, par),
+            StateBytesPerSequence = StateBytesPerSequence(m, par, engine.Quant.KvCache),
         };
     }
 
@@ -63,6 +63,17 @@ public static class MemoryModel
         ArgumentNullException.ThrowIfNull(par);
         double bytes = QuantModes.BytesPerElement(kvQuant);
         double layers = model.FullAttentionLayers / (double)par.Pp;
+        if (model.HasCompressedAttention)
+        {
+            // DeepSeek-V4: one shared 512-wide entry per ratio tokens in each compressed layer, and the indexer's fp8
+            // key per entry in the sparse ones; the sliding windows are a fixed cost per sequence (StateBytesPerSequence).
+            var ratios = model.CompressedAttentionLayers.Where(r => r.Ratio > 0).ToList();
+            int sparse = ratios.Count == 0 ? 0 : ratios.Min(r => r.Ratio);
+            double perToken = ratios.Sum(r => r.Layers * model.HeadDim * bytes / r.Ratio);
+            double indexer = ratios.Where(r => r.Ratio == sparse).Sum(r => r.Layers * (double)model.IndexerHeadDim / r.Ratio);
+            return (perToken + indexer) / par.Pp;
+        }
+
         if (model.Family == ArchitectureFamily.MlaMoe)
         {
             // A sparse-attention indexer caches its own fp8 key per token and layer beside the latent.
@@ -81,10 +92,16 @@ public static class MemoryModel
     /// (value heads/tp × d_k × d_v in fp32) and convolution window ((w − 1) inputs of q, k, v in bf16), and the Mamba-2
     /// layers' (heads/tp × head_dim × ssm_state_size in fp32; the window over x, B and C). 0 for transformers.
     /// </summary>
-    public static double StateBytesPerSequence(ModelSpec model, ParallelConfig par)
+    public static double StateBytesPerSequence(ModelSpec model, ParallelConfig par, QuantMode kvCache = QuantMode.Bf16)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(par);
+        if (model.HasCompressedAttention)
+        {
+            // DeepSeek-V4's every layer keeps its sliding window of exact tokens, one shared 512-wide head each.
+            return model.NumLayers / (double)par.Pp * model.SlidingWindow * model.HeadDim * QuantModes.BytesPerElement(kvCache);
+        }
+
         if (!model.IsHybrid)
         {
             return 0;

@@ -38,7 +38,8 @@ public static class DecodeFloor
                     weights += op.Count * experts * op.N * op.K * op.WeightBytesPerElement;
                     break;
                 case OpKind.GenerationAttention:
-                    double keys = op.Window > 0 ? Math.Min(context, op.Window) : context;
+                    double compressed = context / (op.KeyStride > 1 ? op.KeyStride : 1);
+                    double keys = op.Window > 0 ? Math.Min(compressed, op.Window) : compressed;
                     cache += op.Count * sequences * keys * op.KvElementsPerToken * op.KvBytesPerElement;
                     break;
                 case OpKind.LinearAttention:

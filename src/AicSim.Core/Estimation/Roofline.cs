@@ -127,7 +127,9 @@ public static class Roofline
             return 0;
         }
 
-        double meanKeys = s.PrefillPastTokens + ((len + 1.0) * 0.5);
+        // A compressed cache (DeepSeek-V4) holds one entry per KeyStride tokens, and a query attends to those.
+        double stride = op.KeyStride > 1 ? op.KeyStride : 1;
+        double meanKeys = (s.PrefillPastTokens + ((len + 1.0) * 0.5)) / stride;
         if (op.Window > 0 && meanKeys > op.Window)
         {
             meanKeys = op.Window;
@@ -135,7 +137,7 @@ public static class Roofline
 
         double pairs = b * len * meanKeys;
         double flops = 2.0 * op.Heads * (op.QkDim + op.VDim) * pairs;
-        double keys = s.PrefillPastTokens + len;
+        double keys = (s.PrefillPastTokens + len) / stride;
         double bytes = b * ((len * op.Heads * (op.QkDim + op.VDim) * 2.0) + (keys * op.KvElementsPerToken * op.KvBytesPerElement));
         double computeEff = eff.AttentionEfficiency * len / (len + eff.AttentionHalfEfficiencyTokens);
         double compute = flops / (hw.PeakBf16FlopsPerSec * computeEff);
@@ -155,7 +157,7 @@ public static class Roofline
             return 0;
         }
 
-        double ctx = s.DecodeContext;
+        double ctx = s.DecodeContext / (op.KeyStride > 1 ? op.KeyStride : 1);
         if (op.Window > 0 && ctx > op.Window)
         {
             ctx = op.Window;

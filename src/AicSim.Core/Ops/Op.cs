@@ -52,6 +52,9 @@ public struct Op
     public double KvBytesPerElement;
     public double Window;
 
+    /// <summary>Attention over a compressed cache (DeepSeek-V4): one cached entry per this many tokens; 0 or 1 = every token.</summary>
+    public double KeyStride;
+
     public double BytesPerToken;
     public double OverNetwork;
 

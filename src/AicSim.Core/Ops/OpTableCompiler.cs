@@ -53,7 +53,11 @@ public static class OpTableCompiler
             // A norm before each block that runs: a mixer's and an FFN's (two a transformer layer, one a single-block layer).
             Add("norms", ElementWise(OpGroup.Norms, m.MixerLayers + m.DenseFfnLayers + m.MoeLayers, 2.0 * H * 2.0));
 
-            if (m.Family == ArchitectureFamily.MlaMoe)
+            if (m.HasCompressedAttention)
+            {
+                AddCompressedAttention(layers);
+            }
+            else if (m.Family == ArchitectureFamily.MlaMoe)
             {
                 AddMlaAttention(layers);
             }
@@ -181,6 +185,67 @@ public static class OpTableCompiler
             Add("mamba conv + gated norm", ElementWise(OpGroup.Attention, layers, ((inner + bc) * 2.0 * 2.0) + (inner * 2.0 * 3.0)));
             Add("mamba selective scan", Recurrence(layers, heads, m.SsmStateSize, m.MambaHeadDim));
             Add("mamba out proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, inner, quant.Attention));
+        }
+
+        /// <summary>
+        /// DeepSeek-V4's hybrid compressed attention. Queries come through a low-rank projection (replicated down, split
+        /// up); keys and values are one 512-wide head shared by every query head (MQA; keys are values). Every layer
+        /// attends to its sliding window of exact tokens; compressed layers also to a cache of one entry per ratio tokens,
+        /// built by a compressor (two overlapping streams of entries and of their softmax weights), the smallest ratio's
+        /// layers only to the indexer's top-k of them (compressed sparse attention), the others to all (heavily compressed
+        /// attention). Output: per group of heads a projection down to o_lora_rank, then one up to the hidden size.
+        /// </summary>
+        private void AddCompressedAttention(double layers)
+        {
+            double heads = m.NumAttentionHeads / (double)Tp;
+            double d = m.HeadDim;
+            double kvBytes = QuantModes.BytesPerElement(quant.KvCache);
+            var ratios = m.CompressedAttentionLayers;
+            int sparseRatio = ratios.Where(r => r.Ratio > 0).Select(r => r.Ratio).DefaultIfEmpty(0).Min();
+            double compressedLayers = ratios.Where(r => r.Ratio > 0).Sum(r => r.Layers);
+
+            // The down-projection of the query and the shared KV head are small and replicated on every tensor rank.
+            Add("q down + kv proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, m.QLoraRank + d, H, quant.Attention));
+            Add("q up proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, heads * d, m.QLoraRank, quant.Attention));
+            if (compressedLayers > 0)
+            {
+                Add("kv compressor", Gemm(OpGroup.Attention, TokenScope.AllTokens, compressedLayers, 4 * d, H, quant.Attention));
+            }
+
+            Add("context attention (window)", Attention(OpKind.ContextAttention, layers, heads, d, d, d, kvBytes, m.SlidingWindow) with { KvHeads = 1 });
+            Add("generation attention (window)", Attention(OpKind.GenerationAttention, layers, heads, d, d, d, kvBytes, m.SlidingWindow) with { KvHeads = 1 });
+            foreach (var (ratio, count) in ratios.Where(r => r.Ratio > 0))
+            {
+                // The indexer's top-k caps what a compressed-sparse query reads; heavily compressed layers read every entry.
+                double cap = ratio == sparseRatio ? m.SparseAttentionTopK : 0;
+                string name = $"compressed attention (1 in {ratio})";
+                Add($"context {name}", Attention(OpKind.ContextAttention, count, heads, d, d, d, kvBytes, cap) with { KvHeads = 1, KeyStride = ratio });
+                Add($"generation {name}", Attention(OpKind.GenerationAttention, count, heads, d, d, d, kvBytes, cap) with { KvHeads = 1, KeyStride = ratio });
+            }
+
+            var sparse = ratios.FirstOrDefault(r => r.Ratio == sparseRatio && r.Ratio > 0);
+            if (sparse.Layers > 0 && m.IndexerHeads > 0)
+            {
+                // The lightning indexer scores every compressed entry (fp8 keys) to choose the top-k.
+                double ih = m.IndexerHeads;
+                double id = m.IndexerHeadDim;
+                Add("indexer q proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, sparse.Layers, ih * id, m.QLoraRank, quant.Attention));
+                Add("indexer k proj + weights", Gemm(OpGroup.Attention, TokenScope.AllTokens, sparse.Layers, id + ih, H, QuantMode.Bf16));
+                Add("indexer scores (prefill)", Attention(OpKind.ContextAttention, sparse.Layers, ih, id, 0, id, 1.0, 0) with { KeyStride = sparse.Ratio });
+                Add("indexer scores (decode)", Attention(OpKind.GenerationAttention, sparse.Layers, ih, id, 0, id, 1.0, 0) with { KeyStride = sparse.Ratio });
+            }
+
+            // Grouped output: each of a rank's groups maps its heads' values down to o_lora_rank; then up to the hidden size.
+            double groups = m.OutputGroups / (double)Tp;
+            double perGroup = m.NumAttentionHeads * d / m.OutputGroups;
+            Add("o group proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, groups * m.OutputLoraRank, perGroup, quant.Attention));
+            Add("o proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, groups * m.OutputLoraRank, quant.Attention));
+
+            if (m.HyperConnections > 1)
+            {
+                // The residual stream is hc_mult copies wide: each block reads and writes them to mix its input and output.
+                Add("hyper-connections", ElementWise(OpGroup.Norms, 2 * layers, m.HyperConnections * H * 2.0 * 2.0));
+            }
         }
 
         private void AddMlaAttention(double layers)

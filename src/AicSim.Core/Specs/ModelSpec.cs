@@ -147,6 +147,30 @@ public sealed record ModelSpec
     /// </summary>
     public string DenseFfnWidths { get; init; } = string.Empty;
 
+    /// <summary>
+    /// DeepSeek-V4's hybrid compressed attention: each layer's compress_ratio, comma-separated. 0 = a sliding window only;
+    /// the smallest other ratio (4) = compressed sparse attention (one cached entry per 4 tokens, the indexer's top-k of
+    /// them); a larger one (128) = heavily compressed attention over every compressed entry. Every layer also attends to
+    /// its sliding window. Empty for other models.
+    /// </summary>
+    public string CompressRatios { get; init; } = string.Empty;
+
+    /// <summary>DeepSeek-V4's grouped low-rank output projection: groups of heads (o_groups), each down to o_lora_rank.</summary>
+    public int OutputGroups { get; init; }
+
+    public int OutputLoraRank { get; init; }
+
+    /// <summary>Copies of the residual stream (DeepSeek-V4's hyper-connections, hc_mult); 0 or 1 = an ordinary residual.</summary>
+    public int HyperConnections { get; init; }
+
+    /// <summary>Whether attention is DeepSeek-V4's compressed kind (<see cref="CompressRatios"/>).</summary>
+    public bool HasCompressedAttention => CompressRatios.Length > 0;
+
+    /// <summary>DeepSeek-V4's layers by compress ratio, ascending (0, the sliding-window-only layers, first).</summary>
+    public IReadOnlyList<(int Ratio, int Layers)> CompressedAttentionLayers => [.. CompressRatios.Split(',')
+        .Select(r => int.Parse(r, System.Globalization.CultureInfo.InvariantCulture))
+        .GroupBy(r => r).OrderBy(g => g.Key).Select(g => (g.Key, g.Count()))];
+
     /// <summary>Layers whose attention is skipped (DeciLM's no-op attention): only their FFN runs.</summary>
     public int AttentionFreeLayers { get; init; }
 

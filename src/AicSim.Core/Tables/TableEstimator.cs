@@ -185,9 +185,9 @@ public sealed class TableEstimator : IOpEstimator
                 : null;
         }
 
-        if (op.QkDim != op.VDim)
+        if (op.QkDim != op.VDim || op.KeyStride > 1)
         {
-            return null; // the tables measure heads whose keys and values are one width
+            return null; // the tables measure heads whose keys and values are one width, over every cached token
         }
 
         var key = ((long)op.Heads, (long)op.KvHeads, (long)op.QkDim, kv, (long)op.Window);
@@ -219,9 +219,9 @@ public sealed class TableEstimator : IOpEstimator
                 : null;
         }
 
-        if (op.QkDim != op.VDim)
+        if (op.QkDim != op.VDim || op.KeyStride > 1)
         {
-            return null; // the tables measure heads whose keys and values are one width
+            return null; // the tables measure heads whose keys and values are one width, over every cached token
         }
 
         var key = ((long)op.Heads, (long)op.KvHeads, (long)op.QkDim, kv, (long)op.Window);

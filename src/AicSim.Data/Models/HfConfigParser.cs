@@ -36,6 +36,7 @@ public static partial class HfConfigParser
         ["DeepseekV3ForCausalLM"] = ArchitectureFamily.MlaMoe,
         ["DeepseekV32ForCausalLM"] = ArchitectureFamily.MlaMoe,
         ["GlmMoeDsaForCausalLM"] = ArchitectureFamily.MlaMoe,
+        ["DeepseekV4ForCausalLM"] = ArchitectureFamily.MlaMoe,
 
         // Mamba-2, attention, FFN and MoE blocks in the order its pattern gives; dense where it has no experts.
         ["NemotronHForCausalLM"] = ArchitectureFamily.GqaMoe,
@@ -67,7 +68,7 @@ public static partial class HfConfigParser
             "(Qwen3MoeForCausalLM, Qwen3VLMoeForConditionalGeneration, Llama4ForConditionalGeneration, MixtralForCausalLM, GptOssForCausalLM, Step3p7FlashForCausalLM, MiMoV2FlashForCausalLM, Gemma4ForConditionalGeneration, " +
             "MiniMaxM2ForCausalLM, Qwen3NextForCausalLM, Qwen3_5MoeForConditionalGeneration; Qwen3.5's Gated DeltaNet layers included), " +
             "hybrid Mamba-2 (NemotronHForCausalLM) " +
-            "and MLA+MoE (DeepseekV3ForCausalLM, DeepseekV32ForCausalLM, GlmMoeDsaForCausalLM, and wrappers such as Kimi-K2.5 whose text model is one of these).");
+            "and MLA+MoE (DeepseekV3ForCausalLM, DeepseekV32ForCausalLM, GlmMoeDsaForCausalLM, DeepseekV4ForCausalLM with its compressed attention, and wrappers such as Kimi-K2.5 whose text model is one of these).");
     }
 
     /// <summary>Reads a config.json file, or a folder holding one; a sibling hf_quant_config.json is read too.</summary>
@@ -213,6 +214,15 @@ public static partial class HfConfigParser
 
         // Gemma-4: the spec's own shape is its global (full) layers'; the sliding layers keep head_dim and
         // num_key_value_heads. With attention_k_eq_v the global layers share num_global_key_value_heads.
+        // DeepSeek-V4: compress_ratios lists one more entry than layers (its MTP module's); the layers' come first.
+        string compressRatios = arch == "DeepseekV4ForCausalLM" && IntList(text, "compress_ratios") is { } ratios && ratios.Length >= layers
+            ? string.Join(',', ratios.Take(layers).Select(r => r.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            : string.Empty;
+        if (arch == "DeepseekV4ForCausalLM" && compressRatios.Length == 0)
+        {
+            throw new AicSimException($"{id}: a DeepSeek-V4 config.json needs compress_ratios, one per layer, to say how each layer's cache is compressed.");
+        }
+
         int fullKv = kvHeads, fullHeadDim = headDim, gemmaWindowKv = 0, gemmaWindowHeadDim = 0;
         if (gemma4)
         {
@@ -241,7 +251,7 @@ public static partial class HfConfigParser
             MoeIntermediateSize = moeWidth,
             SharedExpertIntermediateSize = shared,
             FirstDenseLayers = firstDense,
-            SlidingWindow = slidingLayers > 0 ? window : 0,
+            SlidingWindow = slidingLayers > 0 || compressRatios.Length > 0 ? window : 0,
             SlidingWindowLayers = slidingLayers,
             QLoraRank = Int(text, "q_lora_rank") ?? 0,
             KvLoraRank = Int(text, "kv_lora_rank") ?? 0,
@@ -262,6 +272,10 @@ public static partial class HfConfigParser
             WindowHeadDim = gemma4 ? (slidingLayers > 0 ? gemmaWindowHeadDim : 0) : slidingLayers > 0 && Int(text, "swa_head_dim") is int wd && wd != headDim ? wd : 0,
             FullAttentionValuesAreKeys = gemma4 && valuesAreKeys,
             WindowVHeadDim = slidingLayers > 0 && Int(text, "swa_v_head_dim") is int wv && wv != (Int(text, "v_head_dim") ?? headDim) ? wv : 0,
+            CompressRatios = compressRatios,
+            OutputGroups = compressRatios.Length > 0 ? Int(text, "o_groups") ?? 1 : 0,
+            OutputLoraRank = compressRatios.Length > 0 ? Int(text, "o_lora_rank") ?? 0 : 0,
+            HyperConnections = compressRatios.Length > 0 ? Int(text, "hc_mult") ?? 0 : 0,
             BlockPattern = pattern,
             DenseFfnWidths = nas?.Widths ?? string.Empty,
             AttentionFreeLayers = nas?.AttentionFree ?? 0,
@@ -418,10 +432,13 @@ public static partial class HfConfigParser
         }
 
         string method = Str(qc, "quant_method") ?? string.Empty;
+
+        // DeepSeek-V4's experts are stored in FP4 with power-of-two (ue8m0) scales, an MX format, beside FP8 blocks.
+        var fp8Experts = Str(text, "expert_dtype") == "fp4" ? QuantMode.Mxfp4 : QuantMode.Fp8Block;
         return method switch
         {
             "fp8" => qc.TryGetProperty("weight_block_size", out var b) && b.ValueKind == JsonValueKind.Array
-                ? new QuantConfig(QuantMode.Fp8Block, QuantMode.Fp8Block, QuantMode.Bf16)
+                ? new QuantConfig(QuantMode.Fp8Block, fp8Experts, QuantMode.Bf16)
                 : new QuantConfig(QuantMode.Fp8, QuantMode.Fp8, QuantMode.Bf16),
             "mxfp4" => new QuantConfig(QuantMode.Bf16, QuantMode.Mxfp4, QuantMode.Bf16),
             "compressed-tensors" => new QuantConfig(QuantMode.Bf16, QuantMode.Int4WeightOnly, QuantMode.Bf16),

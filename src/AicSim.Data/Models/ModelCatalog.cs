@@ -364,6 +364,14 @@ public sealed class ModelCatalog
 
         public bool FullAttentionValuesAreKeys { get; set; }
 
+        public string? CompressRatios { get; set; }
+
+        public int OutputGroups { get; set; }
+
+        public int OutputLoraRank { get; set; }
+
+        public int HyperConnections { get; set; }
+
         public string? DenseFfnWidths { get; set; }
 
         public int AttentionFreeLayers { get; set; }
@@ -505,6 +513,10 @@ public sealed class ModelCatalog
                 WindowHeadDim = WindowHeadDim,
                 WindowVHeadDim = WindowVHeadDim,
                 FullAttentionValuesAreKeys = FullAttentionValuesAreKeys,
+                CompressRatios = CompressRatios ?? string.Empty,
+                OutputGroups = OutputGroups,
+                OutputLoraRank = OutputLoraRank,
+                HyperConnections = HyperConnections,
                 DenseFfnWidths = widths,
                 AttentionFreeLayers = AttentionFreeLayers,
                 DefaultQuant = Quant?.ToConfig(QuantConfig.Bf16) ?? QuantConfig.Bf16,
