@@ -125,4 +125,17 @@ public sealed class ModelSizeTests
         Assert.Contains(MappingRules.Problems(m, ParallelConfig.TensorExpertParallel(16)), p => p.Contains("8 groups of heads", StringComparison.Ordinal));
         Assert.Empty(MappingRules.Problems(m, ParallelConfig.TensorExpertParallel(8)));
     }
+
+    [Fact]
+    public void MiniMax_m3_reads_its_top_blocks_and_caches_an_index_key_per_token()
+    {
+        // Its config: 57 sparse layers reading the top 16 blocks and the local one of 128 tokens (2176), an indexer of
+        // 4 heads of 128, one shared expert of 3072 (n_shared_experts 1 × shared_intermediate_size 3072, not their sum).
+        var m = Catalog.Resolve("MiniMaxAI/MiniMax-M3");
+        Assert.Equal((2176, 57, 4, 128, 3072), (m.SlidingWindow, m.SlidingWindowLayers, m.IndexerHeads, m.IndexerHeadDim, m.SharedExpertIntermediateSize));
+
+        // Hand calculation, TP1 bf16: 60 layers × 2 (K, V) × 4 KV heads × 128 × 2 bytes = 122,880, plus 57 index keys of
+        // 128 × 2 = 14,592: 137,472 bytes a token.
+        Assert.Equal(137_472, MemoryModel.KvBytesPerToken(m, ParallelConfig.TensorParallel(1), QuantMode.Bf16));
+    }
 }

@@ -84,7 +84,9 @@ public static class MemoryModel
         // Sliding-window layers cache their own shape (MiMo-V2-Flash: more KV heads than its full layers).
         double windowed = model.SlidingWindow > 0 ? model.SlidingWindowLayers / (double)par.Pp : 0;
         double PerLayer((int KvHeads, int QkDim, int VDim) shape) => Math.Ceiling(shape.KvHeads / (double)par.Tp) * (shape.QkDim + shape.VDim) * bytes;
-        return ((layers - windowed) * PerLayer(model.FullAttentionShape)) + (windowed * PerLayer(model.WindowAttentionShape));
+        // A block indexer (MiniMax-M3) caches one index key per token in each of its sparse layers.
+        double indexKeys = model.IndexerHeads > 0 ? windowed * model.IndexerHeadDim * bytes : 0;
+        return ((layers - windowed) * PerLayer(model.FullAttentionShape)) + (windowed * PerLayer(model.WindowAttentionShape)) + indexKeys;
     }
 
     /// <summary>

@@ -149,6 +149,17 @@ public static class OpTableCompiler
             {
                 Add("o proj" + suffix, Gemm(OpGroup.Attention, TokenScope.AllTokens, count, H, heads * shape.VDim, quant.Attention));
             }
+
+            if (m.IndexerHeads > 0 && windowed > 0)
+            {
+                // MiniMax-M3's block indexer: its own queries and keys from the hidden state; every query scores every
+                // cached token's index key (in the KV cache's dtype) to choose the blocks it reads. Replicated on every rank.
+                double ih = m.IndexerHeads;
+                double id = m.IndexerHeadDim;
+                Add("indexer q + k proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, windowed, (ih + 1) * id, H, QuantMode.Bf16));
+                Add("indexer scores (prefill)", Attention(OpKind.ContextAttention, windowed, ih, id, 0, id, kvBytes, 0));
+                Add("indexer scores (decode)", Attention(OpKind.GenerationAttention, windowed, ih, id, 0, id, kvBytes, 0));
+            }
         }
 
         /// <summary>

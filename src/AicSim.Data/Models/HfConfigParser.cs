@@ -30,6 +30,8 @@ public static partial class HfConfigParser
         ["Llama4ForConditionalGeneration"] = ArchitectureFamily.GqaMoe,
         ["GptOssForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["MiniMaxM2ForCausalLM"] = ArchitectureFamily.GqaMoe,
+        ["MiniMaxM3ForCausalLM"] = ArchitectureFamily.GqaMoe,
+        ["MiniMaxM3SparseForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["Step3p7FlashForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["MiMoV2FlashForCausalLM"] = ArchitectureFamily.GqaMoe,
         ["Gemma4ForConditionalGeneration"] = ArchitectureFamily.GqaMoe,
@@ -65,7 +67,7 @@ public static partial class HfConfigParser
         throw new UnsupportedException(
             $"{model}: architecture '{architecture}' is not supported. AicSim models dense GQA (LlamaForCausalLM, MistralForCausalLM, " +
             "Qwen2ForCausalLM, MiMoForCausalLM, DeciLMForCausalLM, Qwen3ForCausalLM, Qwen3_5ForConditionalGeneration, Qwen3VLForConditionalGeneration), GQA+MoE " +
-            "(Qwen3MoeForCausalLM, Qwen3VLMoeForConditionalGeneration, Llama4ForConditionalGeneration, MixtralForCausalLM, GptOssForCausalLM, Step3p7FlashForCausalLM, MiMoV2FlashForCausalLM, Gemma4ForConditionalGeneration, " +
+            "(Qwen3MoeForCausalLM, Qwen3VLMoeForConditionalGeneration, Llama4ForConditionalGeneration, MixtralForCausalLM, GptOssForCausalLM, Step3p7FlashForCausalLM, MiMoV2FlashForCausalLM, Gemma4ForConditionalGeneration, MiniMaxM3ForCausalLM, " +
             "MiniMaxM2ForCausalLM, Qwen3NextForCausalLM, Qwen3_5MoeForConditionalGeneration; Qwen3.5's Gated DeltaNet layers included), " +
             "hybrid Mamba-2 (NemotronHForCausalLM) " +
             "and MLA+MoE (DeepseekV3ForCausalLM, DeepseekV32ForCausalLM, GlmMoeDsaForCausalLM, DeepseekV4ForCausalLM with its compressed attention, and wrappers such as Kimi-K2.5 whose text model is one of these).");
@@ -180,10 +182,11 @@ public static partial class HfConfigParser
         int shared = Int(text, "moe_shared_expert_intermediate_size")
             ?? (llama4 && experts > 0 ? moeWidth : 0)
             + (arch == "Gemma4ForConditionalGeneration" && experts > 0 ? intermediate : 0)
-            + ((Int(text, "n_shared_experts") ?? 0) * (Int(text, "moe_intermediate_size") ?? 0))
-            + (Int(text, "shared_intermediate_size") ?? 0) + (Int(text, "shared_expert_intermediate_size") ?? 0);
+            + ((Int(text, "n_shared_experts") ?? 0) * (Int(text, "shared_intermediate_size") is > 0 and int each ? each : Int(text, "moe_intermediate_size") ?? 0))
+            + (Int(text, "n_shared_experts") is > 0 ? 0 : Int(text, "shared_intermediate_size") ?? 0) + (Int(text, "shared_expert_intermediate_size") ?? 0);
         int slidingLayers = 0;
         int linearLayers = 0;
+        var blockSparse = BlockSparseAttention(text, layers);
         int window = Int(text, "sliding_window") ?? 0;
         if (text.TryGetProperty("layer_types", out var types) && types.ValueKind == JsonValueKind.Array)
         {
@@ -198,6 +201,13 @@ public static partial class HfConfigParser
             {
                 throw new UnsupportedException($"{id}: its sliding-window layers have {swaHeads} query heads against {heads} in the others, which AicSim does not model.");
             }
+        }
+        else if (blockSparse is { } sparse)
+        {
+            // MiniMax-M3: a sparse layer's query reads its top blocks and its local one: priced as a window of that many
+            // tokens (every token stays cached, as windowed layers do here).
+            slidingLayers = sparse.Layers;
+            window = sparse.Tokens;
         }
         else if (llama4 && Int(text, "attention_chunk_size") is int chunk)
         {
@@ -242,7 +252,7 @@ public static partial class HfConfigParser
             NumAttentionHeads = heads,
             NumKeyValueHeads = fullKv,
             HeadDim = fullHeadDim,
-            IntermediateSize = experts == 0 || firstDense > 0 || pattern.Contains('-', StringComparison.Ordinal) ? Int(text, "intermediate_size_mlp") ?? intermediate : 0,
+            IntermediateSize = experts == 0 || firstDense > 0 || pattern.Contains('-', StringComparison.Ordinal) ? Int(text, "intermediate_size_mlp") ?? Int(text, "dense_intermediate_size") ?? intermediate : 0,
             VocabSize = vocab,
             MaxContextLength = Int(text, "max_position_embeddings") ?? 4096,
             TieWordEmbeddings = Bool(text, "tie_word_embeddings") ?? Bool(config, "tie_word_embeddings") ?? false,
@@ -259,8 +269,8 @@ public static partial class HfConfigParser
             QkRopeHeadDim = Int(text, "qk_rope_head_dim") ?? 0,
             VHeadDim = Int(text, "v_head_dim") ?? 0,
             SparseAttentionTopK = Int(text, "index_topk") ?? 0,
-            IndexerHeads = Int(text, "index_n_heads") ?? 0,
-            IndexerHeadDim = Int(text, "index_head_dim") ?? 0,
+            IndexerHeads = Int(text, "index_n_heads") ?? blockSparse?.IndexHeads ?? 0,
+            IndexerHeadDim = Int(text, "index_head_dim") ?? blockSparse?.IndexDim ?? 0,
             LinearAttentionLayers = linearLayers,
             LinearKeyHeads = linearLayers > 0 ? Int(text, "linear_num_key_heads") ?? 0 : 0,
             LinearValueHeads = linearLayers > 0 ? Int(text, "linear_num_value_heads") ?? 0 : 0,
@@ -371,6 +381,26 @@ public static partial class HfConfigParser
         {
             throw new UnsupportedException($"{id}: its double-wide MLPs (use_double_wide_mlp) are not modelled.");
         }
+    }
+
+    /// <summary>MiniMax-M3's block-sparse attention: its sparse layers, the tokens a query reads, and its block indexer.</summary>
+    private sealed record BlockSparse(int Layers, int Tokens, int IndexHeads, int IndexDim);
+
+    /// <summary>
+    /// sparse_attention_config: sparse_attention_freq flags the sparse layers; each query reads its top
+    /// sparse_topk_blocks blocks and sparse_local_block local ones of sparse_block_size tokens, chosen by an indexer of
+    /// sparse_num_index_heads heads of sparse_index_dim that scores every cached token.
+    /// </summary>
+    private static BlockSparse? BlockSparseAttention(JsonElement text, int layers)
+    {
+        if (!text.TryGetProperty("sparse_attention_config", out var c) || c.ValueKind != JsonValueKind.Object || Bool(c, "use_sparse_attention") != true)
+        {
+            return null;
+        }
+
+        int sparseLayers = IntList(c, "sparse_attention_freq") is { } flags ? flags.Take(layers).Count(f => f != 0) : layers;
+        int tokens = ((Int(c, "sparse_topk_blocks") ?? 0) + (Int(c, "sparse_local_block") ?? 0) + (Int(c, "sparse_init_block") ?? 0)) * (Int(c, "sparse_block_size") ?? 0);
+        return tokens > 0 ? new BlockSparse(sparseLayers, tokens, Int(c, "sparse_num_index_heads") ?? 0, Int(c, "sparse_index_dim") ?? 0) : null;
     }
 
     /// <summary>Llama-4's layers with RoPE (chunked attention) where its config lists no_rope_layers (1 = RoPE); else null.</summary>
@@ -510,6 +540,7 @@ public static partial class HfConfigParser
             {
                 null => QuantMode.Bf16,
                 "FP8" => QuantMode.Fp8,
+                "MXFP8" => QuantMode.Fp8Block, // FP8 with a power-of-two scale per 32: block-scaled FP8's storage and math
                 "NVFP4" => QuantMode.Nvfp4,
                 "W4A16_NVFP4" => QuantMode.Nvfp4WeightOnly,
                 "W4A8_AWQ" => QuantMode.W4Afp8,
