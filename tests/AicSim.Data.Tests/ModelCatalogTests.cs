@@ -47,9 +47,9 @@ public sealed class ModelCatalogTests
 
         Assert.Empty(missing);
 
-        // 85 of the 86 reference configs are of architectures and formats AicSim reads (counted from the listing of
-        // hf-configs: the other is Kimi-K3): fewer compared means the parser began refusing one.
-        Assert.Equal(85, compared);
+        // All 86 reference configs are of architectures and formats AicSim reads (counted from the listing of
+        // hf-configs): fewer compared means the parser began refusing one.
+        Assert.Equal(86, compared);
     }
 
     [Theory]
@@ -151,8 +151,11 @@ public sealed class ModelCatalogTests
     [Fact]
     public void An_unsupported_architecture_is_named_with_what_is_supported()
     {
-        var e = Assert.Throws<UnsupportedException>(() => HfConfigParser.ParseFile(SharedData.HfConfig("moonshotai--Kimi-K3")));
-        Assert.Contains("KimiLinearForCausalLM", e.Message, StringComparison.Ordinal);
+        // Every reference config is read now, so a made-up architecture stands in for the next one that is not.
+        string path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "config.json");
+        File.WriteAllText(path, """{"architectures": ["FutureNetForCausalLM"], "num_hidden_layers": 2, "hidden_size": 1024, "num_attention_heads": 8, "vocab_size": 1000}""");
+        var e = Assert.Throws<UnsupportedException>(() => HfConfigParser.ParseFile(path, "acme/future-net"));
+        Assert.Contains("FutureNetForCausalLM", e.Message, StringComparison.Ordinal);
         Assert.Contains("DeepseekV3ForCausalLM", e.Message, StringComparison.Ordinal);
     }
 
@@ -403,8 +406,16 @@ public sealed class ModelCatalogTests
     [Fact]
     public void A_known_but_unsupported_id_says_why()
     {
-        var e = Assert.Throws<UnsupportedException>(() => Catalog.Resolve("moonshotai/Kimi-K3"));
-        Assert.Contains("Kimi delta attention", e.Message, StringComparison.Ordinal);
+        // The bundled list is empty today: a catalog folder of its own holds one entry.
+        string dir = Directory.CreateTempSubdirectory().FullName;
+        File.WriteAllText(Path.Combine(dir, "_unsupported.yaml"), """
+            unsupported:
+              - id: acme/Future-Net
+                architecture: FutureNetForCausalLM
+                reason: attention over a future AicSim does not model
+            """);
+        var e = Assert.Throws<UnsupportedException>(() => ModelCatalog.Load(dir).Resolve("acme/Future-Net"));
+        Assert.Contains("FutureNetForCausalLM (attention over a future AicSim does not model)", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

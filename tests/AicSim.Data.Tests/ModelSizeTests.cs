@@ -5,6 +5,8 @@ using AicSim.Core.Specs;
 using AicSim.Data.Models;
 using AicSim.Data.Systems;
 
+using AicSim.Tests;
+
 namespace AicSim.Data.Tests;
 
 /// <summary>
@@ -137,5 +139,23 @@ public sealed class ModelSizeTests
         // Hand calculation, TP1 bf16: 60 layers × 2 (K, V) × 4 KV heads × 128 × 2 bytes = 122,880, plus 57 index keys of
         // 128 × 2 = 14,592: 137,472 bytes a token.
         Assert.Equal(137_472, MemoryModel.KvBytesPerToken(m, ParallelConfig.TensorParallel(1), QuantMode.Bf16));
+    }
+
+    [Fact]
+    public void Kimi_k3_caches_latents_in_its_mla_layers_and_a_state_in_its_delta_layers()
+    {
+        // Its config: 24 MLA layers (full_attn_layers) and 69 Kimi delta attention layers (kda_layers) of 96 heads of 128;
+        // experts MXFP4 (compressed-tensors mxfp4-pack-quantized) in a latent of 3584.
+        var m = HfConfigParser.ParseFile(SharedData.HfConfig("moonshotai--Kimi-K3"));
+        Assert.Equal((24, 69, 3584, QuantMode.Mxfp4), (m.FullAttentionLayers, m.LinearAttentionLayers, m.MoeLatentSize, m.DefaultQuant.Moe));
+
+        // Hand calculation, TP1 bf16: the MLA latent (512 + 64) × 24 layers × 2 bytes = 27,648 bytes a token; each sequence
+        // holds 69 × (96 × 128 × 128 × 4 bytes of fp32 state + (2·96·128 + 96·128) × 3 × 2 bytes of convolution window).
+        Assert.Equal(27_648, MemoryModel.KvBytesPerToken(m, ParallelConfig.TensorParallel(1), QuantMode.Bf16));
+        Assert.Equal(69 * ((96 * 128 * 128 * 4.0) + (3 * 96 * 128 * 3 * 2.0)), MemoryModel.StateBytesPerSequence(m, ParallelConfig.TensorParallel(1)));
+
+        var ops = OpTableCompiler.Compile(m, ParallelConfig.TensorExpertParallel(16), m.DefaultQuant, B200);
+        Assert.Contains("output gate proj", ops.Names);
+        Assert.Contains("linear attention recurrence", ops.Names);
     }
 }

@@ -59,7 +59,12 @@ public static class OpTableCompiler
             }
             else if (m.Family == ArchitectureFamily.MlaMoe)
             {
-                AddMlaAttention(layers);
+                // Kimi Linear puts delta-attention layers between its MLA ones.
+                AddMlaAttention(m.FullAttentionLayers);
+                if (m.LinearAttentionLayers > 0)
+                {
+                    AddLinearAttention(m.LinearAttentionLayers);
+                }
             }
             else
             {
@@ -287,6 +292,11 @@ public static class OpTableCompiler
             Add("absorbed v bmm (decode)", absorbO);
 
             Add("o proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, H, heads * m.VHeadDim, quant.Attention));
+            if (m.AttentionOutputGate)
+            {
+                // Kimi Linear's MLA output gate: a sigmoid gate per head and value channel, projected from the hidden state.
+                Add("output gate proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, heads * m.VHeadDim, H, quant.Attention));
+            }
 
             if (m.SparseAttentionTopK > 0 && m.IndexerHeads > 0)
             {

@@ -39,6 +39,7 @@ public static partial class HfConfigParser
         ["DeepseekV32ForCausalLM"] = ArchitectureFamily.MlaMoe,
         ["GlmMoeDsaForCausalLM"] = ArchitectureFamily.MlaMoe,
         ["DeepseekV4ForCausalLM"] = ArchitectureFamily.MlaMoe,
+        ["KimiLinearForCausalLM"] = ArchitectureFamily.MlaMoe,
 
         // Mamba-2, attention, FFN and MoE blocks in the order its pattern gives; dense where it has no experts.
         ["NemotronHForCausalLM"] = ArchitectureFamily.GqaMoe,
@@ -70,7 +71,7 @@ public static partial class HfConfigParser
             "(Qwen3MoeForCausalLM, Qwen3VLMoeForConditionalGeneration, Llama4ForConditionalGeneration, MixtralForCausalLM, GptOssForCausalLM, Step3p7FlashForCausalLM, MiMoV2FlashForCausalLM, Gemma4ForConditionalGeneration, MiniMaxM3ForCausalLM, " +
             "MiniMaxM2ForCausalLM, Qwen3NextForCausalLM, Qwen3_5MoeForConditionalGeneration; Qwen3.5's Gated DeltaNet layers included), " +
             "hybrid Mamba-2 (NemotronHForCausalLM) " +
-            "and MLA+MoE (DeepseekV3ForCausalLM, DeepseekV32ForCausalLM, GlmMoeDsaForCausalLM, DeepseekV4ForCausalLM with its compressed attention, and wrappers such as Kimi-K2.5 whose text model is one of these).");
+            "and MLA+MoE (DeepseekV3ForCausalLM, DeepseekV32ForCausalLM, GlmMoeDsaForCausalLM, DeepseekV4ForCausalLM with its compressed attention, KimiLinearForCausalLM with its Kimi delta attention, and wrappers such as Kimi-K2.5 whose text model is one of these).");
     }
 
     /// <summary>Reads a config.json file, or a folder holding one; a sibling hf_quant_config.json is read too.</summary>
@@ -155,7 +156,7 @@ public static partial class HfConfigParser
         {
             Gemma4Refusals(text, id);
         }
-        int topK = Int(text, "num_experts_per_tok") ?? Int(text, "experts_per_token") ?? Int(text, "top_k_experts") ?? 0;
+        int topK = Int(text, "num_experts_per_tok") ?? Int(text, "experts_per_token") ?? Int(text, "num_experts_per_token") ?? Int(text, "top_k_experts") ?? 0;
         int intermediate = Int(text, "intermediate_size") ?? nas?.CommonWidth ?? 0;
         int firstDense = Int(text, "first_k_dense_replace") ?? 0;
         if (experts > 0 && IntList(text, "moe_layer_freq") is { } moeLayers && moeLayers.Length == layers)
@@ -182,7 +183,7 @@ public static partial class HfConfigParser
         int shared = Int(text, "moe_shared_expert_intermediate_size")
             ?? (llama4 && experts > 0 ? moeWidth : 0)
             + (arch == "Gemma4ForConditionalGeneration" && experts > 0 ? intermediate : 0)
-            + ((Int(text, "n_shared_experts") ?? 0) * (Int(text, "shared_intermediate_size") is > 0 and int each ? each : Int(text, "moe_intermediate_size") ?? 0))
+            + ((Int(text, "n_shared_experts") ?? Int(text, "num_shared_experts") ?? 0) * (Int(text, "shared_intermediate_size") is > 0 and int each ? each : Int(text, "moe_intermediate_size") ?? 0))
             + (Int(text, "n_shared_experts") is > 0 ? 0 : Int(text, "shared_intermediate_size") ?? 0) + (Int(text, "shared_expert_intermediate_size") ?? 0);
         int slidingLayers = 0;
         int linearLayers = 0;
@@ -201,6 +202,11 @@ public static partial class HfConfigParser
             {
                 throw new UnsupportedException($"{id}: its sliding-window layers have {swaHeads} query heads against {heads} in the others, which AicSim does not model.");
             }
+        }
+        else if (KimiDeltaAttention(text) is { } kda)
+        {
+            // Kimi-K3 (Kimi Linear): Kimi delta attention in the kda_layers, MLA in the full_attn_layers.
+            linearLayers = kda.Layers;
         }
         else if (blockSparse is { } sparse)
         {
@@ -272,12 +278,12 @@ public static partial class HfConfigParser
             IndexerHeads = Int(text, "index_n_heads") ?? blockSparse?.IndexHeads ?? 0,
             IndexerHeadDim = Int(text, "index_head_dim") ?? blockSparse?.IndexDim ?? 0,
             LinearAttentionLayers = linearLayers,
-            LinearKeyHeads = linearLayers > 0 ? Int(text, "linear_num_key_heads") ?? 0 : 0,
-            LinearValueHeads = linearLayers > 0 ? Int(text, "linear_num_value_heads") ?? 0 : 0,
-            LinearKeyHeadDim = linearLayers > 0 ? Int(text, "linear_key_head_dim") ?? 0 : 0,
-            LinearValueHeadDim = linearLayers > 0 ? Int(text, "linear_value_head_dim") ?? 0 : 0,
-            LinearConvKernel = linearLayers > 0 ? Int(text, "linear_conv_kernel_dim") ?? 0 : 0,
-            AttentionOutputGate = Bool(text, "attn_output_gate") ?? false,
+            LinearKeyHeads = linearLayers > 0 ? Int(text, "linear_num_key_heads") ?? KimiDeltaAttention(text)?.Heads ?? 0 : 0,
+            LinearValueHeads = linearLayers > 0 ? Int(text, "linear_num_value_heads") ?? KimiDeltaAttention(text)?.Heads ?? 0 : 0,
+            LinearKeyHeadDim = linearLayers > 0 ? Int(text, "linear_key_head_dim") ?? KimiDeltaAttention(text)?.HeadDim ?? 0 : 0,
+            LinearValueHeadDim = linearLayers > 0 ? Int(text, "linear_value_head_dim") ?? KimiDeltaAttention(text)?.HeadDim ?? 0 : 0,
+            LinearConvKernel = linearLayers > 0 ? Int(text, "linear_conv_kernel_dim") ?? KimiDeltaAttention(text)?.ConvKernel ?? 0 : 0,
+            AttentionOutputGate = Bool(text, "attn_output_gate") ?? Bool(text, "mla_use_output_gate") ?? false,
             WindowKvHeads = gemma4 ? (slidingLayers > 0 ? gemmaWindowKv : 0) : slidingLayers > 0 && Int(text, "swa_num_key_value_heads") is int wkv && wkv != kvHeads ? wkv : 0,
             WindowHeadDim = gemma4 ? (slidingLayers > 0 ? gemmaWindowHeadDim : 0) : slidingLayers > 0 && Int(text, "swa_head_dim") is int wd && wd != headDim ? wd : 0,
             FullAttentionValuesAreKeys = gemma4 && valuesAreKeys,
@@ -295,7 +301,7 @@ public static partial class HfConfigParser
             MambaGroups = pattern.Length > 0 ? Int(text, "n_groups") ?? 1 : 0,
             MambaConvKernel = pattern.Length > 0 ? Int(text, "conv_kernel") ?? 0 : 0,
             GatedFfn = !nemotronH,
-            MoeLatentSize = experts > 0 ? Int(text, "moe_latent_size") ?? 0 : 0,
+            MoeLatentSize = experts > 0 ? Int(text, "moe_latent_size") ?? Int(text, "routed_expert_hidden_size") ?? 0 : 0,
             MtpLayers = Int(text, "num_nextn_predict_layers") ?? Int(text, "mtp_num_hidden_layers")
                 ?? (Bool(text, "use_mtp") == true ? Int(text, "num_mtp_modules") ?? 0 : 0),
         };
@@ -382,6 +388,14 @@ public static partial class HfConfigParser
             throw new UnsupportedException($"{id}: its double-wide MLPs (use_double_wide_mlp) are not modelled.");
         }
     }
+
+    /// <summary>Kimi Linear's delta-attention layers: how many, their heads and head width, and their convolution.</summary>
+    private sealed record KimiDelta(int Layers, int Heads, int HeadDim, int ConvKernel);
+
+    private static KimiDelta? KimiDeltaAttention(JsonElement text) =>
+        text.TryGetProperty("linear_attn_config", out var c) && c.ValueKind == JsonValueKind.Object && IntList(c, "kda_layers") is { Length: > 0 } kda
+            ? new KimiDelta(kda.Length, Int(c, "num_heads") ?? 0, Int(c, "head_dim") ?? 0, Int(c, "short_conv_kernel_size") ?? 0)
+            : null;
 
     /// <summary>MiniMax-M3's block-sparse attention: its sparse layers, the tokens a query reads, and its block indexer.</summary>
     private sealed record BlockSparse(int Layers, int Tokens, int IndexHeads, int IndexDim);
@@ -471,7 +485,7 @@ public static partial class HfConfigParser
                 ? new QuantConfig(QuantMode.Fp8Block, fp8Experts, QuantMode.Bf16)
                 : new QuantConfig(QuantMode.Fp8, QuantMode.Fp8, QuantMode.Bf16),
             "mxfp4" => new QuantConfig(QuantMode.Bf16, QuantMode.Mxfp4, QuantMode.Bf16),
-            "compressed-tensors" => new QuantConfig(QuantMode.Bf16, QuantMode.Int4WeightOnly, QuantMode.Bf16),
+            "compressed-tensors" => new QuantConfig(QuantMode.Bf16, (Str(qc, "format") ?? string.Empty).StartsWith("mxfp4", StringComparison.Ordinal) ? QuantMode.Mxfp4 : QuantMode.Int4WeightOnly, QuantMode.Bf16),
             "modelopt" => ModelOpt(qc, model, id),
             _ => QuantConfig.Bf16,
         };
