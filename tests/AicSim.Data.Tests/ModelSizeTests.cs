@@ -18,6 +18,8 @@ public sealed class ModelSizeTests
     private static readonly ModelCatalog Catalog = ModelCatalog.Load();
     private static readonly SystemSpec B200 = SystemCatalog.Load().Get("b200_sxm");
 
+    private static Op Named(OpTable ops, string name) => ops.Ops[ops.Names.ToList().IndexOf(name)];
+
     [Theory]
     [InlineData("meta-llama/Llama-4-Scout-17B-16E-Instruct", 109e9, 17e9, true)] // Meta's card: 109 B total, 17 B active
     [InlineData("meta-llama/Llama-4-Maverick-17B-128E-Instruct", 400e9, 17e9, true)] // Meta's card: 400 B total, 17 B active
@@ -76,8 +78,7 @@ public sealed class ModelSizeTests
 
         // qkv: 64 query heads × 192 plus K and V (192 + 128) per KV head; o reads 64 × 128 values.
         var ops = OpTableCompiler.Compile(m, ParallelConfig.TensorParallel(1), QuantConfig.Bf16, B200);
-        string[] names = [.. ops.Names];
-        Op Of(string name) => ops.Ops[Array.IndexOf(names, name)];
+        Op Of(string name) => Named(ops, name);
         Assert.Equal((13_568.0, 9.0), (Of("qkv proj").N, Of("qkv proj").Count));
         Assert.Equal((14_848.0, 39.0), (Of("qkv proj (sliding window)").N, Of("qkv proj (sliding window)").Count));
         Assert.Equal((8192.0, 128.0, 128.0), (Of("o proj").K, Of("generation attention (sliding window)").Window, Of("generation attention").VDim));
@@ -93,9 +94,8 @@ public sealed class ModelSizeTests
 
         // qkv: global 16 × 512 queries + 2 × 512 keys and no values = 9216; sliding 16 × 256 + 8 × (256 + 256) = 8192.
         var ops = OpTableCompiler.Compile(m, ParallelConfig.TensorParallel(1), QuantConfig.Bf16, B200);
-        string[] names = [.. ops.Names];
-        Assert.Equal(9216.0, ops.Ops[Array.IndexOf(names, "qkv proj")].N);
-        Assert.Equal(8192.0, ops.Ops[Array.IndexOf(names, "qkv proj (sliding window)")].N);
+        Assert.Equal(9216.0, Named(ops, "qkv proj").N);
+        Assert.Equal(8192.0, Named(ops, "qkv proj (sliding window)").N);
     }
 
     [Fact]
@@ -111,8 +111,7 @@ public sealed class ModelSizeTests
         // A decode step at context 64k reads, per sequence and compressed-sparse layer, the indexer's top-512 entries
         // (not 64k / 4 = 16k), and per heavily compressed layer 64k / 128 = 512 entries.
         var ops = OpTableCompiler.Compile(m, ParallelConfig.TensorParallel(1), QuantConfig.Bf16, B200);
-        string[] names = [.. ops.Names];
-        Op Of(string name) => ops.Ops[Array.IndexOf(names, name)];
+        Op Of(string name) => Named(ops, name);
         Assert.Equal((512.0, 4.0, 21.0), (Of("generation compressed attention (1 in 4)").Window, Of("generation compressed attention (1 in 4)").KeyStride, Of("generation compressed attention (1 in 4)").Count));
         Assert.Equal((0.0, 128.0, 20.0), (Of("generation compressed attention (1 in 128)").Window, Of("generation compressed attention (1 in 128)").KeyStride, Of("generation compressed attention (1 in 128)").Count));
         var cache = DecodeFloor.BytesPerGpu(ops.Ops, 1, 65536).Cache;
