@@ -42,7 +42,7 @@ def read_models(models_dir):
             for line in f:
                 if ":" in line and not line.startswith("#") and not line.startswith(" "):
                     key, _, value = line.partition(":")
-                    fields[key.strip()] = value.strip()
+                    fields[key.strip()] = value.split("#")[0].strip()  # a value may carry a comment after it
         if "hidden_size" in fields and "num_attention_heads" in fields:
             models.append(fields)
     return models
