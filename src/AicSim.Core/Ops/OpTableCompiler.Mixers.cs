@@ -7,6 +7,10 @@ public static partial class OpTableCompiler
 {
     private sealed partial class Builder
     {
+        /// <summary>
+        /// Grouped-query attention: qkv projection, context and generation attention (full layers, then windowed ones,
+        /// each in its own shape), output projection; and a block-sparse indexer where the model has one (MiniMax-M3).
+        /// </summary>
         private void AddGqaAttention(double layers)
         {
             double heads = m.NumAttentionHeads / (double)Tp;
