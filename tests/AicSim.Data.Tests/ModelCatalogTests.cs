@@ -273,7 +273,7 @@ public sealed class ModelCatalogTests
     }
 
     [Fact]
-    public void A_bundled_block_pattern_must_have_a_block_per_layer()
+    public void A_bundled_block_pattern_or_compress_ratio_list_must_have_an_entry_per_layer()
     {
         string dir = Directory.CreateTempSubdirectory().FullName;
         File.WriteAllText(Path.Combine(dir, "bad.yaml"), """
@@ -290,9 +290,22 @@ public sealed class ModelCatalogTests
             block_pattern: "M*-"
             gated_ffn: false
             """);
+        File.WriteAllText(Path.Combine(dir, "bad-ratios.yaml"), """
+            id: test/bad-compressed
+            architecture: DeepseekV4ForCausalLM
+            family: mla_moe
+            num_layers: 3
+            hidden_size: 1024
+            num_attention_heads: 8
+            num_key_value_heads: 1
+            head_dim: 512
+            vocab_size: 1000
+            compress_ratios: "0,4"
+            """);
         var e = Assert.ThrowsAny<AicSimException>(() => ModelCatalog.Load(dir));
         Assert.Contains("block_pattern of num_layers (4) characters", e.Message, StringComparison.Ordinal);
         Assert.Contains("mamba_heads (needed with Mamba layers", e.Message, StringComparison.Ordinal);
+        Assert.Contains("compress_ratios as num_layers (3) whole numbers", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -373,12 +386,13 @@ public sealed class ModelCatalogTests
     [InlineData("""{"attention": {"n_heads_in_group": 8}, "ffn": {"ffn_mult": 1.0, "replace_with_linear": true}}""", "replace their ffn with a linear layer")]
     [InlineData("""{"attention": {"n_heads_in_group": 4}, "ffn": {"ffn_mult": 1.0}}""", "different group sizes (4, 8)")]
     [InlineData("""{"attention": {"n_heads_in_group": 8, "window_length": 4096}, "ffn": {"ffn_mult": 1.0}}""", "within a window")]
+    [InlineData("""{"attention": {"n_heads_in_group": 8}, "ffn": {"no_op": false}}""", "needs a positive ffn_mult")]
     public void A_decilm_layer_AicSim_cannot_price_is_refused_by_name(string odd, string expected)
     {
         // Two layers: an ordinary one (8 heads a KV head, FFN 1.0× hidden) and the odd one.
         string path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "config.json");
         File.WriteAllText(path, $$$"""{"architectures": ["DeciLMForCausalLM"], "num_hidden_layers": 2, "hidden_size": 4096, "num_attention_heads": 32, "vocab_size": 1000, "block_configs": [{"attention": {"n_heads_in_group": 8}, "ffn": {"ffn_mult": 1.0}}, {{{odd}}}]}""");
-        var e = Assert.Throws<UnsupportedException>(() => HfConfigParser.ParseFile(path, "my/nas"));
+        var e = Assert.ThrowsAny<AicSimException>(() => HfConfigParser.ParseFile(path, "my/nas"));
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 

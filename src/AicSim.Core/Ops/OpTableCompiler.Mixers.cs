@@ -136,16 +136,11 @@ public static partial class OpTableCompiler
                 Add($"generation {name}", Attention(OpKind.GenerationAttention, count, heads, d, d, d, kvBytes, cap) with { KvHeads = 1, KeyStride = ratio });
             }
 
+            // The lightning indexer scores every compressed entry to choose the top-k.
             var sparse = ratios.FirstOrDefault(r => r.Ratio == sparseRatio && r.Ratio > 0);
             if (sparse.Layers > 0 && m.IndexerHeads > 0)
             {
-                // The lightning indexer scores every compressed entry (fp8 keys) to choose the top-k.
-                double ih = m.IndexerHeads;
-                double id = m.IndexerHeadDim;
-                Add("indexer q proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, sparse.Layers, ih * id, m.QLoraRank, quant.Attention));
-                Add("indexer k proj + weights", Gemm(OpGroup.Attention, TokenScope.AllTokens, sparse.Layers, id + ih, H, QuantMode.Bf16));
-                Add("indexer scores (prefill)", Attention(OpKind.ContextAttention, sparse.Layers, ih, id, 0, id, 1.0, 0) with { KeyStride = sparse.Ratio });
-                Add("indexer scores (decode)", Attention(OpKind.GenerationAttention, sparse.Layers, ih, id, 0, id, 1.0, 0) with { KeyStride = sparse.Ratio });
+                AddIndexer(sparse.Layers, sparse.Ratio);
             }
 
             // Grouped output: each of a rank's groups maps its heads' values down to o_lora_rank; then up to the hidden size.
@@ -202,18 +197,19 @@ public static partial class OpTableCompiler
         }
 
         /// <summary>
-        /// DeepSeek sparse attention's lightning indexer (DeepSeek-V3.2, GLM-5): its own queries from the q latent, a key and
-        /// per-head weights from the hidden state, then every query scores every cached token (fp8 keys) to choose the
-        /// top-k the attention reads. Small and replicated on every tensor rank; its scoring is not capped by the top-k.
+        /// DeepSeek sparse attention's lightning indexer (DeepSeek-V3.2, GLM-5, DeepSeek-V4): its own queries from the q
+        /// latent, a key and per-head weights from the hidden state, then every query scores every cached entry (fp8 keys;
+        /// one per <paramref name="keyStride"/> tokens in a compressed cache) to choose the top-k the attention reads.
+        /// Small and replicated on every tensor rank; its scoring is not capped by the top-k.
         /// </summary>
-        private void AddIndexer(double layers)
+        private void AddIndexer(double layers, double keyStride = 1)
         {
             double ih = m.IndexerHeads;
             double id = m.IndexerHeadDim;
             Add("indexer q proj", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, ih * id, m.QLoraRank, quant.Attention));
             Add("indexer k proj + weights", Gemm(OpGroup.Attention, TokenScope.AllTokens, layers, id + ih, H, QuantMode.Bf16));
-            Add("indexer scores (prefill)", Attention(OpKind.ContextAttention, layers, ih, id, 0, id, 1.0, 0));
-            Add("indexer scores (decode)", Attention(OpKind.GenerationAttention, layers, ih, id, 0, id, 1.0, 0));
+            Add("indexer scores (prefill)", Attention(OpKind.ContextAttention, layers, ih, id, 0, id, 1.0, 0) with { KeyStride = keyStride });
+            Add("indexer scores (decode)", Attention(OpKind.GenerationAttention, layers, ih, id, 0, id, 1.0, 0) with { KeyStride = keyStride });
         }
     }
 }

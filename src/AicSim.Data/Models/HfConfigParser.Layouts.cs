@@ -55,6 +55,11 @@ public static partial class HfConfigParser
             if (ffn.ValueKind == JsonValueKind.Object && Bool(ffn, "no_op") != true)
             {
                 double mult = ffn.TryGetProperty("ffn_mult", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetDouble() : 0;
+                if (mult <= 0)
+                {
+                    throw new AicSimException($"{id}: a block_configs FFN that runs needs a positive ffn_mult to say its width.");
+                }
+
                 int width = (int)(2 * mult * hidden / 3);
                 width = (width + 255) / 256 * 256;
                 widths[width] = widths.GetValueOrDefault(width) + 1;

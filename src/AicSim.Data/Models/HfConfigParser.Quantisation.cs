@@ -10,7 +10,8 @@ public static partial class HfConfigParser
 {
     /// <summary>
     /// The checkpoint's quantisation: hf_quant_config.json (ModelOpt: FP8 / NVFP4, KV FP8) first, else quantization_config
-    /// (fp8, with 128×128 blocks = fp8_block; mxfp4 on experts only; compressed-tensors int4 on experts only; modelopt).
+    /// (fp8, with 128×128 blocks = fp8_block, DeepSeek-V4's experts MXFP4 beside them; mxfp4 on experts only;
+    /// compressed-tensors on experts only, int4 or its mxfp4 format; modelopt).
     /// </summary>
     private static QuantConfig Quantisation(JsonElement text, JsonElement config, JsonElement? hfQuant, ModelSpec model, string id)
     {
@@ -29,11 +30,11 @@ public static partial class HfConfigParser
         string method = Str(qc, "quant_method") ?? string.Empty;
 
         // DeepSeek-V4's experts are stored in FP4 with power-of-two (ue8m0) scales, an MX format, beside FP8 blocks.
-        var fp8Experts = Str(text, "expert_dtype") == "fp4" ? QuantMode.Mxfp4 : QuantMode.Fp8Block;
+        var blockExperts = Str(text, "expert_dtype") == "fp4" ? QuantMode.Mxfp4 : QuantMode.Fp8Block;
         return method switch
         {
             "fp8" => qc.TryGetProperty("weight_block_size", out var b) && b.ValueKind == JsonValueKind.Array
-                ? new QuantConfig(QuantMode.Fp8Block, fp8Experts, QuantMode.Bf16)
+                ? new QuantConfig(QuantMode.Fp8Block, blockExperts, QuantMode.Bf16)
                 : new QuantConfig(QuantMode.Fp8, QuantMode.Fp8, QuantMode.Bf16),
             "mxfp4" => new QuantConfig(QuantMode.Bf16, QuantMode.Mxfp4, QuantMode.Bf16),
             "compressed-tensors" => new QuantConfig(QuantMode.Bf16, (Str(qc, "format") ?? string.Empty).StartsWith("mxfp4", StringComparison.Ordinal) ? QuantMode.Mxfp4 : QuantMode.Int4WeightOnly, QuantMode.Bf16),
@@ -95,7 +96,8 @@ public static partial class HfConfigParser
                 continue;
             }
 
-            counts[(kind, algo.ToUpperInvariant())] = counts.GetValueOrDefault((kind, algo.ToUpperInvariant())) + 1;
+            var key = (kind, algo.ToUpperInvariant());
+            counts[key] = counts.GetValueOrDefault(key) + 1;
         }
 
         QuantMode Of(string kind)

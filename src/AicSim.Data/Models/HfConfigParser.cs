@@ -107,6 +107,7 @@ public static partial class HfConfigParser
         var family = FamilyOf(arch, id);
         bool nemotronH = arch == "NemotronHForCausalLM";
         bool llama4 = arch == "Llama4ForConditionalGeneration";
+        bool gemma4 = arch == "Gemma4ForConditionalGeneration";
         string pattern = nemotronH ? BlockPattern(text, id) : string.Empty;
 
         var problems = new List<string>();
@@ -146,7 +147,6 @@ public static partial class HfConfigParser
         int headDim = Int(text, "head_dim") ?? Int(text, "attention_head_dim") ?? (hidden / heads);
         bool valuesAreKeys = Bool(text, "attention_k_eq_v") == true;
         int experts = Int(text, "n_routed_experts") ?? Int(text, "num_experts") ?? Int(text, "num_local_experts") ?? 0;
-        bool gemma4 = arch == "Gemma4ForConditionalGeneration";
         if (family == ArchitectureFamily.GqaMoe && experts == 0 && (nemotronH || gemma4))
         {
             family = ArchitectureFamily.DenseGqa;
@@ -156,6 +156,7 @@ public static partial class HfConfigParser
         {
             Gemma4Refusals(text, id);
         }
+
         int topK = Int(text, "num_experts_per_tok") ?? Int(text, "experts_per_token") ?? Int(text, "num_experts_per_token") ?? Int(text, "top_k_experts") ?? 0;
         int intermediate = Int(text, "intermediate_size") ?? nas?.CommonWidth ?? 0;
         int firstDense = Int(text, "first_k_dense_replace") ?? 0;
@@ -178,16 +179,11 @@ public static partial class HfConfigParser
         }
 
         int moeWidth = experts > 0 ? Int(text, "moe_intermediate_size") ?? intermediate : 0;
-        // Nemotron-H states its shared experts' total width; Llama-4 has one expert-wide shared expert by design; the
-        // others, a count of expert-wide ones or a width.
-        int shared = Int(text, "moe_shared_expert_intermediate_size")
-            ?? (llama4 && experts > 0 ? moeWidth : 0)
-            + (arch == "Gemma4ForConditionalGeneration" && experts > 0 ? intermediate : 0)
-            + ((Int(text, "n_shared_experts") ?? Int(text, "num_shared_experts") ?? 0) * (Int(text, "shared_intermediate_size") is > 0 and int each ? each : Int(text, "moe_intermediate_size") ?? 0))
-            + (Int(text, "n_shared_experts") is > 0 ? 0 : Int(text, "shared_intermediate_size") ?? 0) + (Int(text, "shared_expert_intermediate_size") ?? 0);
+        int shared = SharedExpertWidth();
         int slidingLayers = 0;
         int linearLayers = 0;
         var blockSparse = BlockSparseAttention(text, layers);
+        var kimiDelta = KimiDeltaAttention(text);
         int window = Int(text, "sliding_window") ?? 0;
         if (text.TryGetProperty("layer_types", out var types) && types.ValueKind == JsonValueKind.Array)
         {
@@ -203,7 +199,7 @@ public static partial class HfConfigParser
                 throw new UnsupportedException($"{id}: its sliding-window layers have {swaHeads} query heads against {heads} in the others, which AicSim does not model.");
             }
         }
-        else if (KimiDeltaAttention(text) is { } kda)
+        else if (kimiDelta is { } kda)
         {
             // Kimi-K3 (Kimi Linear): Kimi delta attention in the kda_layers, MLA in the full_attn_layers.
             linearLayers = kda.Layers;
@@ -228,8 +224,6 @@ public static partial class HfConfigParser
             linearLayers = layers - (layers / interval);
         }
 
-        // Gemma-4: the spec's own shape is its global (full) layers'; the sliding layers keep head_dim and
-        // num_key_value_heads. With attention_k_eq_v the global layers share num_global_key_value_heads.
         // DeepSeek-V4: compress_ratios lists one more entry than layers (its MTP module's); the layers' come first.
         string compressRatios = arch == "DeepseekV4ForCausalLM" && IntList(text, "compress_ratios") is { } ratios && ratios.Length >= layers
             ? string.Join(',', ratios.Take(layers).Select(r => r.ToString(System.Globalization.CultureInfo.InvariantCulture)))
@@ -239,6 +233,8 @@ public static partial class HfConfigParser
             throw new AicSimException($"{id}: a DeepSeek-V4 config.json needs compress_ratios, one per layer, to say how each layer's cache is compressed.");
         }
 
+        // Gemma-4: the spec's own shape is its global (full) layers'; the sliding layers keep head_dim and
+        // num_key_value_heads. With attention_k_eq_v the global layers share num_global_key_value_heads.
         int fullKv = kvHeads, fullHeadDim = headDim, gemmaWindowKv = 0, gemmaWindowHeadDim = 0;
         if (gemma4)
         {
@@ -278,11 +274,11 @@ public static partial class HfConfigParser
             IndexerHeads = Int(text, "index_n_heads") ?? blockSparse?.IndexHeads ?? 0,
             IndexerHeadDim = Int(text, "index_head_dim") ?? blockSparse?.IndexDim ?? 0,
             LinearAttentionLayers = linearLayers,
-            LinearKeyHeads = linearLayers > 0 ? Int(text, "linear_num_key_heads") ?? KimiDeltaAttention(text)?.Heads ?? 0 : 0,
-            LinearValueHeads = linearLayers > 0 ? Int(text, "linear_num_value_heads") ?? KimiDeltaAttention(text)?.Heads ?? 0 : 0,
-            LinearKeyHeadDim = linearLayers > 0 ? Int(text, "linear_key_head_dim") ?? KimiDeltaAttention(text)?.HeadDim ?? 0 : 0,
-            LinearValueHeadDim = linearLayers > 0 ? Int(text, "linear_value_head_dim") ?? KimiDeltaAttention(text)?.HeadDim ?? 0 : 0,
-            LinearConvKernel = linearLayers > 0 ? Int(text, "linear_conv_kernel_dim") ?? KimiDeltaAttention(text)?.ConvKernel ?? 0 : 0,
+            LinearKeyHeads = linearLayers > 0 ? Int(text, "linear_num_key_heads") ?? kimiDelta?.Heads ?? 0 : 0,
+            LinearValueHeads = linearLayers > 0 ? Int(text, "linear_num_value_heads") ?? kimiDelta?.Heads ?? 0 : 0,
+            LinearKeyHeadDim = linearLayers > 0 ? Int(text, "linear_key_head_dim") ?? kimiDelta?.HeadDim ?? 0 : 0,
+            LinearValueHeadDim = linearLayers > 0 ? Int(text, "linear_value_head_dim") ?? kimiDelta?.HeadDim ?? 0 : 0,
+            LinearConvKernel = linearLayers > 0 ? Int(text, "linear_conv_kernel_dim") ?? kimiDelta?.ConvKernel ?? 0 : 0,
             AttentionOutputGate = Bool(text, "attn_output_gate") ?? Bool(text, "mla_use_output_gate") ?? false,
             WindowKvHeads = gemma4 ? (slidingLayers > 0 ? gemmaWindowKv : 0) : slidingLayers > 0 && Int(text, "swa_num_key_value_heads") is int wkv && wkv != kvHeads ? wkv : 0,
             WindowHeadDim = gemma4 ? (slidingLayers > 0 ? gemmaWindowHeadDim : 0) : slidingLayers > 0 && Int(text, "swa_head_dim") is int wd && wd != headDim ? wd : 0,
@@ -306,6 +302,25 @@ public static partial class HfConfigParser
                 ?? (Bool(text, "use_mtp") == true ? Int(text, "num_mtp_modules") ?? 0 : 0),
         };
         return spec with { DefaultQuant = Quantisation(text, config, hfQuant, spec, id) };
+
+        // Shared experts: Nemotron-H states their total width; the others a count of them, each shared_intermediate_size
+        // or an expert wide, or one width (shared_intermediate_size, shared_expert_intermediate_size). Llama-4 has one
+        // expert-wide shared expert by design, and Gemma-4's dense MLP beside its experts counts as one.
+        int SharedExpertWidth()
+        {
+            if (Int(text, "moe_shared_expert_intermediate_size") is int total)
+            {
+                return total;
+            }
+
+            int count = Int(text, "n_shared_experts") ?? Int(text, "num_shared_experts") ?? 0;
+            int? each = Int(text, "shared_intermediate_size");
+            int width = count > 0 ? count * (each is > 0 ? each.Value : Int(text, "moe_intermediate_size") ?? 0) : each ?? 0;
+            width += Int(text, "shared_expert_intermediate_size") ?? 0;
+            width += llama4 && experts > 0 ? moeWidth : 0;
+            width += gemma4 && experts > 0 ? intermediate : 0;
+            return width;
+        }
     }
 
     private static string? QuantConfigBeside(string configPath)

@@ -149,7 +149,7 @@ public sealed class ModelCatalog
         spec = null;
         shapeOf = null;
         var (core, format) = ReleaseCore(name);
-        if (core.Length == 0 || !ReleasesByCore.Value.TryGetValue(core, out var release))
+        if (core.Length == 0 || !ReleasesByCore.TryGetValue(core, out var release))
         {
             return false;
         }
@@ -169,11 +169,16 @@ public sealed class ModelCatalog
         return true;
     }
 
-    private Lazy<Dictionary<string, (ModelSpec? Plain, ModelSpec Any)>> ReleasesByCore => _releases ??= new(() =>
+    // Built on first use (most runs never need it); building it twice from two threads gives the same table.
+    private Dictionary<string, (ModelSpec? Plain, ModelSpec Any)> ReleasesByCore => _releases ??= ReleasesOf(Models);
+
+    private Dictionary<string, (ModelSpec? Plain, ModelSpec Any)>? _releases;
+
+    // Each bundled model under its core name; where several share one, the release without a format tag names it.
+    private static Dictionary<string, (ModelSpec? Plain, ModelSpec Any)> ReleasesOf(IEnumerable<ModelSpec> models)
     {
-        // Each bundled model under its core name; where several share one, the release without a format tag names it.
         var byCore = new Dictionary<string, (ModelSpec? Plain, ModelSpec Any)>(StringComparer.OrdinalIgnoreCase);
-        foreach (var m in Models)
+        foreach (var m in models)
         {
             var (core, format) = ReleaseCore(m.Id);
             byCore.TryGetValue(core, out var seen);
@@ -181,9 +186,7 @@ public sealed class ModelCatalog
         }
 
         return byCore;
-    });
-
-    private Lazy<Dictionary<string, (ModelSpec? Plain, ModelSpec Any)>>? _releases;
+    }
 
     /// <summary>A model name without its organisation and trailing release tags, and the weight format the tags name.</summary>
     public static (string Core, string? Format) ReleaseCore(string name)
@@ -445,6 +448,12 @@ public sealed class ModelCatalog
                 }
             }
 
+            string ratios = CompressRatios ?? string.Empty;
+            if (ratios.Length > 0 && (ratios.Split(',') is var each && (each.Length != NumLayers || !each.All(r => int.TryParse(r, System.Globalization.CultureInfo.InvariantCulture, out int v) && v >= 0))))
+            {
+                missing.Add($"compress_ratios as num_layers ({NumLayers}) whole numbers of 0 or more, comma-separated");
+            }
+
             string widths = DenseFfnWidths ?? string.Empty;
             if (widths.Length > 0 && !widths.Split(',').All(pair => pair.Split(':') is [var w, var n] && int.TryParse(w, out int wv) && wv > 0 && int.TryParse(n, out int nv) && nv > 0))
             {
@@ -513,7 +522,7 @@ public sealed class ModelCatalog
                 WindowHeadDim = WindowHeadDim,
                 WindowVHeadDim = WindowVHeadDim,
                 FullAttentionValuesAreKeys = FullAttentionValuesAreKeys,
-                CompressRatios = CompressRatios ?? string.Empty,
+                CompressRatios = ratios,
                 OutputGroups = OutputGroups,
                 OutputLoraRank = OutputLoraRank,
                 HyperConnections = HyperConnections,
