@@ -333,6 +333,11 @@ public sealed class ModelCatalogTests
     [InlineData("Qwen/Qwen3-235B-A22B-Instruct-2507", "Qwen/Qwen3-235B-A22B", "gemm bf16, moe bf16, kv bf16")]
     [InlineData("Qwen/Qwen3-235B-A22B-Thinking-2507-FP8", "Qwen/Qwen3-235B-A22B", "gemm fp8, moe fp8, kv bf16")]
     [InlineData("acme/gpt-oss-120b-MXFP4", "openai/gpt-oss-120b", "gemm bf16, moe mxfp4, kv bf16")]
+    [InlineData("RedHatAI/Meta-Llama-3.1-70B-Instruct-FP8", "meta-llama/Llama-3.1-70B", "gemm fp8, moe fp8, kv bf16")]
+    [InlineData("mistralai/Mixtral-8x7B-Instruct-v0.1", "mistralai/Mixtral-8x7B-v0.1", "gemm bf16, moe bf16, kv bf16")]
+    [InlineData("deepseek-ai/DeepSeek-V3.2-Exp", "deepseek-ai/DeepSeek-V3.2", "gemm fp8_block, moe fp8_block, kv bf16")]
+    [InlineData("Qwen/Qwen3-32B-AWQ", "Qwen/Qwen3-32B", "gemm int4_wo, moe int4_wo, kv bf16")]
+    [InlineData("Qwen/Qwen3-8B-GPTQ-Int8", "Qwen/Qwen3-8B", "gemm int8_wo, moe int8_wo, kv bf16")]
     public void A_release_of_a_bundled_model_reads_as_its_shape_in_the_format_its_name_gives(string name, string shapeOf, string quant)
     {
         // Oracle: the release names' conventions (a vendor's quantised or re-dated weights keep the base's config.json shape).
@@ -344,7 +349,8 @@ public sealed class ModelCatalogTests
 
     [Theory]
     [InlineData("Qwen/Qwen3-Coder-30B-A3B-Instruct")] // another model whose name starts like a bundled one
-    [InlineData("Qwen/Qwen3-32B-AWQ")] // int4 weights: a format the name does not let AicSim assume
+    [InlineData("deepseek-ai/DeepSeek-V2")] // the V names the model: another generation, not a revision of DeepSeek-V3
+    [InlineData("XiaomiMiMo/MiMo-V3-Flash")]
     [InlineData("deepseek-ai/DeepSeek-R1-Distill-Llama-8B")]
     [InlineData("meta-llama/Llama-3.1-13B-Instruct")]
     public void A_name_that_only_looks_like_a_bundled_one_is_not_a_release_of_it(string name)

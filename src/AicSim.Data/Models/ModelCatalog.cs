@@ -138,10 +138,11 @@ public sealed class ModelCatalog
 
     /// <summary>
     /// A name that is not bundled but is a release of a bundled model: the same name under another organisation or with
-    /// release tags after it (nvidia/DeepSeek-R1-FP4, RedHatAI/Llama-3.1-8B-Instruct-FP8-dynamic,
-    /// Qwen/Qwen3-235B-A22B-Instruct-2507). Quantised and re-dated releases keep their base's shape; the spec takes the
-    /// format the tags name (BF16, FP8, FP4/NVFP4, MXFP4), else that of the bundled release without a format tag, else BF16.
-    /// Only the ends of names are read, so a differently sized or differently named model never matches.
+    /// release tags after it (nvidia/DeepSeek-R1-FP4, RedHatAI/Meta-Llama-3.1-8B-Instruct-FP8-dynamic,
+    /// Qwen/Qwen3-235B-A22B-Instruct-2507, mistralai/Mixtral-8x7B-Instruct-v0.1). Quantised and re-dated releases keep their
+    /// base's shape; the spec takes the format the tags name (BF16, FP8, FP4/NVFP4, MXFP4, and AWQ/GPTQ/INT4 as 4-bit and
+    /// INT8 as 8-bit weight-only), else that of the bundled release without a format tag, else BF16. Only the ends of names
+    /// are read, so a differently sized or differently named model never matches.
     /// </summary>
     public bool TryResolveRelease(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ModelSpec? spec, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? shapeOf)
     {
@@ -161,6 +162,8 @@ public sealed class ModelCatalog
             // NVIDIA's FP4 releases (ModelOpt) all cache keys and values in FP8.
             "nvfp4" => new QuantConfig(QuantMode.Nvfp4, QuantMode.Nvfp4, QuantMode.Fp8),
             "mxfp4" => new QuantConfig(QuantMode.Bf16, QuantMode.Mxfp4, QuantMode.Bf16),
+            "int4" => new QuantConfig(QuantMode.Int4WeightOnly, QuantMode.Int4WeightOnly, QuantMode.Bf16),
+            "int8" => new QuantConfig(QuantMode.Int8WeightOnly, QuantMode.Int8WeightOnly, QuantMode.Bf16),
             _ => release.Plain?.DefaultQuant ?? QuantConfig.Bf16,
         };
         var shape = release.Plain ?? release.Any;
@@ -194,6 +197,13 @@ public sealed class ModelCatalog
         string shortName = name.Trim();
         shortName = shortName[(shortName.LastIndexOf('/') + 1)..];
         var parts = shortName.Split('-').ToList();
+
+        // Meta's repositories were first named Meta-Llama-3.1-8B and later renamed Llama-3.1-8B; mirrors keep the old name.
+        if (parts.Count > 2 && parts[0].Equals("Meta", StringComparison.OrdinalIgnoreCase) && parts[1].StartsWith("Llama", StringComparison.OrdinalIgnoreCase))
+        {
+            parts.RemoveAt(0);
+        }
+
         string? format = null;
         while (parts.Count > 1)
         {
@@ -204,9 +214,13 @@ public sealed class ModelCatalog
                 "FP8" => "fp8",
                 "FP4" or "NVFP4" => "nvfp4",
                 "MXFP4" => "mxfp4",
+                // AWQ and GPTQ checkpoints are 4-bit weight-only unless a tag says 8 (Qwen's GPTQ-Int8).
+                "AWQ" or "GPTQ" or "INT4" or "W4A16" => "int4",
+                "INT8" => "int8",
                 _ => null,
             };
-            if (named is null && !ReleaseTags.Contains(tag) && !IsDateOrRevision(tag))
+            bool revision = IsRevision(tag) && parts.Take(parts.Count - 1).Any(p => p.Any(char.IsAsciiDigit));
+            if (named is null && !ReleaseTags.Contains(tag) && !IsDate(tag) && !revision)
             {
                 break;
             }
@@ -221,12 +235,16 @@ public sealed class ModelCatalog
     // Tags that name a release of the same weights' shape: its tuning, its scaling recipe or its revision.
     private static readonly HashSet<string> ReleaseTags = new(StringComparer.Ordinal)
     {
-        "INSTRUCT", "THINKING", "CHAT", "BASE", "TERMINUS", "DYNAMIC", "STATIC", "PERTENSOR", "BLOCK", "KV",
+        "INSTRUCT", "THINKING", "CHAT", "BASE", "TERMINUS", "EXP", "DYNAMIC", "STATIC", "PERTENSOR", "BLOCK", "KV",
     };
 
-    // 0528, 2507 (a date), v2 (a revision).
-    private static bool IsDateOrRevision(string tag) =>
-        (tag.Length == 4 && tag.All(char.IsAsciiDigit)) || (tag.Length >= 2 && tag[0] == 'V' && tag[1..].All(char.IsAsciiDigit));
+    // 0528, 2507: a date.
+    private static bool IsDate(string tag) => tag.Length == 4 && tag.All(char.IsAsciiDigit);
+
+    // v2, v0.1: a revision. Only where the rest of the name still holds a number (a size, a generation), since in
+    // DeepSeek-V3 or MiMo-V2 the V names the model itself and DeepSeek-V2 is another model.
+    private static bool IsRevision(string tag) =>
+        tag.Length >= 2 && tag[0] == 'V' && char.IsAsciiDigit(tag[1]) && tag[1..].All(c => char.IsAsciiDigit(c) || c == '.') && tag[^1] != '.';
 
     private sealed class UnsupportedFile
     {
