@@ -54,6 +54,17 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void A_file_without_sweeps_reports_no_sweep_line_and_never_a_nan()
+    {
+        // One row: no series, no repeats, no sweep of three concurrencies. Every line must still read as a number or a sentence.
+        string slice = Slice(1);
+        var (exit, text) = Cli.Run("validate", "--silicon", slice);
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain("NaN", text, StringComparison.Ordinal);
+        Assert.Contains("Sweeps against themselves: no target rows lie inside a sweep", text.ReplaceLineEndings(" "), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_score_without_the_rows_a_data_check_names_is_the_per_row_file_s()
     {
         // Oracle: the per-row CSV and the data-check CSV the same run writes. The target rows (complete, predicted, on

@@ -164,20 +164,36 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
     }
 
     /// <summary>How much of the target rows' error no model can remove: repeats of one configuration that disagree.</summary>
-    private void RenderRepeatFloor(RepeatFloor f) =>
+    private void RenderRepeatFloor(RepeatFloor f)
+    {
+        if (f.Scored == 0)
+        {
+            return;
+        }
+
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"Repeats: {f.Rows} target rows in {f.Configurations} configurations that AicSim reads alike measure differently; the best single prediction for each " +
             $"configuration would still miss them by TTFT {f.TtftRepeatMape:F1}% and TPOT {f.TpotRepeatMape:F1}% (MAPE). Over all {f.Scored} target rows no prediction can score " +
             $"below TTFT {f.TtftFloor:F1}% and TPOT {f.TpotFloor:F1}%.")));
+    }
 
     /// <summary>How irregular the target rows are along their own sweeps: what their neighbours' line misses, against the model.</summary>
-    private void RenderSweepCurves(SweepCurveCheck c, string howFitted) =>
+    private void RenderSweepCurves(SweepCurveCheck c, string howFitted)
+    {
+        if (c.Curve.Ttft.Count == 0)
+        {
+            console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"Sweeps against themselves: no target rows lie inside a sweep measured at {SweepCurveCheck.MinConcurrencies} or more concurrencies, so there is no line to hold the model against.")));
+            return;
+        }
+
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"Sweeps against themselves: in the {c.Curve.Ttft.Count} target rows of {c.Sweeps} sweeps measured at {SweepCurveCheck.MinConcurrencies} or more concurrencies, the line " +
             $"(log–log) through each inner concurrency's two neighbours in its sweep (knowing the sweep's own level, which no prediction does) predicts it with TTFT MAPE " +
             $"{c.Curve.Ttft.MeanApePercent:F1}% (median {c.Curve.Ttft.MedianApePercent:F1}%) and TPOT {c.Curve.Tpot.MeanApePercent:F1}% ({c.Curve.Tpot.MedianApePercent:F1}%); " +
             $"AicSim{howFitted} scores {c.Model.Ttft.MeanApePercent:F1}% ({c.Model.Ttft.MedianApePercent:F1}%) and " +
             $"{c.Model.Tpot.MeanApePercent:F1}% ({c.Model.Tpot.MedianApePercent:F1}%) on the same rows.")));
+    }
 
     private static string CrossValidationName(ValidateSettings settings) =>
         $"{settings.Folds}-fold cross-validation grouped by {settings.GroupBy}" +

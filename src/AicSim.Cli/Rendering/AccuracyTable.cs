@@ -9,6 +9,12 @@ internal static class AccuracyTable
 {
     public static void Render(IAnsiConsole console, string title, AccuracyReport report)
     {
+        if (report.Rows == 0)
+        {
+            console.MarkupLine($"[bold]{Markup.Escape(title)}[/]: none in this file.");
+            return;
+        }
+
         console.MarkupLine($"[bold]{Markup.Escape(title)}[/]: {report.PredictedRows} of {report.Rows} predicted ({P(report.Coverage * 100)} coverage)");
         var table = new Table().AddColumns("slice", "rows", "pred.", "TTFT MAPE", "median", "≤10/≤25%", "bias", "TPOT MAPE", "median", "≤10/≤25%", "bias");
         Row(table, "all", report.Rows, report.PredictedRows, report.Ttft, report.Tpot);
