@@ -274,6 +274,37 @@ public sealed class SiliconCsvTests
         Assert.Equal(QuantMode.Fp8, Mapper.Map(llama).Quant.Gemm);
     }
 
+    [Theory]
+    [InlineData("", null)]
+    [InlineData("nan", null)] // pandas writes a missing value so
+    [InlineData("0", null)] // a TPOT where every answer is one token
+    [InlineData("12.5", 12.5)]
+    public void A_measurement_not_taken_is_left_unscored(string tpot, double? read)
+    {
+        var row = Parse(Header, $"m,src,vllm,0.1,Qwen/Qwen3-32B,h200_sxm,,agg,1024,1024,,,8,2,1,,,,,,,,,,,,,,,,,,100,{tpot}")[0];
+        Assert.Equal(read, row.MeasuredTpotMs);
+    }
+
+    [Theory]
+    [InlineData("-5")]
+    [InlineData("Infinity")]
+    public void A_negative_or_infinite_time_is_refused_with_its_column(string ttft)
+    {
+        var e = Assert.Throws<AicSimException>(() => Parse(Header, $"m,src,vllm,0.1,Qwen/Qwen3-32B,h200_sxm,,agg,1024,1024,,,8,2,1,,,,,,,,,,,,,,,,,,{ttft},20"));
+        Assert.Contains($"silicon_ttft_ms '{ttft}' must be a positive time", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_row_longer_than_the_model_s_context_is_unsupported_not_priced()
+    {
+        // Oracle: Qwen3-32B's config.json, max_position_embeddings 40960.
+        var fits = Parse(Header, "c,src,vllm,0.1,Qwen/Qwen3-32B,h200_sxm,,agg,32768,8192,,,8,2,1,,,,,,,,,,,,,,,,,,100,20")[0];
+        Assert.Equal("TP2", Mapper.Map(fits).Parallel.Name);
+        var beyond = Parse(Header, "c,src,vllm,0.1,Qwen/Qwen3-32B,h200_sxm,,agg,32768,8193,,,8,2,1,,,,,,,,,,,,,,,,,,100,20")[0];
+        var e = Assert.Throws<UnsupportedException>(() => Mapper.Map(beyond));
+        Assert.Contains("context of 40960", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Zero_parallel_fields_are_missing_not_divisors()
     {

@@ -94,6 +94,25 @@ public static class SiliconCsv
                     return null;
                 }
 
+                // A measurement: empty, NaN (pandas' blank) or 0 (a TPOT where osl is 1) is one not taken, and leaves that
+                // error unscored; a negative or infinite time is no measurement at all.
+                double? Measured(string column)
+                {
+                    double? v = Real(column);
+                    if (v is null || double.IsNaN(v.Value) || v.Value == 0)
+                    {
+                        return null;
+                    }
+
+                    if (v.Value < 0 || double.IsInfinity(v.Value))
+                    {
+                        rowProblems.Add($"{column} '{Str(column)}' must be a positive time in ms (leave it empty where it was not measured)");
+                        return null;
+                    }
+
+                    return v;
+                }
+
                 RowParallel Par(string prefix) => new(Int(prefix + "tp_size"), Int(prefix + "pp_size"), Int(prefix + "attention_dp_size"), Int(prefix + "moe_tp_size"), Int(prefix + "moe_ep_size"));
 
                 string id = Str("id");
@@ -137,8 +156,8 @@ public static class SiliconCsv
                     PrefillWorkers = Int("prefill_num_workers"),
                     DecodeBatchSize = Int("decode_batch_size"),
                     DecodeWorkers = Int("decode_num_workers"),
-                    MeasuredTtftMs = Real("silicon_ttft_ms"),
-                    MeasuredTpotMs = Real("silicon_tpot_ms"),
+                    MeasuredTtftMs = Measured("silicon_ttft_ms"),
+                    MeasuredTpotMs = Measured("silicon_tpot_ms"),
                 };
 
                 if (rowProblems.Count > 0)

@@ -67,6 +67,12 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
         var backend = Backends.Parse(row.Backend, "backend");
         var quant = Quant(row, model, readings);
         var workload = new Workload(row.Isl, row.Osl);
+        if ((long)row.Isl + row.Osl > model.MaxContextLength)
+        {
+            throw new UnsupportedException(string.Create(CultureInfo.InvariantCulture,
+                $"isl {row.Isl} + osl {row.Osl} tokens is beyond {model.ShortName}'s context of {model.MaxContextLength} (max_position_embeddings), so no engine of it serves this row as read."));
+        }
+
         var profile = BackendProfile.For(backend);
         if (SpeculativeBuilds.TryGetValue((backend, row.BackendVersion), out var build))
         {
