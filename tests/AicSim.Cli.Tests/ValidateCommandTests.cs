@@ -293,6 +293,18 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void System_backend_folds_hold_out_every_row_of_a_system_and_framework()
+    {
+        // Each (system, backend) sits in one fold, so its rows are predicted by constants fitted without any of them.
+        var outcomes = UncalibratedOutcomes();
+        var folds = Validation.AssignFolds(outcomes, 5, Validation.FoldGrouping.SystemBackend);
+        var spread = outcomes.Select((o, i) => (Key: (o.Row.System, o.Row.Backend), Fold: folds[i]))
+            .GroupBy(x => x.Key).Where(g => g.Select(x => x.Fold).Distinct().Count() > 1).Select(g => g.Key).ToList();
+        Assert.Empty(spread);
+        Assert.True(folds.Distinct().Count() > 1);
+    }
+
+    [Fact]
     public void A_fold_seed_deals_another_split_and_seed_zero_the_published_one()
     {
         var outcomes = UncalibratedOutcomes();

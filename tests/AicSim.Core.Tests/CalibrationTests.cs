@@ -21,8 +21,9 @@ public sealed class CalibrationTests
         Assert.Equal(5, value, 6);
     }
 
-    private static IReadOnlyList<CalibrationSample> Synthetic(double overheadPerKernelUs, double memoryEfficiency)
+    private static IReadOnlyList<CalibrationSample> Synthetic(double overheadPerKernelUs, double memoryEfficiency, SystemSpec? system = null)
     {
+        system ??= Fixtures.H200;
         // Measurements made by the model itself with known constants: the fit must find them again.
         var truthProfile = BackendProfile.For(Backend.Vllm) with { RequestOverheadPerKernelUs = overheadPerKernelUs };
         var eff = EfficiencyParams.Default;
@@ -36,10 +37,10 @@ public sealed class CalibrationTests
                 {
                     var request = new EstimateRequest
                     {
-                        Model = Fixtures.Llama31_8B, System = Fixtures.H200, Backend = BackendProfile.For(Backend.Vllm), Quant = QuantConfig.Bf16,
+                        Model = Fixtures.Llama31_8B, System = system, Backend = BackendProfile.For(Backend.Vllm), Quant = QuantConfig.Bf16,
                         Workload = new Workload(isl, 256), Mode = ServingMode.Aggregated, Parallel = ParallelConfig.TensorParallel(tp), Concurrency = c,
                     };
-                    var engine = EngineModel.Create(new EngineConfig(request.Model, request.System, request.Parallel, request.Quant, truthProfile), new RooflineEstimator(HardwareParams.From(Fixtures.H200), eff));
+                    var engine = EngineModel.Create(new EngineConfig(request.Model, request.System, request.Parallel, request.Quant, truthProfile), new RooflineEstimator(HardwareParams.From(system), eff));
                     var s = AggregatedServing.Estimate(engine, request.Workload, c);
                     samples.Add(new CalibrationSample(request, s.TtftMs, s.TpotMs));
                 }
@@ -82,9 +83,9 @@ public sealed class CalibrationTests
             asked.Add((system.Name, backend));
             return new Slowed(new RooflineEstimator(HardwareParams.From(system), eff), 1.25);
         };
-        var plain = Assert.Single(Calibrator.Fit(samples, "plain", maxEvaluations: 1500, priorWeight: 0.001).Groups);
+        var plain = Calibrator.Fit(samples, "plain", maxEvaluations: 1500, priorWeight: 0.001).Find("h200_sxm", "vllm")!;
         var set = Calibrator.Fit(samples, "slow", maxEvaluations: 1500, priorWeight: 0.001, estimators: slow);
-        var g = Assert.Single(set.Groups);
+        var g = set.Find("h200_sxm", "vllm")!;
         Assert.NotEmpty(asked);
         Assert.All(asked, a => Assert.Equal(("h200_sxm", Backend.Vllm), a));
         Assert.True(g.MemoryEfficiency > plain.MemoryEfficiency, $"{g.MemoryEfficiency} should exceed {plain.MemoryEfficiency}: the slow ops need faster memory");
@@ -167,6 +168,53 @@ public sealed class CalibrationTests
         Assert.Equal(0.7, estimator.Efficiency.MemoryEfficiency);
         var (untouched, _) = set.Apply(request with { System = Fixtures.H100 });
         Assert.Equal(BackendProfile.For(Backend.Vllm), untouched.Backend);
+    }
+
+    [Fact]
+    public void Three_fitted_systems_give_their_backend_a_median_group_and_two_do_not()
+    {
+        // Model-made measurements on three systems with request overheads of 300, 500 and 700 µs a kernel: each system's
+        // own group finds its truth, and the backend's group for other systems takes the middle one (oracle: the fitted
+        // groups beside it).
+        var samples = Synthetic(300, 0.65, Fixtures.H100).Concat(Synthetic(500, 0.65)).Concat(Synthetic(700, 0.65, Fixtures.B200)).ToList();
+        var set = Calibrator.Fit(samples, "three", maxEvaluations: 1500, priorWeight: 0.001);
+        var own = set.Groups.Where(g => g.System != CalibrationGroup.AnySystem).OrderBy(g => g.RequestOverheadPerKernelUs).ToList();
+        Assert.Equal(["h100_sxm", "h200_sxm", "b200_sxm"], own.Select(g => g.System));
+        var any = Assert.Single(set.Groups, g => g.System == CalibrationGroup.AnySystem);
+        Assert.Equal(own[1].RequestOverheadPerKernelUs, any.RequestOverheadPerKernelUs);
+        Assert.Equal(72, any.Rows);
+        Assert.Same(any, set.Find("b300_sxm", "vllm"));
+
+        // With two fitted systems their median would be one system's quirk or a blend of two: the defaults stay.
+        Assert.DoesNotContain(Calibrator.Fit(samples.Take(48).ToList(), "two", maxEvaluations: 300).Groups, g => g.System == CalibrationGroup.AnySystem);
+    }
+
+    [Fact]
+    public void A_system_without_a_group_takes_its_backend_s_median_group()
+    {
+        // Hand calculation: the medians of three groups' constants are their middle values, each taken on its own.
+        var a = new CalibrationGroup("h100_sxm", "vllm", 30, 0.70, 0.60, 100, 10, 0.2, 40, 3, 1.0);
+        var b = new CalibrationGroup("h200_sxm", "vllm", 50, 0.80, 0.90, 50, 30, 0.4, 60, 9, 1.4);
+        var c = new CalibrationGroup("b200_sxm", "vllm", 20, 0.75, 0.70, 70, 20, 0.3, 50, 5, 0.8);
+        var any = Calibrator.AnySystemGroup("vllm", [a, b, c]);
+        Assert.Equal(new CalibrationGroup(CalibrationGroup.AnySystem, "vllm", 100, 0.75, 0.70, 70, 20, 0.3, 50, 5, 1.0), any);
+
+        // Of two groups, the mean: (0.70 + 0.80) / 2 and (100 + 50) / 2.
+        var two = Calibrator.AnySystemGroup("vllm", [a, b]);
+        Assert.Equal((0.75, 75.0), (two.MemoryEfficiency, two.RequestOverheadPerKernelUs));
+
+        // A system's own group wins; a system without one takes the backend's; another backend keeps the defaults.
+        var set = new CalibrationSet(CalibrationSet.CurrentVersion, "test", [b, any]);
+        Assert.Same(b, set.Find("h200_sxm", "vllm"));
+        Assert.Same(any, set.Find("b300_sxm", "vllm"));
+        Assert.Null(set.Find("b300_sxm", "trtllm"));
+        var request = new EstimateRequest
+        {
+            Model = Fixtures.Llama31_8B, System = Fixtures.H100, Backend = BackendProfile.For(Backend.Vllm), Quant = QuantConfig.Bf16,
+            Workload = new Workload(100, 10), Mode = ServingMode.Aggregated, Parallel = ParallelConfig.TensorParallel(1),
+        };
+        var (applied, estimator) = set.Apply(request);
+        Assert.Equal((70.0, 0.75), (applied.Backend.RequestOverheadPerKernelUs, estimator.Efficiency.MemoryEfficiency));
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class CalibrateCommand(IAnsiConsole console) : Command<ValidateSet
         }
 
         console.Write(table);
-        console.MarkupLine($"Wrote [bold]{Markup.Escape(path)}[/]. Groups with fewer than {Calibrator.MinRows} rows keep the defaults.");
+        console.MarkupLine($"Wrote [bold]{Markup.Escape(path)}[/]. A (system, backend) with fewer than {Calibrator.MinRows} rows, or none, takes its backend's median group (system {CalibrationGroup.AnySystem}), where {Calibrator.MinGroupsForAnySystem} or more were fitted; else the defaults.");
         // A file written anywhere but where estimates look (beside the program, or AICSIM_DATA_DIR) is not picked up
         // by itself: say how to use it, rather than let the next estimate run on the old constants unnoticed.
         if (!string.Equals(Path.GetFullPath(path), Path.GetFullPath(CalibrationFile.DefaultPath), StringComparison.Ordinal))

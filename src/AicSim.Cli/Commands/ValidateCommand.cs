@@ -200,5 +200,10 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         (settings.FoldSeed == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" (fold seed {settings.FoldSeed})"));
 
     private static Validation.FoldGrouping Grouping(string name) =>
-        name == "model" ? Validation.FoldGrouping.Model : Validation.FoldGrouping.Configuration;
+        name switch
+        {
+            "model" => Validation.FoldGrouping.Model,
+            "system-backend" => Validation.FoldGrouping.SystemBackend,
+            _ => Validation.FoldGrouping.Configuration,
+        };
 }

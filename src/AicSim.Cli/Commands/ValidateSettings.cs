@@ -70,7 +70,7 @@ public sealed class ValidateSettings : CommandSettings, Infrastructure.ICheckedS
     public int Folds { get; init; }
 
     [CommandOption("--group-by <GROUPING>")]
-    [Description("validate --folds: what a fold keeps together: 'configuration' (model, system, backend, mode, mapping) or 'model' (a model and its quantised variants: tests transfer to unseen models). Default: configuration.")]
+    [Description("validate --folds: what a fold keeps together: 'configuration' (model, system, backend, mode, mapping) or 'model' (a model and its quantised variants: tests transfer to unseen models) or 'system-backend' (every row of a system and framework: tests transfer to a pair with no measurement). Default: configuration.")]
     [DefaultValue("configuration")]
     public string GroupBy { get; init; } = "configuration";
 
@@ -119,7 +119,7 @@ public sealed class ValidateSettings : CommandSettings, Infrastructure.ICheckedS
             ? ValidationResult.Error("--fit-before goes with --silicon, and fits its own constants: leave out --folds, --group-by, --accuracy-out and --calibration.")
         : FoldSeed < 0 ? ValidationResult.Error($"--fold-seed {FoldSeed}: use 0 (the default split) or a positive number.")
         : FoldSeed > 0 && Folds == 0 ? ValidationResult.Error("--fold-seed goes with --folds K: it picks another split of the cross-validation's folds.")
-        : GroupBy is not ("configuration" or "model") ? ValidationResult.Error($"--group-by '{GroupBy}': use 'configuration' or 'model'.")
+        : GroupBy is not ("configuration" or "model" or "system-backend") ? ValidationResult.Error($"--group-by '{GroupBy}': use 'configuration', 'model' or 'system-backend'.")
         : MaxEvaluations < 10 ? ValidationResult.Error("--max-evaluations must be 10 or more.")
         : ValidationResult.Success();
 }

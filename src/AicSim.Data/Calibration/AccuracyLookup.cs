@@ -37,7 +37,10 @@ public static class AccuracyLookup
         if (card is null)
         {
             return new AccuracyView(null, cards.Method,
-                $"not known: fewer than {AccuracyCard.MinRows} measured runs of {group} to check predictions against, so this one is unvalidated.");
+                $"not known: fewer than {AccuracyCard.MinRows} measured runs of {group} to check predictions against, so this one is unvalidated" +
+                (calibration.Find(system, backend) is { System: CalibrationGroup.AnySystem } shared
+                    ? string.Create(CultureInfo.InvariantCulture, $"; {system} has no {backend} constants of its own, so it takes the median of {backend}'s on the systems fitted ({shared.Rows} runs).")
+                    : "."));
         }
 
         var (ttftLow, ttftHigh) = card.Ttft.LikelyRange(ttftMs);

@@ -21,6 +21,9 @@ public static class Validation
 
         /// <summary>Every row of a model and its quantised variants (same shape: DeepSeek-V3, R1 and their NVFP4 checkpoints are one).</summary>
         Model,
+
+        /// <summary>Every row of a (system, backend): how AicSim predicts a framework on a system it has no measurement of.</summary>
+        SystemBackend,
     }
 
     /// <summary>Systems the accuracy targets are scored on.</summary>
@@ -103,7 +106,12 @@ public static class Validation
         ArgumentNullException.ThrowIfNull(outcomes);
         ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
         ArgumentOutOfRangeException.ThrowIfNegative(seed);
-        var keys = outcomes.Select(o => grouping == FoldGrouping.Model ? ModelKey(o) : GroupKey(o)).ToArray();
+        var keys = outcomes.Select(o => grouping switch
+        {
+            FoldGrouping.Model => ModelKey(o),
+            FoldGrouping.SystemBackend => $"{o.Row.System}|{o.Row.Backend}".ToLowerInvariant(),
+            _ => GroupKey(o),
+        }).ToArray();
         uint Hash(string key) => Fnv1a(seed == 0 ? key : string.Create(CultureInfo.InvariantCulture, $"{seed}|{key}"));
         IEnumerable<string> Dealt(bool target) => keys.Where((_, i) => IsSample(outcomes[i]) && TargetSystems.Contains(outcomes[i].Row.System) == target)
             .Distinct(StringComparer.Ordinal).OrderBy(Hash).ThenBy(k => k, StringComparer.Ordinal);
