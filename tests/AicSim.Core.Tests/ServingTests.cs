@@ -55,6 +55,25 @@ public sealed class ServingTests
     }
 
     [Fact]
+    public void Each_prompt_ahead_in_a_burst_adds_the_framework_s_admission_time()
+    {
+        // Hand calculation: 33 clients on one rank with synchronisation 0.5 arrive in bursts of 1 + round(0.5 × 32) = 17;
+        // the mean prompt has (17 − 1)/2 = 8 ahead of it, each holding it 12 ms: 96 ms more TTFT, and TPOT as it was.
+        var llama = Llama(1);
+        var plain = llama.With(llama.Estimator, Fixtures.TrtLlm with { ArrivalSynchronisation = 0.5 });
+        var admitting = llama.With(llama.Estimator, Fixtures.TrtLlm with { ArrivalSynchronisation = 0.5, PromptAdmissionMs = 12 });
+        var without = AggregatedServing.Estimate(plain, Chat, 33);
+        var with = AggregatedServing.Estimate(admitting, Chat, 33);
+        Approx.AssertClose(without.TtftMs + 96, with.TtftMs, 1e-12);
+        Assert.Equal(without.TpotMs, with.TpotMs);
+
+        // SGLang's built-in profile carries it; the other frameworks' do not.
+        Assert.Equal(15, BackendProfile.For(Backend.Sglang).PromptAdmissionMs);
+        Assert.Equal(0, BackendProfile.For(Backend.TrtLlm).PromptAdmissionMs);
+        Assert.Equal(0, BackendProfile.For(Backend.Vllm).PromptAdmissionMs);
+    }
+
+    [Fact]
     public void Throughput_per_gpu_and_per_user_are_consistent()
     {
         var s = AggregatedServing.Estimate(Llama(2), Chat, 16);

@@ -79,7 +79,10 @@ public static class AggregatedServing
         double riding = Math.Max(0, perRank - ((burst + 1) / 2.0));
         double allPrefillsMs = engine.PrefillMs(workload.Isl, burst, riding, context);
         double queueWaitFactor = (burst + 1.0) / (2.0 * burst);
-        double ttft = FixedTtftMs(engine, decodeMs) + (allPrefillsMs * queueWaitFactor);
+        // Besides their prefill, the prompts ahead of a burst's mean prompt, (b − 1)/2 of them, each hold it for the
+        // framework's admission of a prompt into the running engine.
+        double admissionMs = engine.Config.Backend.PromptAdmissionMs * (burst - 1) / 2.0;
+        double ttft = FixedTtftMs(engine, decodeMs) + (allPrefillsMs * queueWaitFactor) + admissionMs;
         double balanceMs = AttentionDpBalanceWaitMs(engine, inFlight, ttft, workload.Osl * tpot, decodeMs);
         if (balanceMs > 0)
         {

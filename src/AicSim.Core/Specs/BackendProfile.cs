@@ -61,6 +61,17 @@ namespace AicSim.Core.Specs;
 /// for vLLM and SGLang; TensorRT-LLM keeps the link's 8 µs. Cross-validated (TPOT / TTFT MAPE by configuration), against
 /// 16.3 / 34.7 % with 8 µs for all: vLLM and SGLang at 12, 14 or 17 µs 16.2, 16.1, 16.2 / 34.6 %; TensorRT-LLM at 5 µs as
 /// well 16.2 / 34.7 %.</param>
+/// <param name="PromptAdmissionMs">Time, in ms, each prompt of a burst holds the prompts behind it in an aggregated engine
+/// beyond its prefill: the framework's admission of a prompt into a running engine, serial on its host. 15 ms for SGLang,
+/// none for TensorRT-LLM and vLLM. An empirical term, chosen by cross-validation: SGLang's aggregated TTFT grew with load
+/// faster than its prefill and queueing explain where prompts are short against the burst (B200, Qwen3.5-397B TP4, ISL
+/// 1024: measured over predicted ×1.07 at 4 clients, ×1.89 at 256, flat at ISL 8192), and without the term B200 SGLang's
+/// fit put 21 decode steps into every TTFT (11 with it). At 10 / 15 / 20 ms the target rows' TTFT MAPE by configuration went
+/// 32.8% → 32.4 / 32.3 / 32.3%, holding out models 37.1% → 36.5 / 36.4 / 36.2%, forward in time within ±0.2 (TPOT within
+/// 0.1 throughout); as a share of the request overhead (0.1–0.4 of it), or for every framework, it lost; in disaggregated
+/// SGLang's prefill pool it lost too (its 53 target rows' TTFT 64% → 67–99%), so it is not applied there. Its mechanism
+/// is not identified: per-request scheduling and batch merging in SGLang's Python scheduler are the candidates
+/// (docs/accuracy-history.md).</param>
 /// <param name="MaxBatchPerRank">Most sequences one attention rank schedules per step (TensorRT-LLM max_batch_size 2048; vLLM and SGLang max_num_seqs / max_running_requests of about 1024 on Hopper-class GPUs).</param>
 public sealed record BackendProfile(
     Backend Backend,
@@ -78,7 +89,8 @@ public sealed record BackendProfile(
     double PrefillInterference = 1,
     SpeculativeDecoding? Speculative = null,
     double AllReduceLatencyUs = 0,
-    int AttentionDpBalanceSteps = 0)
+    int AttentionDpBalanceSteps = 0,
+    double PromptAdmissionMs = 0)
 {
     private const double GiB = 1024.0 * 1024 * 1024;
 
@@ -87,7 +99,7 @@ public sealed record BackendProfile(
     {
         Backend.TrtLlm => new(backend, RequestOverheadPerKernelUs: 67, LayerOverheadUs: 7, MaxNumTokens: 8192, 3.5 * GiB, 0.9, MaxBatchPerRank: 2048, AttentionDpBalanceSteps: 60),
         Backend.Vllm => new(backend, RequestOverheadPerKernelUs: 83, LayerOverheadUs: 13, MaxNumTokens: 8192, 3.5 * GiB, 0.9, KvFractionOfTotal: true, AllReduceLatencyUs: 14),
-        Backend.Sglang => new(backend, RequestOverheadPerKernelUs: 83, LayerOverheadUs: 10, MaxNumTokens: 8192, 3.5 * GiB, 0.9, HostUsPerSequence: 50, AllReduceLatencyUs: 14),
+        Backend.Sglang => new(backend, RequestOverheadPerKernelUs: 83, LayerOverheadUs: 10, MaxNumTokens: 8192, 3.5 * GiB, 0.9, HostUsPerSequence: 50, AllReduceLatencyUs: 14, PromptAdmissionMs: 15),
         _ => throw new ArgumentOutOfRangeException(nameof(backend)),
     };
 }
