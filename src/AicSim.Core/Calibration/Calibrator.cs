@@ -20,9 +20,9 @@ public static class Calibrator
 
     /// <summary>
     /// Fitted groups a backend needs before their median speaks for its other systems. Fewer is one system's
-    /// idiosyncrasy: fitted on the rows measured before 2026-01-01, B200 SGLang's 21 TTFT steps alone would have priced
+    /// idiosyncrasy: fitted on the rows measured before 2026-01-01, B200 SGLang's constants alone would have priced
     /// H100 and H200 SGLang, and the later target rows' TTFT MAPE went from 36.0% with the defaults to 40.2% with one
-    /// group, 36.2% with two, 36.0% with three.
+    /// group, 36.2% with two, 36.0% with three (measured before <see cref="Specs.BackendProfile.PromptAdmissionMs"/>).
     /// </summary>
     public const int MinGroupsForAnySystem = 3;
 
@@ -57,10 +57,10 @@ public static class Calibrator
     /// </summary>
     /// <remarks>
     /// The median of the groups rather than one fit over all their rows: a pooled fit follows the largest group (B200
-    /// SGLang's 392 rows and its 21 TTFT steps), which the other systems do not share. Holding out every (system, backend)
-    /// whole (5 folds), TTFT / TPOT MAPE on the target rows: the defaults 39.2% / 17.1% (medians 33.6% / 12.1%), a pooled
-    /// fit 37.1% / 18.1% (H100 SGLang's TPOT 21% → 58%), the median of the groups 35.4% / 17.1% (28.1% / 11.6%), and of
-    /// three groups or more 36.3% / 16.8% (29.1% / 11.3%).
+    /// SGLang's 392 rows), which the other systems do not resemble. Holding out every (system, backend) whole (5 folds),
+    /// TTFT / TPOT MAPE on the target rows, before <see cref="Specs.BackendProfile.PromptAdmissionMs"/>: the defaults
+    /// 39.2% / 17.1% (medians 33.6% / 12.1%), a pooled fit 37.1% / 18.1% (H100 SGLang's TPOT 21% → 58%), the median of
+    /// the groups 35.4% / 17.1% (28.1% / 11.6%), and of three groups or more 36.3% / 16.8% (29.1% / 11.3%).
     /// </remarks>
     /// <param name="samples">Complete rows: request and measurement.</param>
     /// <param name="fittedOn">What the file says it was fitted on.</param>
