@@ -97,6 +97,23 @@ public sealed class AccuracyFileTests
         var withShared = fitted with { Groups = [new CalibrationGroup(CalibrationGroup.AnySystem, "vllm", 754, 0.77, 0.81, 56, 15, 0.24, 50, 3.6, 1.24)] };
         var shared = AccuracyLookup.Find(Sample, withShared, "auto", "a100_sxm", "vllm", "agg", 1, 1);
         Assert.Contains("a100_sxm has no vllm constants of its own, so it takes the median of vllm's on the systems fitted (754 runs)", shared.Note, StringComparison.Ordinal);
+
+        // With a card of systems held out whole, that card speaks for it, under the method that made it; a system with
+        // constants of its own never borrows it.
+        var anyCard = new AccuracyCard(CalibrationGroup.AnySystem, "vllm", "agg", 300, new MetricSpread(26, 21, 0.5, 2.0), new MetricSpread(12, 8, 0.9, 1.5), ClientBand.Any);
+        var withAny = Sample with { Cards = [.. Sample.Cards, anyCard], AnySystemMethod = "5-fold cross-validation grouped by system-backend" };
+        var borrowed = AccuracyLookup.Find(withAny, withShared, "auto", "a100_sxm", "vllm", "agg", 100, 10);
+        Assert.Same(anyCard, borrowed.Card);
+        Assert.Equal("5-fold cross-validation grouped by system-backend", borrowed.Method);
+        Assert.Contains("a100_sxm has no vllm constants of its own and takes the median of vllm's on the systems fitted; vllm/agg on systems held out whole from the fit, 5-fold cross-validation grouped by system-backend over 300 measured runs", borrowed.Note, StringComparison.Ordinal);
+        Assert.Contains("TTFT 0.50–2.00× the prediction (50–200 ms here", borrowed.Note, StringComparison.Ordinal);
+        var own = fitted with { Groups = [new CalibrationGroup("a100_sxm", "vllm", 30, 0.77, 0.81, 56, 15, 0.24, 50, 3.6, 1.24)] };
+        Assert.Null(AccuracyLookup.Find(withAny, own, "auto", "a100_sxm", "vllm", "agg", 100, 10).Card);
+
+        // The file keeps the method of those cards.
+        string path = Temp("accuracy.yaml");
+        AccuracyFile.Save(path, withAny, "aicsim validate ...");
+        Assert.Equal(withAny.AnySystemMethod, AccuracyFile.Load(path).AnySystemMethod);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class SystemsCommand(IAnsiConsole console) : Command
         }
 
         console.Write(table);
-        console.MarkupLine("validated: backends whose predictions on the system were cross-validated against measured runs (agg, disagg; see README, Accuracy). Elsewhere predictions are unvalidated.");
+        console.MarkupLine("validated: backends whose predictions on the system were cross-validated against measured runs (agg, disagg; see README, Accuracy). Elsewhere no run of that system checks them; a backend without constants for the system takes its median ones from the systems fitted, and estimate and profile show how those did on systems held out whole.");
         return 0;
     }
 

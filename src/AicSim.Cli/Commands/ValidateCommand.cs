@@ -65,7 +65,11 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
 
         if (settings.AccuracyOut is not null)
         {
-            WriteAccuracy(settings, outcomes);
+            // A system and framework with no runs of their own are priced by the backend's median group; how well, only
+            // holding each such pair out whole says.
+            var heldOutPairs = settings.GroupBy == "system-backend" ? outcomes
+                : Validation.CrossValidate(predictor, rows, settings.Folds, settings.MaxEvaluations, progress, Validation.FoldGrouping.SystemBackend, settings.FoldSeed);
+            WriteAccuracy(settings, outcomes, heldOutPairs);
         }
 
         if (settings.Output is not null)
@@ -108,10 +112,11 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
     }
 
     /// <summary>The cross-validated accuracy cards, tied to the measurements (and so to the calibration fitted on them).</summary>
-    private void WriteAccuracy(ValidateSettings settings, IReadOnlyList<RowOutcome> outcomes)
+    private void WriteAccuracy(ValidateSettings settings, IReadOnlyList<RowOutcome> outcomes, IReadOnlyList<RowOutcome> heldOutPairs)
     {
         string method = CrossValidationName(settings);
-        var cards = new AccuracyCards(CalibrationFile.Fingerprint(settings.Silicon!), method, AccuracyFile.PerfSourceKey(settings.PerfSource, settings.PerfDb), Validation.Cards(outcomes));
+        var cards = new AccuracyCards(CalibrationFile.Fingerprint(settings.Silicon!), method, AccuracyFile.PerfSourceKey(settings.PerfSource, settings.PerfDb),
+            [.. Validation.Cards(outcomes), .. Validation.AnySystemCards(heldOutPairs)], CrossValidationName(settings, "system-backend"));
         string rerun = $"aicsim validate --silicon {settings.Silicon} --folds {settings.Folds}" +
             (settings.GroupBy == "configuration" ? string.Empty : $" --group-by {settings.GroupBy}") +
             (settings.FoldSeed == 0 ? string.Empty : $" --fold-seed {settings.FoldSeed.ToString(CultureInfo.InvariantCulture)}") +
@@ -120,8 +125,9 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
             (settings.MaxEvaluations == 400 ? string.Empty : $" --max-evaluations {settings.MaxEvaluations.ToString(CultureInfo.InvariantCulture)}") +
             $" --accuracy-out {settings.AccuracyOut}";
         AccuracyFile.Save(settings.AccuracyOut!, cards, rerun);
-        int groups = cards.Cards.Count(c => c.Clients == ClientBand.Any);
-        console.MarkupLine($"Accuracy of {groups} (system, backend, mode) groups and {cards.Cards.Count - groups} load bands within them: [bold]{Markup.Escape(settings.AccuracyOut!)}[/]");
+        int groups = cards.Cards.Count(c => c.Clients == ClientBand.Any && c.System != CalibrationGroup.AnySystem);
+        int anySystem = cards.Cards.Count(c => c.Clients == ClientBand.Any && c.System == CalibrationGroup.AnySystem);
+        console.MarkupLine($"Accuracy of {groups} (system, backend, mode) groups, {anySystem} (backend, mode) groups for systems without runs of their own, and {cards.Cards.Count - groups - anySystem} load bands within them: [bold]{Markup.Escape(settings.AccuracyOut!)}[/]");
     }
 
     /// <summary>What the rows' own numbers make doubtful; every row is still scored as it is.</summary>
@@ -195,8 +201,8 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
             $"{c.Model.Tpot.MeanApePercent:F1}% ({c.Model.Tpot.MedianApePercent:F1}%) on the same rows.")));
     }
 
-    private static string CrossValidationName(ValidateSettings settings) =>
-        $"{settings.Folds}-fold cross-validation grouped by {settings.GroupBy}" +
+    private static string CrossValidationName(ValidateSettings settings, string? groupBy = null) =>
+        $"{settings.Folds}-fold cross-validation grouped by {groupBy ?? settings.GroupBy}" +
         (settings.FoldSeed == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" (fold seed {settings.FoldSeed})"));
 
     private static Validation.FoldGrouping Grouping(string name) =>

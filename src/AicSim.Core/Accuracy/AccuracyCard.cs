@@ -17,8 +17,18 @@ public sealed record AccuracyCard(string System, string Backend, string Mode, in
     /// <summary>"system/backend/mode".</summary>
     public string Group => $"{System}/{Backend}/{Mode}";
 
-    /// <summary>"system/backend/mode", or "system/backend/mode at 17–64 clients" for a band's card.</summary>
-    public string Scope => Clients == ClientBand.Any ? Group : $"{Group} at {Clients.Label}";
+    /// <summary>
+    /// "system/backend/mode", or "system/backend/mode at 17–64 clients" for a band's card; a card of systems without runs
+    /// of their own (<see cref="Calibration.CalibrationGroup.AnySystem"/>) names the backend and mode and how they were held out.
+    /// </summary>
+    public string Scope
+    {
+        get
+        {
+            string group = System == Calibration.CalibrationGroup.AnySystem ? $"{Backend}/{Mode} on systems held out whole from the fit" : Group;
+            return Clients == ClientBand.Any ? group : $"{group} at {Clients.Label}";
+        }
+    }
 
     /// <summary>Fewest measured runs a card is made from: fewer say too little about a group's spread.</summary>
     public const int MinRows = 10;

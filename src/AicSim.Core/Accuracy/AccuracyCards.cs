@@ -4,8 +4,11 @@ namespace AicSim.Core.Accuracy;
 /// <param name="FittedOn">The measurements' fingerprint ("name sha256:…"), as in the calibration file.</param>
 /// <param name="Method">How the predictions were made (e.g. "5-fold cross-validation grouped by configuration").</param>
 /// <param name="PerfSource">The op-latency source they were made with (roofline, tables or auto).</param>
-/// <param name="Cards">One per (system, backend, mode), and one per band of client concurrency with enough runs.</param>
-public sealed record AccuracyCards(string FittedOn, string Method, string PerfSource, IReadOnlyList<AccuracyCard> Cards)
+/// <param name="Cards">One per (system, backend, mode), and one per band of client concurrency with enough runs; those of
+/// system <see cref="Calibration.CalibrationGroup.AnySystem"/> speak for systems without runs of their own.</param>
+/// <param name="AnySystemMethod">How the predictions behind the cards of systems without runs of their own were made (each
+/// system and framework held out whole); empty where there are none.</param>
+public sealed record AccuracyCards(string FittedOn, string Method, string PerfSource, IReadOnlyList<AccuracyCard> Cards, string AnySystemMethod = "")
 {
     /// <summary>
     /// The card of a group at <paramref name="clients"/> concurrent clients: its band's card where that band had enough

@@ -15,7 +15,7 @@ namespace AicSim.Data.Calibration;
 /// </summary>
 public static class AccuracyFile
 {
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     public static string DefaultPath => Path.Combine(DataPaths.SystemsDirectory, "calibration", "accuracy.yaml");
 
@@ -51,7 +51,7 @@ public static class AccuracyFile
             g.System ?? string.Empty, g.Backend ?? string.Empty, g.Mode ?? string.Empty, g.Rows,
             new MetricSpread(g.TtftMapePct, g.TtftMedianApePct, g.TtftRatioP10, g.TtftRatioP90),
             new MetricSpread(g.TpotMapePct, g.TpotMedianApePct, g.TpotRatioP10, g.TpotRatioP90),
-            g.ClientsMin is int min ? new ClientBand(min, g.ClientsMax) : ClientBand.Any)).ToList());
+            g.ClientsMin is int min ? new ClientBand(min, g.ClientsMax) : ClientBand.Any)).ToList(), dto.AnySystemMethod ?? string.Empty);
     }
 
     public static void Save(string path, AccuracyCards cards, string rerun)
@@ -64,11 +64,18 @@ public static class AccuracyFile
         w.WriteLine("# compared with the run.");
         w.WriteLine("# *_mape_pct / *_median_ape_pct: mean and median absolute percentage error. *_ratio_p10 / *_ratio_p90: 10th and 90th");
         w.WriteLine("# percentiles of measured / predicted (linear interpolation, as numpy.quantile): 80% of runs measured between the two.");
+        w.WriteLine("# system: any — a system without runs of its own, priced by its backend's median constants: every system's runs, each");
+        w.WriteLine("# predicted with its own system and framework held out of the fit (any_system_method).");
         w.WriteLine($"# Re-run: {rerun}");
         w.WriteLine($"version: {CurrentVersion}");
         w.WriteLine($"fitted_on: '{cards.FittedOn}'");
         w.WriteLine($"method: '{cards.Method}'");
         w.WriteLine($"perf_source: '{cards.PerfSource}'");
+        if (cards.AnySystemMethod.Length > 0)
+        {
+            w.WriteLine($"any_system_method: '{cards.AnySystemMethod}'");
+        }
+
         w.WriteLine("groups:");
         foreach (var c in cards.Cards)
         {
@@ -98,6 +105,9 @@ public static class AccuracyFile
         public string? Method { get; set; }
 
         public string? PerfSource { get; set; }
+
+        /// <summary>How the cards of system "any" were made: each system and framework held out whole.</summary>
+        public string? AnySystemMethod { get; set; }
 
         public List<GroupDto>? Groups { get; set; }
     }

@@ -34,19 +34,31 @@ public static class AccuracyLookup
         }
 
         var card = cards.Find(system, backend, mode, clients);
-        if (card is null)
+        string scope, method = cards.Method;
+        if (card is not null)
+        {
+            scope = $"{card.Scope}, {cards.Method}";
+        }
+        else if (calibration.Find(system, backend) is { System: CalibrationGroup.AnySystem } && cards.Find(CalibrationGroup.AnySystem, backend, mode, clients) is { } shared)
+        {
+            // Priced by the backend's median group: the cards of systems held out whole, as this one is, speak for it.
+            card = shared;
+            method = cards.AnySystemMethod;
+            scope = $"{system} has no {backend} constants of its own and takes the median of {backend}'s on the systems fitted; {shared.Scope}, {method}";
+        }
+        else
         {
             return new AccuracyView(null, cards.Method,
                 $"not known: fewer than {AccuracyCard.MinRows} measured runs of {group} to check predictions against, so this one is unvalidated" +
-                (calibration.Find(system, backend) is { System: CalibrationGroup.AnySystem } shared
-                    ? string.Create(CultureInfo.InvariantCulture, $"; {system} has no {backend} constants of its own, so it takes the median of {backend}'s on the systems fitted ({shared.Rows} runs).")
+                (calibration.Find(system, backend) is { System: CalibrationGroup.AnySystem } median
+                    ? string.Create(CultureInfo.InvariantCulture, $"; {system} has no {backend} constants of its own, so it takes the median of {backend}'s on the systems fitted ({median.Rows} runs).")
                     : "."));
         }
 
         var (ttftLow, ttftHigh) = card.Ttft.LikelyRange(ttftMs);
         var (tpotLow, tpotHigh) = card.Tpot.LikelyRange(tpotMs);
-        return new AccuracyView(card, cards.Method, string.Create(CultureInfo.InvariantCulture,
-            $"{card.Scope}, {cards.Method} over {card.Rows} measured runs: 80% measured " +
+        return new AccuracyView(card, method, string.Create(CultureInfo.InvariantCulture,
+            $"{scope} over {card.Rows} measured runs: 80% measured " +
             $"TTFT {card.Ttft.LowRatio:F2}–{card.Ttft.HighRatio:F2}× the prediction ({ttftLow:F0}–{ttftHigh:F0} ms here; MAPE {card.Ttft.MapePercent:F0}%) and " +
             $"TPOT {card.Tpot.LowRatio:F2}–{card.Tpot.HighRatio:F2}× ({tpotLow:F2}–{tpotHigh:F2} ms; MAPE {card.Tpot.MapePercent:F0}%)."));
     }

@@ -151,6 +151,18 @@ public static class Validation
         return AccuracyCard.From(Scored(outcomes.Where(o => IsCompleteRow(o.Row)).ToList(), targetOnly: false));
     }
 
+    /// <summary>
+    /// Accuracy cards of a (system, backend) that has no runs of its own, under system <see cref="CalibrationGroup.AnySystem"/>:
+    /// from <paramref name="heldOutPairs"/>, outcomes cross-validated with every row of a system and framework held out
+    /// whole (<see cref="FoldGrouping.SystemBackend"/>), so each row was priced as such a pair is, by its backend's median
+    /// group; per (backend, mode) over every system's complete rows.
+    /// </summary>
+    public static IReadOnlyList<AccuracyCard> AnySystemCards(IReadOnlyList<RowOutcome> heldOutPairs)
+    {
+        ArgumentNullException.ThrowIfNull(heldOutPairs);
+        return AccuracyCard.From(Scored(heldOutPairs.Where(o => IsCompleteRow(o.Row)).ToList(), targetOnly: false).Select(r => r with { System = CalibrationGroup.AnySystem }));
+    }
+
     /// <summary>Rows with both measurements, with their predictions; <paramref name="targetOnly"/> keeps complete rows of the target systems.</summary>
     public static List<ScoredRow> Scored(IReadOnlyList<RowOutcome> outcomes, bool targetOnly)
     {
