@@ -4,7 +4,7 @@ namespace AicSim.Core.Calibration;
 /// The fitted constants of one (system, backend): how close its kernels come to the roofline and what its framework
 /// adds. Eight numbers, each with a physical meaning and bounds, so a fit cannot memorise rows.
 /// </summary>
-/// <param name="System">System name, or <see cref="AnySystem"/> for a backend's constants fitted over every system.</param>
+/// <param name="System">System name, or <see cref="AnySystem"/> for a backend's median constants over its fitted systems.</param>
 /// <param name="Backend">Backend name.</param>
 /// <param name="Rows">Measurements the group was fitted on.</param>
 /// <param name="MemoryEfficiency">Share of HBM bandwidth streaming kernels reach (0.3–0.98).</param>
@@ -28,6 +28,6 @@ public sealed record CalibrationGroup(
     double TtftDecodeSteps,
     double PrefillInterference)
 {
-    /// <summary>The system of a backend's group fitted on its rows of every system: what a system without its own group uses.</summary>
+    /// <summary>The system of a backend's median group (<see cref="Calibrator.AnySystemGroup"/>): what a system without a group of its own uses.</summary>
     public const string AnySystem = "any";
 }

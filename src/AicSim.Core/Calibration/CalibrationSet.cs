@@ -7,7 +7,7 @@ namespace AicSim.Core.Calibration;
 /// <summary>A versioned set of fitted groups, and how an estimate uses them.</summary>
 /// <param name="Version">Format version of the file.</param>
 /// <param name="FittedOn">What it was fitted on (file name and content hash), for reproducibility.</param>
-/// <param name="Groups">One entry per (system, backend) with enough measurements, and one per backend over every system.</param>
+/// <param name="Groups">One entry per (system, backend) with enough measurements, and per backend its median group for the other systems.</param>
 public sealed record CalibrationSet(int Version, string FittedOn, IReadOnlyList<CalibrationGroup> Groups)
 {
     public const int CurrentVersion = 6;
@@ -15,7 +15,7 @@ public sealed record CalibrationSet(int Version, string FittedOn, IReadOnlyList<
     /// <summary>No fitted constants: every estimate uses the built-in defaults.</summary>
     public static CalibrationSet None { get; } = new(CurrentVersion, "none", []);
 
-    /// <summary>The (system, backend)'s own group, else the backend's group over every system, else none (the defaults).</summary>
+    /// <summary>The (system, backend)'s own group, else the backend's median group, else none (the defaults).</summary>
     public CalibrationGroup? Find(string system, string backend) =>
         Groups.FirstOrDefault(g => g.System == system && g.Backend == backend)
         ?? Groups.FirstOrDefault(g => g.System == CalibrationGroup.AnySystem && g.Backend == backend);
