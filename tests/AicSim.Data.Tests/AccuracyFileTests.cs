@@ -96,7 +96,7 @@ public sealed class AccuracyFileTests
         // Where the system takes its backend's median group, the note says whose constants priced it.
         var withShared = fitted with { Groups = [new CalibrationGroup(CalibrationGroup.AnySystem, "vllm", 754, 0.77, 0.81, 56, 15, 0.24, 50, 3.6, 1.24)] };
         var shared = AccuracyLookup.Find(Sample, withShared, "auto", "a100_sxm", "vllm", "agg", 1, 1);
-        Assert.Contains("a100_sxm has no vllm constants of its own, so it takes the median of vllm's on the systems fitted (754 runs)", shared.Note, StringComparison.Ordinal);
+        Assert.Contains("a100_sxm has no vllm constants of its own and takes the median of vllm's on the systems fitted (754 runs)", shared.Note, StringComparison.Ordinal);
 
         // With a card of systems held out whole, that card speaks for it, under the method that made it; a system with
         // constants of its own never borrows it.

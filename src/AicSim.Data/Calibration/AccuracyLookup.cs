@@ -34,25 +34,25 @@ public static class AccuracyLookup
         }
 
         var card = cards.Find(system, backend, mode, clients);
+        var median = calibration.Find(system, backend) is { System: CalibrationGroup.AnySystem } g ? g : null;
+        string borrowed = $"{system} has no {backend} constants of its own and takes the median of {backend}'s on the systems fitted";
         string scope, method = cards.Method;
         if (card is not null)
         {
             scope = $"{card.Scope}, {cards.Method}";
         }
-        else if (calibration.Find(system, backend) is { System: CalibrationGroup.AnySystem } && cards.Find(CalibrationGroup.AnySystem, backend, mode, clients) is { } shared)
+        else if (median is not null && cards.Find(CalibrationGroup.AnySystem, backend, mode, clients) is { } shared)
         {
             // Priced by the backend's median group: the cards of systems held out whole, as this one is, speak for it.
             card = shared;
             method = cards.AnySystemMethod;
-            scope = $"{system} has no {backend} constants of its own and takes the median of {backend}'s on the systems fitted; {shared.Scope}, {method}";
+            scope = $"{borrowed}; {shared.Scope}, {method}";
         }
         else
         {
             return new AccuracyView(null, cards.Method,
                 $"not known: fewer than {AccuracyCard.MinRows} measured runs of {group} to check predictions against, so this one is unvalidated" +
-                (calibration.Find(system, backend) is { System: CalibrationGroup.AnySystem } median
-                    ? string.Create(CultureInfo.InvariantCulture, $"; {system} has no {backend} constants of its own, so it takes the median of {backend}'s on the systems fitted ({median.Rows} runs).")
-                    : "."));
+                (median is null ? "." : string.Create(CultureInfo.InvariantCulture, $"; {borrowed} ({median.Rows} runs).")));
         }
 
         var (ttftLow, ttftHigh) = card.Ttft.LikelyRange(ttftMs);
