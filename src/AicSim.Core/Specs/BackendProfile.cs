@@ -47,7 +47,7 @@ namespace AicSim.Core.Specs;
 /// <param name="PrefillInterference">How much a prompt's prefill delays the requests decoding beside it, as a multiple of
 /// the time its kernels add to a step. Steps that carry a prefill chunk run outside the CUDA graphs captured for pure
 /// decode steps, and wait on the scheduler's prefill bookkeeping (SGLang runs prefill batches apart from decode), so they
-/// cost more than their kernels add. 1 (kernels only) by default; fitted per (system, backend) it comes out at 0.8–1.5
+/// cost more than their kernels add. 1 (kernels only) by default; fitted per (system, backend) it comes out at 0.8–1.6
 /// (docs/accuracy-history.md).</param>
 /// <param name="Speculative">Multi-token prediction (speculative decoding) in decode steps, or none.</param>
 /// <param name="AttentionDpBalanceSteps">Attention-DP prefill balancing: the most steps an engine with attention DP holds a
