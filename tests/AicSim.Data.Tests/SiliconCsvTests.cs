@@ -31,9 +31,43 @@ public sealed class SiliconCsvTests
     [Fact]
     public void Missing_columns_are_named()
     {
-        var e = Assert.Throws<AicSimException>(() => Parse("id,backend,model_path,system,mode,isl", "a,vllm,Qwen/Qwen3-32B,h200_sxm,agg,100"));
-        Assert.Contains("osl", e.Message, StringComparison.Ordinal);
-        Assert.Contains("batch_size", e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<AicSimException>(() => Parse("id,backend,model_path,system,isl", "a,vllm,Qwen/Qwen3-32B,h200_sxm,100"));
+        Assert.Contains("missing column(s) mode, osl.", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_without_ids_or_parallel_columns_is_read_row_by_row()
+    {
+        // A file measured elsewhere may carry neither the calibration file's ids nor every parallel column: its rows are
+        // named by their line, and a row without the sizes it needs is incomplete rather than the whole file refused.
+        var rows = Parse(
+            "model_path,system,backend,mode,isl,osl,silicon_tpot_ms",
+            "Qwen/Qwen3-32B,h200_sxm,vllm,agg,1000,500,12.5",
+            "Qwen/Qwen3-32B,h200_sxm,vllm,disagg,1000,500,");
+        Assert.Equal(["line-2", "line-3"], rows.Select(r => r.Id));
+        Assert.Null(rows[0].BatchSize);
+        Assert.Null(rows[0].Agg.Tp);
+        Assert.Equal(12.5, rows[0].MeasuredTpotMs);
+        Assert.Null(rows[1].MeasuredTpotMs);
+        Assert.Null(rows[1].MeasuredTtftMs);
+        Assert.Throws<UnsupportedException>(() => Mapper.Map(rows[1]));
+    }
+
+    [Fact]
+    public void A_concurrency_column_stands_in_for_the_source_s_silicon_concurrency()
+    {
+        // The calibration file keeps a disaggregated row's clients in silicon_data_source; a file with a concurrency
+        // column says the same thing plainly, and the row is read alike either way.
+        const string Columns = "id,silicon_data_source,backend,model_path,system,mode,isl,osl,prefill_tp_size,prefill_num_workers,decode_tp_size,decode_num_workers";
+        var inSource = Parse(Columns, "a,silicon_concurrency=64,trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,disagg,1024,1024,4,1,8,1")[0];
+        var inColumn = Parse(Columns + ",concurrency", "a,,trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,disagg,1024,1024,4,1,8,1,64")[0];
+        Assert.Equal(64, inSource.Concurrency);
+        Assert.Equal(64, inColumn.Concurrency);
+        var (a, b) = (Mapper.Map(inSource), Mapper.Map(inColumn));
+        Assert.NotNull(a.Deployment);
+        Assert.Equal(a.Deployment, b.Deployment);
+        Assert.Equal(a.DecodeParallel, b.DecodeParallel);
+        Assert.Equal(a.Readings, b.Readings);
     }
 
     [Fact]

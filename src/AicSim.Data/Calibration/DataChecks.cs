@@ -74,8 +74,8 @@ public static class DataChecks
             }
         }
 
-        var disagg = outcomes.Where(o => o.Row.Mode.Equals("disagg", StringComparison.OrdinalIgnoreCase) && SiliconRowMapper.Concurrency(o.Row.Source) is > 0 && o.Row.MeasuredTtftMs > 0 && o.Row.MeasuredTpotMs > 0)
-            .ToLookup(o => (o.Row.Model, o.Row.System, o.Row.Backend, o.Row.Isl, o.Row.Osl, SiliconRowMapper.Concurrency(o.Row.Source)));
+        var disagg = outcomes.Where(o => o.Row.Mode.Equals("disagg", StringComparison.OrdinalIgnoreCase) && o.Row.Concurrency is > 0 && o.Row.MeasuredTtftMs > 0 && o.Row.MeasuredTpotMs > 0)
+            .ToLookup(o => (o.Row.Model, o.Row.System, o.Row.Backend, o.Row.Isl, o.Row.Osl, o.Row.Concurrency));
         foreach (var row in agg.Select(o => o.Row))
         {
             var twin = disagg[(row.Model, row.System, row.Backend, row.Isl, row.Osl, Clients(row))]
@@ -148,7 +148,7 @@ public static class DataChecks
     public static int? Clients(SiliconRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return SiliconRowMapper.Concurrency(row.Source) ?? row.BatchSize;
+        return row.Concurrency ?? row.BatchSize;
     }
 
     /// <summary>The configuration a row was read as (its labels where it could not be read).</summary>

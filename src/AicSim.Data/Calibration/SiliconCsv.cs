@@ -7,8 +7,12 @@ namespace AicSim.Data.Calibration;
 /// <summary>Reads files in the column layout of silicon_calibration.csv. A malformed file is an error naming every bad row.</summary>
 public static class SiliconCsv
 {
-    /// <summary>Columns every file must have; the others (parallel sizes per role, measurements) may be absent.</summary>
-    public static IReadOnlyList<string> RequiredColumns { get; } = ["id", "backend", "model_path", "system", "mode", "isl", "osl", "batch_size", "tp_size"];
+    /// <summary>
+    /// Columns every file must have. The others may be absent: without parallel sizes or batch sizes a row is
+    /// incomplete (predicted under the documented assumptions, or unsupported), and without an id column each row is
+    /// named by its line (<c>line-N</c>), as a file measured elsewhere may not carry the calibration file's ids.
+    /// </summary>
+    public static IReadOnlyList<string> RequiredColumns { get; } = ["backend", "model_path", "system", "mode", "isl", "osl"];
 
     /// <param name="path">The CSV file.</param>
     /// <param name="flag">The option that named it, for the error when it is missing.</param>
@@ -115,7 +119,7 @@ public static class SiliconCsv
 
                 RowParallel Par(string prefix) => new(Int(prefix + "tp_size"), Int(prefix + "pp_size"), Int(prefix + "attention_dp_size"), Int(prefix + "moe_tp_size"), Int(prefix + "moe_ep_size"));
 
-                string id = Str("id");
+                string id = has.Contains("id") ? Str("id") : FormattableString.Invariant($"line-{line}");
                 int? isl = Int("isl");
                 int? osl = Int("osl");
                 if (id.Length == 0)
@@ -156,6 +160,7 @@ public static class SiliconCsv
                     PrefillWorkers = Int("prefill_num_workers"),
                     DecodeBatchSize = Int("decode_batch_size"),
                     DecodeWorkers = Int("decode_num_workers"),
+                    StatedConcurrency = Int("concurrency") ?? Int("silicon_concurrency"),
                     MeasuredTtftMs = Measured("silicon_ttft_ms"),
                     MeasuredTpotMs = Measured("silicon_tpot_ms"),
                 };

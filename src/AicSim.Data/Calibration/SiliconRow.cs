@@ -49,6 +49,15 @@ public sealed record SiliconRow
 
     public int? DecodeWorkers { get; init; }
 
+    /// <summary>The clients a <c>concurrency</c> (or <c>silicon_concurrency</c>) column states, where the file has one.</summary>
+    public int? StatedConcurrency { get; init; }
+
+    /// <summary>
+    /// The clients the load generator kept in flight: the stated column, else the source's <c>silicon_concurrency=N</c>
+    /// (the calibration file keeps it there); null where neither says.
+    /// </summary>
+    public int? Concurrency => StatedConcurrency ?? SiliconRowMapper.Concurrency(Source);
+
     public double? MeasuredTtftMs { get; init; }
 
     public double? MeasuredTpotMs { get; init; }

@@ -111,7 +111,7 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
             // source names more clients than batch_size ran several replicas; batch_size is what one engine sees.
             int concurrency = row.BatchSize.Value;
             int dp = row.Agg.AttentionDp is > 1 ? row.Agg.AttentionDp.Value : 1;
-            if (dp > 1 && Concurrency(row.Source) is int clients && clients == concurrency * dp)
+            if (dp > 1 && row.Concurrency is int clients && clients == concurrency * dp)
             {
                 readings.Add($"concurrency {clients} from silicon_concurrency (batch_size {concurrency} is per attention-DP rank)");
                 concurrency = clients;
@@ -123,8 +123,8 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
 
         if (row.PrefillBatchSize is not > 0 || row.DecodeBatchSize is not > 0)
         {
-            int concurrency = Concurrency(row.Source)
-                ?? throw new UnsupportedException("disagg row without prefill/decode batch sizes or a silicon_concurrency to assume them from.");
+            int concurrency = row.Concurrency
+                ?? throw new UnsupportedException("disagg row without prefill/decode batch sizes or a client concurrency to assume them from (a concurrency column, or silicon_concurrency=N in silicon_data_source).");
             return AssumedDeployments.Disaggregated(row.Decode, row.Id, common, concurrency, readings);
         }
 

@@ -182,7 +182,7 @@ public static class Validation
     {
         ArgumentNullException.ThrowIfNull(outcome);
         var r = outcome.Row;
-        if (SiliconRowMapper.Concurrency(r.Source) is int named)
+        if (r.Concurrency is int named)
         {
             return named;
         }
