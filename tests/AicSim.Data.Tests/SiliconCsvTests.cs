@@ -54,6 +54,26 @@ public sealed class SiliconCsvTests
     }
 
     [Fact]
+    public void Without_quant_columns_the_precision_column_names_the_format()
+    {
+        // Qwen3-32B's checkpoint is BF16; a row that says only "fp8" ran FP8 and must be read as the same row with its
+        // quant columns filled (the oracle: the calibration file's own fp8 rows give both).
+        const string Columns = "id,backend,model_path,system,precision,mode,isl,osl,gemm_quant_mode,moe_quant_mode,batch_size,tp_size";
+        var withColumns = Mapper.Map(Parse(Columns, "a,vllm,Qwen/Qwen3-32B,h200_sxm,fp8,agg,1000,500,fp8,fp8,8,2")[0]);
+        var precisionOnly = Mapper.Map(Parse(Columns, "a,vllm,Qwen/Qwen3-32B,h200_sxm,fp8,agg,1000,500,,,8,2")[0]);
+        var neither = Mapper.Map(Parse(Columns, "a,vllm,Qwen/Qwen3-32B,h200_sxm,,agg,1000,500,,,8,2")[0]);
+        Assert.Equal(QuantMode.Fp8, withColumns.Quant.Gemm);
+        Assert.Equal(withColumns.Quant, precisionOnly.Quant);
+        Assert.Contains(precisionOnly.Readings, r => r.StartsWith("precision fp8 read as", StringComparison.Ordinal));
+        Assert.Equal(QuantMode.Bf16, neither.Quant.Gemm);
+
+        // The export's own spelling of a weight-only checkpoint, and a precision nothing knows, named with its field.
+        Assert.Equal(QuantMode.Int4WeightOnly, Mapper.Map(Parse(Columns, "a,vllm,Qwen/Qwen3-32B,h200_sxm,int4,agg,1000,500,,,8,2")[0]).Quant.Gemm);
+        var e = Assert.ThrowsAny<AicSimException>(() => Mapper.Map(Parse(Columns, "a,vllm,Qwen/Qwen3-32B,h200_sxm,fp6,agg,1000,500,,,8,2")[0]));
+        Assert.StartsWith("precision: unknown quantisation 'fp6'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_concurrency_column_stands_in_for_the_source_s_silicon_concurrency()
     {
         // The calibration file keeps a disaggregated row's clients in silicon_data_source; a file with a concurrency

@@ -19,6 +19,8 @@ public static class QuantModes
         ["mxfp4"] = QuantMode.Mxfp4,
         ["int4_wo"] = QuantMode.Int4WeightOnly,
         ["w4a16"] = QuantMode.Int4WeightOnly,
+        ["int4"] = QuantMode.Int4WeightOnly,
+        ["int8"] = QuantMode.Int8WeightOnly,
 
         // aiconfigurator's names (its GEMM and MoE quant modes), which calibration-style CSVs use.
         ["fp8_static"] = QuantMode.Fp8,
@@ -26,6 +28,11 @@ public static class QuantModes
         ["int8_wo"] = QuantMode.Int8WeightOnly,
         ["w4afp8"] = QuantMode.W4Afp8,
         ["w4a16_nvfp4"] = QuantMode.Nvfp4WeightOnly,
+        ["fp8_ootb"] = QuantMode.Fp8,
+
+        // MXFP4 experts with MXFP8 activations (aiconfigurator's gpt-oss mode on Blackwell): priced as its MXFP4, as gpt-oss
+        // is (at the FP8 rate its rows fitted worse; docs/accuracy-history.md).
+        ["w4a8_mxfp4_mxfp8"] = QuantMode.Mxfp4,
     };
 
     /// <summary>The canonical names, as the CLI and the calibration CSV spell them.</summary>

@@ -150,8 +150,19 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
     private static QuantConfig Quant(SiliconRow row, ModelSpec model, List<string> readings)
     {
         var d = model.DefaultQuant;
-        var gemm = row.GemmQuant.Length > 0 ? QuantModes.Parse(row.GemmQuant, "gemm_quant_mode") : d.Gemm;
-        var moe = row.MoeQuant.Length > 0 ? QuantModes.Parse(row.MoeQuant, "moe_quant_mode") : d.Moe;
+
+        // Without quant columns, the precision column says what the row ran (a file measured elsewhere may give only it);
+        // without either, the model's own checkpoint.
+        QuantMode? stated = row.Precision.Length > 0 && row.GemmQuant.Length == 0 && row.MoeQuant.Length == 0
+            ? QuantModes.Parse(row.Precision, "precision")
+            : null;
+        if (stated is { } p && (p != d.Gemm || (model.IsMoe && p != d.Moe)))
+        {
+            readings.Add($"precision {row.Precision} read as the GEMMs' and experts' format (the quant columns are empty)");
+        }
+
+        var gemm = row.GemmQuant.Length > 0 ? QuantModes.Parse(row.GemmQuant, "gemm_quant_mode") : stated ?? d.Gemm;
+        var moe = row.MoeQuant.Length > 0 ? QuantModes.Parse(row.MoeQuant, "moe_quant_mode") : stated ?? d.Moe;
         if (model.Architecture == "GptOssForCausalLM" && moe == QuantMode.Nvfp4)
         {
             moe = QuantMode.Mxfp4;
