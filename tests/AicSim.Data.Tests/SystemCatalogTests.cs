@@ -40,6 +40,17 @@ public sealed class SystemCatalogTests
         Assert.Equal(4, s.GpusPerNode);
     }
 
+    [Theory]
+    [InlineData("H100-SXM", "h100_sxm")]
+    [InlineData("gb200-nvl72", "gb200")]
+    [InlineData(" B200_SXM ", "b200_sxm")]
+    public void Names_match_ignoring_case_and_hyphens(string given, string name)
+    {
+        Assert.Equal(name, Catalog.Get(given).Name);
+        Assert.True(Catalog.TryGet(given, out var spec));
+        Assert.Equal(name, spec!.Name);
+    }
+
     [Fact]
     public void Blackwell_ultra_gains_fp4_but_not_fp8_over_blackwell()
     {

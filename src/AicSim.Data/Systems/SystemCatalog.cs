@@ -63,7 +63,7 @@ public sealed class SystemCatalog
     public SystemSpec Get(string name, string field = "--system")
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (_byName.TryGetValue(name.Trim(), out var spec))
+        if (_byName.TryGetValue(Key(name), out var spec))
         {
             return spec;
         }
@@ -72,7 +72,10 @@ public sealed class SystemCatalog
             $"{field}: unknown system '{name}'.{NameSuggester.Hint(name, _byName.Keys)} Known systems: {string.Join(", ", Systems.Select(s => s.Name))}.");
     }
 
-    public bool TryGet(string name, out SystemSpec? spec) => _byName.TryGetValue(name, out spec);
+    public bool TryGet(string name, out SystemSpec? spec) => _byName.TryGetValue(Key(name), out spec);
+
+    // Names are matched ignoring case, and with '-' as '_', as Kubernetes labels and node pools spell them (h100-sxm).
+    private static string Key(string name) => name.Trim().Replace('-', '_');
 
     private sealed class SystemFile
     {
