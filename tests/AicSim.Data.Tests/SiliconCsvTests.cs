@@ -74,6 +74,24 @@ public sealed class SiliconCsvTests
     }
 
     [Fact]
+    public void Labels_spelt_otherwise_are_read_and_scored_as_the_calibration_file_spells_them()
+    {
+        // The same row twice, once as the calibration file spells it: a target row either way (h100_sxm is a target
+        // system), with one prediction.
+        const string Columns = "id,backend,model_path,system,mode,isl,osl,batch_size,tp_size,silicon_ttft_ms,silicon_tpot_ms";
+        var rows = Parse(Columns, "a,trtllm,Qwen/Qwen3-32B,h100_sxm,agg,1000,500,8,2,120,9", "b,TensorRT-LLM,Qwen/Qwen3-32B,H100-SXM,Aggregated,1000,500,8,2,120,9");
+        var predictor = new RowPredictor(Mapper, Core.Calibration.CalibrationSet.None, "roofline", null);
+        var (a, b) = (predictor.Predict(rows[0]), predictor.Predict(rows[1]));
+        Assert.Equal(("h100_sxm", "trtllm", "agg"), (b.Row.System, b.Row.Backend, b.Row.Mode));
+        Assert.Equal(a.Prediction.TtftMs, b.Prediction.TtftMs);
+        Assert.Equal(2, Validation.Scored(Validation.Predict(predictor, rows), targetOnly: true).Count);
+
+        // An unknown label stays as given, and the row says why it is not predicted.
+        var unknown = predictor.Predict(Parse(Columns, "c,trtllm,Qwen/Qwen3-32B,h20,agg,1000,500,8,2,120,9")[0]);
+        Assert.Equal(("h20", "unsupported"), (unknown.Row.System, unknown.Prediction.Status));
+    }
+
+    [Fact]
     public void A_concurrency_column_stands_in_for_the_source_s_silicon_concurrency()
     {
         // The calibration file keeps a disaggregated row's clients in silicon_data_source; a file with a concurrency

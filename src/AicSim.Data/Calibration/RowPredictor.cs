@@ -34,6 +34,7 @@ public sealed class RowPredictor(SiliconRowMapper mapper, CalibrationSet calibra
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(with);
+        row = mapper.Canonical(row);
         EstimateRequest? request = null;
         try
         {

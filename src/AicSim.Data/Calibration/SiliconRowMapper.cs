@@ -53,6 +53,38 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
             [(Backend.TrtLlm, "1.2.0rc6.post3")] = (new(1, 0.85), "its TPOT is 0.49–0.80× that of the same configurations on 1.2.0rc6.post2"),
         };
 
+    /// <summary>
+    /// The row with its labels as AicSim names them, so that a file spelling them otherwise groups, scores and fits alike:
+    /// a known system by its catalog name (gb200_sxm → gb200, H100-SXM → h100_sxm), a known backend by its own
+    /// (TensorRT-LLM → trtllm), and the mode as agg or disagg (aggregated and disaggregated too). Unknown labels stay as
+    /// given, for the row's status to name.
+    /// </summary>
+    public SiliconRow Canonical(SiliconRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        string system = systems.TryGet(row.System, out var spec) && spec is not null ? spec.Name : row.System;
+        string backend = Backends.Names.Contains(row.Backend, StringComparer.Ordinal) ? row.Backend : TryBackend(row.Backend);
+        string mode = row.Mode.Trim().ToLowerInvariant() switch
+        {
+            "agg" or "aggregated" => "agg",
+            "disagg" or "disaggregated" => "disagg",
+            _ => row.Mode,
+        };
+        return system == row.System && backend == row.Backend && mode == row.Mode ? row : row with { System = system, Backend = backend, Mode = mode };
+
+        static string TryBackend(string name)
+        {
+            try
+            {
+                return Backends.Name(Backends.Parse(name, "backend"));
+            }
+            catch (AicSimException)
+            {
+                return name;
+            }
+        }
+    }
+
     public EstimateRequest Map(SiliconRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
