@@ -64,6 +64,8 @@ public sealed class ModelCatalogTests
     [Theory]
     [InlineData("meta-llama/Llama-3.1-8B-Instruct", "meta-llama/Llama-3.1-8B")]
     [InlineData("zhipuai/GLM-5", "zai-org/GLM-5")]
+    [InlineData("MiniMaxAI/MiniMax-M2", "MiniMaxAI/MiniMax-M2.5")]
+    [InlineData("MiniMaxAI/MiniMax-M2.1", "MiniMaxAI/MiniMax-M2.5")]
     public void Aliases_resolve_to_their_model(string alias, string id)
     {
         Assert.Equal(id, Catalog.Resolve(alias).Id);
@@ -338,6 +340,8 @@ public sealed class ModelCatalogTests
     [InlineData("deepseek-ai/DeepSeek-V3.2-Exp", "deepseek-ai/DeepSeek-V3.2", "gemm fp8_block, moe fp8_block, kv bf16")]
     [InlineData("Qwen/Qwen3-32B-AWQ", "Qwen/Qwen3-32B", "gemm int4_wo, moe int4_wo, kv bf16")]
     [InlineData("Qwen/Qwen3-8B-GPTQ-Int8", "Qwen/Qwen3-8B", "gemm int8_wo, moe int8_wo, kv bf16")]
+    [InlineData("deepseek-ai/DeepSeek-V3.2-Speciale", "deepseek-ai/DeepSeek-V3.2", "gemm fp8_block, moe fp8_block, kv bf16")]
+    [InlineData("nvidia/Llama-3_3-Nemotron-Super-49B-v1_5", "nvidia/Llama-3_3-Nemotron-Super-49B-v1", "gemm bf16, moe bf16, kv bf16")]
     public void A_release_of_a_bundled_model_reads_as_its_shape_in_the_format_its_name_gives(string name, string shapeOf, string quant)
     {
         // Oracle: the release names' conventions (a vendor's quantised or re-dated weights keep the base's config.json shape).

@@ -235,16 +235,16 @@ public sealed class ModelCatalog
     // Tags that name a release of the same weights' shape: its tuning, its scaling recipe or its revision.
     private static readonly HashSet<string> ReleaseTags = new(StringComparer.Ordinal)
     {
-        "INSTRUCT", "THINKING", "CHAT", "BASE", "TERMINUS", "EXP", "DYNAMIC", "STATIC", "PERTENSOR", "BLOCK", "KV",
+        "INSTRUCT", "THINKING", "CHAT", "BASE", "TERMINUS", "SPECIALE", "EXP", "DYNAMIC", "STATIC", "PERTENSOR", "BLOCK", "KV",
     };
 
     // 0528, 2507: a date.
     private static bool IsDate(string tag) => tag.Length == 4 && tag.All(char.IsAsciiDigit);
 
-    // v2, v0.1: a revision. Only where the rest of the name still holds a number (a size, a generation), since in
+    // v2, v0.1, v1_5 (NVIDIA's spelling of v1.5): a revision. Only where the rest of the name still holds a number (a size, a generation), since in
     // DeepSeek-V3 or MiMo-V2 the V names the model itself and DeepSeek-V2 is another model.
     private static bool IsRevision(string tag) =>
-        tag.Length >= 2 && tag[0] == 'V' && char.IsAsciiDigit(tag[1]) && tag[1..].All(c => char.IsAsciiDigit(c) || c == '.') && tag[^1] != '.';
+        tag.Length >= 2 && tag[0] == 'V' && char.IsAsciiDigit(tag[1]) && tag[1..].All(c => char.IsAsciiDigit(c) || c is '.' or '_') && tag[^1] is not ('.' or '_');
 
     private sealed class UnsupportedFile
     {
