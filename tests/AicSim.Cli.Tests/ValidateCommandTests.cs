@@ -437,6 +437,21 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void Validating_the_rows_the_constants_were_fitted_on_says_it_is_in_sample()
+    {
+        string slice = Slice(40);
+        string calibration = Path.Combine(Path.GetDirectoryName(slice)!, "fitted.yaml");
+        Assert.Equal(0, Cli.Run("calibrate", "--silicon", slice, "--out", calibration, "--max-evaluations", "20").Exit);
+        var (exit, text) = Cli.Run("validate", "--silicon", slice, "--calibration", calibration);
+        Assert.Equal(0, exit);
+        Assert.Contains("in sample: these are the rows the constants were fitted on", text.ReplaceLineEndings(" "), StringComparison.Ordinal);
+
+        // Other rows (one more line) are not.
+        var (_, other) = Cli.Run("validate", "--silicon", Slice(41), "--calibration", calibration);
+        Assert.DoesNotContain("in sample", other, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Calibrate_is_reproducible()
     {
         // Same input, same output: the file is written byte for byte the same twice.

@@ -44,7 +44,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
             outcomes = settings.Folds > 0
                 ? Validation.CrossValidate(predictor, rows, settings.Folds, settings.MaxEvaluations, progress, Grouping(settings.GroupBy), settings.FoldSeed)
                 : Validation.Predict(predictor, rows);
-            how = settings.Folds > 0 ? CrossValidationName(settings) : $"calibration: {calibration.FittedOn}";
+            how = settings.Folds > 0 ? CrossValidationName(settings) : $"calibration: {calibration.FittedOn}{InSample(calibration, settings.Silicon!)}";
             scope = $"All {rows.Count} rows";
         }
 
@@ -109,6 +109,19 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         }
 
         return AicSimApp.ExitOk;
+    }
+
+    /// <summary>
+    /// Says so where the constants were fitted on this very file (its content hash is the calibration's): such a score
+    /// is in sample and flatters; cross-validation scores each row with constants fitted without it.
+    /// </summary>
+    private static string InSample(CalibrationSet calibration, string silicon)
+    {
+        const string Tag = "sha256:";
+        static string Hash(string fingerprint) => fingerprint[(fingerprint.LastIndexOf(Tag, StringComparison.Ordinal) + Tag.Length)..];
+        return calibration.FittedOn.Contains(Tag, StringComparison.Ordinal) && Hash(calibration.FittedOn) == Hash(CalibrationFile.Fingerprint(silicon))
+            ? "; in sample: these are the rows the constants were fitted on, so --folds 5 says how it does on rows it has not seen"
+            : string.Empty;
     }
 
     /// <summary>The cross-validated accuracy cards, tied to the measurements (and so to the calibration fitted on them).</summary>
