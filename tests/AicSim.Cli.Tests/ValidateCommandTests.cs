@@ -429,6 +429,32 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void A_file_without_measurements_is_refused_with_where_to_predict_it()
+    {
+        string slice = Slice(5);
+        var lines = File.ReadAllLines(slice);
+        int ttft = Array.IndexOf(lines[0].Split(','), "silicon_ttft_ms");
+        File.WriteAllLines(slice, lines.Select(l => string.Join(',', l.Split(',')[..ttft])));
+        var (exit, text) = Cli.Run("validate", "--silicon", slice);
+        Assert.Equal(1, exit);
+        Assert.Contains("none of the 5 rows", text, StringComparison.Ordinal);
+        Assert.Matches(@"aicsim\s+estimate\s+--input", text);
+    }
+
+    [Fact]
+    public void A_row_measuring_only_its_ttft_scores_its_ttft()
+    {
+        // The slice twice over, the second time without TPOT: TTFT is scored on every row, TPOT on half.
+        string slice = Slice(20);
+        var lines = File.ReadAllLines(slice);
+        int tpot = Array.IndexOf(lines[0].Split(','), "silicon_tpot_ms");
+        File.AppendAllLines(slice, lines.Skip(1).Select(l => l.Split(',')).Select(f => string.Join(',', f.Select((v, i) => i == tpot ? string.Empty : i == 0 ? v + "_ttft_only" : v))));
+        var (exit, text) = Cli.Run("validate", "--silicon", slice);
+        Assert.Equal(0, exit);
+        Assert.Matches(@"Of\s+the\s+40\s+rows\s+predicted,\s+40\s+measured\s+TTFT\s+and\s+20\s+TPOT", text);
+    }
+
+    [Fact]
     public void Forward_in_time_is_not_combined_with_folds()
     {
         var (exit, text) = Cli.Run("validate", "--silicon", Slice(10), "--fit-before", "2026-03-01", "--folds", "5");
@@ -444,7 +470,7 @@ public sealed class ValidateCommandTests
         Assert.Equal(0, Cli.Run("calibrate", "--silicon", slice, "--out", calibration, "--max-evaluations", "20").Exit);
         var (exit, text) = Cli.Run("validate", "--silicon", slice, "--calibration", calibration);
         Assert.Equal(0, exit);
-        Assert.Contains("in sample: these are the rows the constants were fitted on", text.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.Matches(@"in\s+sample:\s+these\s+are\s+the\s+rows\s+the\s+constants\s+were\s+fitted\s+on", text);
 
         // Other rows (one more line) are not.
         var (_, other) = Cli.Run("validate", "--silicon", Slice(41), "--calibration", calibration);

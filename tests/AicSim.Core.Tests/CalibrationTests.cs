@@ -238,6 +238,24 @@ public sealed class CalibrationTests
     }
 
     [Fact]
+    public void A_metric_not_measured_is_left_unscored_and_the_other_still_counts()
+    {
+        // Hand calculation: TTFT over all three rows (10, 30, 50 %: mean 30), TPOT over the two that measured it (20, 40 %:
+        // mean 30); the row without TPOT is still a row, and predicted.
+        var rows = new[]
+        {
+            new ScoredRow("h100_sxm", "vllm", "agg", "m", 110, 100, 12, 10),
+            new ScoredRow("h100_sxm", "vllm", "agg", "m", 70, 100, 14, 10),
+            new ScoredRow("h100_sxm", "vllm", "agg", "m", 150, 100, 99, null),
+        };
+        var report = AccuracyReport.Of(rows);
+        Assert.Equal((3, 3), (report.Rows, report.PredictedRows));
+        Assert.Equal((3, 2), (report.Ttft.Count, report.Tpot.Count));
+        Approx.AssertClose(30, report.Ttft.MeanApePercent, 1e-12);
+        Approx.AssertClose(30, report.Tpot.MeanApePercent, 1e-12);
+    }
+
+    [Fact]
     public void Within_sweep_error_removes_each_series_own_bias()
     {
         // Hand calculation. Series "a": TTFT predicted 2× at both loads (bias 2, nothing left within it); series "b":

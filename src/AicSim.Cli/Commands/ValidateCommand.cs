@@ -26,6 +26,12 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         }
 
         var rows = SiliconCsv.Read(settings.Silicon!, "--silicon");
+        if (!rows.Any(r => r.MeasuredTtftMs is > 0 || r.MeasuredTpotMs is > 0))
+        {
+            throw new Core.Errors.AicSimException(
+                $"--silicon: none of the {rows.Count} rows of {settings.Silicon} has a measured silicon_ttft_ms or silicon_tpot_ms, so there is nothing to validate against. To predict rows without measurements: aicsim estimate --input {settings.Silicon} --output predictions.csv");
+        }
+
         bool fitted = settings.Folds > 0 || settings.FitBeforeDay is not null;
         var calibration = fitted ? CalibrationSet.None : CalibrationFile.Resolve(settings.Calibration);
         var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(), SystemCatalog.Load()), calibration, settings.PerfSource, settings.PerfDb);

@@ -24,6 +24,11 @@ internal static class AccuracyTable
         }
 
         console.Write(table);
+        if (report.Ttft.Count != report.PredictedRows || report.Tpot.Count != report.PredictedRows)
+        {
+            console.MarkupLine($"Of the {I(report.PredictedRows)} rows predicted, {I(report.Ttft.Count)} measured TTFT and {I(report.Tpot.Count)} TPOT: each metric is scored over the rows that measured it.");
+        }
+
         if (report.SweepTpot.Count > 0)
         {
             console.MarkupLine(

@@ -62,7 +62,7 @@ public sealed record AccuracyCard(string System, string Backend, string Mode, in
 
     private static AccuracyCard Of((string System, string Backend, string Mode) key, List<ScoredRow> rows, ClientBand band) =>
         new(key.System, key.Backend, key.Mode, rows.Count,
-            MetricSpread.Of(rows.Select(r => (r.PredictedTtftMs!.Value, r.MeasuredTtftMs))),
-            MetricSpread.Of(rows.Select(r => (r.PredictedTpotMs!.Value, r.MeasuredTpotMs))),
+            MetricSpread.Of(rows.Select(r => (r.PredictedTtftMs!.Value, r.MeasuredTtftMs ?? 0))),
+            MetricSpread.Of(rows.Select(r => (r.PredictedTpotMs!.Value, r.MeasuredTpotMs ?? 0))),
             band);
 }

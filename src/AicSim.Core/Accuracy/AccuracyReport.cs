@@ -49,12 +49,12 @@ public sealed record AccuracyReport(int Rows, int PredictedRows, ErrorSummary Tt
             }
         }
 
-        var sweeps = rows.Where(r => r.Predicted && r.Sweep.Length > 0 && r.MeasuredTtftMs > 0 && r.MeasuredTpotMs > 0)
+        var sweeps = rows.Where(r => r.Predicted && r.Sweep.Length > 0 && r.MeasuredTtftMs is > 0 && r.MeasuredTpotMs is > 0)
             .GroupBy(r => r.Sweep, StringComparer.Ordinal).Where(g => g.Count() >= 2).Select(g => g.ToList()).ToList();
         return new AccuracyReport(rows.Count, rows.Count(r => r.Predicted), TtftOf(rows), TpotOf(rows), groups)
         {
-            SweepTtft = ErrorSummary.Of(sweeps.SelectMany(s => Debiased(s.Select(r => (r.PredictedTtftMs!.Value, r.MeasuredTtftMs)).ToList()))),
-            SweepTpot = ErrorSummary.Of(sweeps.SelectMany(s => Debiased(s.Select(r => (r.PredictedTpotMs!.Value, r.MeasuredTpotMs)).ToList()))),
+            SweepTtft = ErrorSummary.Of(sweeps.SelectMany(s => Debiased(s.Select(r => (r.PredictedTtftMs!.Value, r.MeasuredTtftMs!.Value)).ToList()))),
+            SweepTpot = ErrorSummary.Of(sweeps.SelectMany(s => Debiased(s.Select(r => (r.PredictedTpotMs!.Value, r.MeasuredTpotMs!.Value)).ToList()))),
         };
     }
 
@@ -104,9 +104,10 @@ public sealed record AccuracyReport(int Rows, int PredictedRows, ErrorSummary Tt
         return pairs.Select(p => (p.Predicted / bias, p.Measured));
     }
 
+    // Each metric over the predicted rows that measured it: a row with only its TTFT measured still scores its TTFT.
     private static ErrorSummary TtftOf(IEnumerable<ScoredRow> rows) =>
-        ErrorSummary.Of(rows.Where(r => r.Predicted).Select(r => (r.PredictedTtftMs!.Value, r.MeasuredTtftMs)));
+        ErrorSummary.Of(rows.Where(r => r.Predicted && r.MeasuredTtftMs is > 0).Select(r => (r.PredictedTtftMs!.Value, r.MeasuredTtftMs!.Value)));
 
     private static ErrorSummary TpotOf(IEnumerable<ScoredRow> rows) =>
-        ErrorSummary.Of(rows.Where(r => r.Predicted).Select(r => (r.PredictedTpotMs!.Value, r.MeasuredTpotMs)));
+        ErrorSummary.Of(rows.Where(r => r.Predicted && r.MeasuredTpotMs is > 0).Select(r => (r.PredictedTpotMs!.Value, r.MeasuredTpotMs!.Value)));
 }

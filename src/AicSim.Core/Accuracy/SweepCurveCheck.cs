@@ -39,8 +39,8 @@ public sealed record SweepCurveCheck(int Sweeps, (ErrorSummary Ttft, ErrorSummar
                 double tpot = NeighboursLine((loads[i - 1], below.Tpot), (loads[i + 1], above.Tpot), loads[i]);
                 foreach (var r in sweep.Where(r => r.Concurrency == loads[i]))
                 {
-                    curveTtft.Add((ttft, r.MeasuredTtftMs));
-                    curveTpot.Add((tpot, r.MeasuredTpotMs));
+                    curveTtft.Add((ttft, r.MeasuredTtftMs!.Value));
+                    curveTpot.Add((tpot, r.MeasuredTpotMs!.Value));
                     held.Add(r);
                 }
             }
@@ -49,7 +49,7 @@ public sealed record SweepCurveCheck(int Sweeps, (ErrorSummary Ttft, ErrorSummar
         return new SweepCurveCheck(
             sweeps.Count,
             (ErrorSummary.Of(curveTtft), ErrorSummary.Of(curveTpot)),
-            (ErrorSummary.Of(held.Select(r => (r.PredictedTtftMs!.Value, r.MeasuredTtftMs))), ErrorSummary.Of(held.Select(r => (r.PredictedTpotMs!.Value, r.MeasuredTpotMs)))));
+            (ErrorSummary.Of(held.Select(r => (r.PredictedTtftMs!.Value, r.MeasuredTtftMs!.Value))), ErrorSummary.Of(held.Select(r => (r.PredictedTpotMs!.Value, r.MeasuredTpotMs!.Value)))));
     }
 
     /// <summary>
@@ -71,6 +71,6 @@ public sealed record SweepCurveCheck(int Sweeps, (ErrorSummary Ttft, ErrorSummar
     private static (double Ttft, double Tpot) At(List<ScoredRow> sweep, int concurrency)
     {
         var runs = sweep.Where(r => r.Concurrency == concurrency).ToList();
-        return (Math.Exp(runs.Average(r => Math.Log(r.MeasuredTtftMs))), Math.Exp(runs.Average(r => Math.Log(r.MeasuredTpotMs))));
+        return (Math.Exp(runs.Average(r => Math.Log(r.MeasuredTtftMs!.Value))), Math.Exp(runs.Average(r => Math.Log(r.MeasuredTpotMs!.Value))));
     }
 }

@@ -163,14 +163,17 @@ public static class Validation
         return AccuracyCard.From(Scored(heldOutPairs.Where(o => IsCompleteRow(o.Row)).ToList(), targetOnly: false).Select(r => r with { System = CalibrationGroup.AnySystem }));
     }
 
-    /// <summary>Rows with both measurements, with their predictions; <paramref name="targetOnly"/> keeps complete rows of the target systems.</summary>
+    /// <summary>
+    /// Rows with a measurement, with their predictions (a metric not measured is left unscored); <paramref name="targetOnly"/>
+    /// keeps complete rows of the target systems.
+    /// </summary>
     public static List<ScoredRow> Scored(IReadOnlyList<RowOutcome> outcomes, bool targetOnly)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
         return outcomes
-            .Where(o => o.Row.MeasuredTtftMs is > 0 && o.Row.MeasuredTpotMs is > 0)
+            .Where(o => o.Row.MeasuredTtftMs is > 0 || o.Row.MeasuredTpotMs is > 0)
             .Where(o => !targetOnly || (TargetSystems.Contains(o.Row.System) && IsCompleteRow(o.Row)))
-            .Select(o => new ScoredRow(o.Row.System, o.Row.Backend, o.Row.Mode, o.Row.Model, o.Prediction.TtftMs, o.Row.MeasuredTtftMs!.Value, o.Prediction.TpotMs, o.Row.MeasuredTpotMs!.Value, SweepKey(o.Row), ClientConcurrency(o), o.Row.Isl, o.Row.Osl, IsCompleteRow(o.Row)))
+            .Select(o => new ScoredRow(o.Row.System, o.Row.Backend, o.Row.Mode, o.Row.Model, o.Prediction.TtftMs, o.Row.MeasuredTtftMs, o.Prediction.TpotMs, o.Row.MeasuredTpotMs, SweepKey(o.Row), ClientConcurrency(o), o.Row.Isl, o.Row.Osl, IsCompleteRow(o.Row)))
             .ToList();
     }
 

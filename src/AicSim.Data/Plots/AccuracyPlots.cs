@@ -22,9 +22,9 @@ public static class AccuracyPlots
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(rows);
         Directory.CreateDirectory(directory);
-        var predicted = rows.Where(r => r.Predicted && r.MeasuredTtftMs > 0 && r.MeasuredTpotMs > 0 && r.PredictedTtftMs > 0 && r.PredictedTpotMs > 0).ToList();
-        One(Path.Combine(directory, FileNames[0]), predicted, r => (r.PredictedTtftMs!.Value, r.MeasuredTtftMs), "TTFT", subtitle);
-        One(Path.Combine(directory, FileNames[1]), predicted, r => (r.PredictedTpotMs!.Value, r.MeasuredTpotMs), "TPOT", subtitle);
+        // Each plot holds the rows that measured and predicted its metric.
+        One(Path.Combine(directory, FileNames[0]), rows.Where(r => r.MeasuredTtftMs > 0 && r.PredictedTtftMs > 0).ToList(), r => (r.PredictedTtftMs!.Value, r.MeasuredTtftMs!.Value), "TTFT", subtitle);
+        One(Path.Combine(directory, FileNames[1]), rows.Where(r => r.MeasuredTpotMs > 0 && r.PredictedTpotMs > 0).ToList(), r => (r.PredictedTpotMs!.Value, r.MeasuredTpotMs!.Value), "TPOT", subtitle);
     }
 
     private static void One(string path, List<ScoredRow> rows, Func<ScoredRow, (double Predicted, double Measured)> pick, string metric, string subtitle)
