@@ -9,7 +9,7 @@ namespace AicSim.Cli.Commands;
 public sealed class ValidateSettings : CommandSettings, Infrastructure.ICheckedSettings
 {
     [CommandOption("--silicon <CSV>")]
-    [Description("Measurements in the layout of silicon_calibration.csv.")]
+    [Description("Measurements in the layout of silicon_calibration.csv, any column order: backend, model_path, system, mode, isl, osl, the parallel and batch columns, silicon_ttft_ms and/or silicon_tpot_ms (docs/validate.md).")]
     public string? Silicon { get; init; }
 
     [CommandOption("--planner-data <DIR>")]
