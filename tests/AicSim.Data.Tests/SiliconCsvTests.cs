@@ -92,6 +92,19 @@ public sealed class SiliconCsvTests
     }
 
     [Fact]
+    public void A_measured_column_dates_a_row_as_the_source_s_measured_does()
+    {
+        var rows = Parse(
+            "silicon_data_source,backend,model_path,system,mode,isl,osl,measured",
+            "measured=2026-03-24T00:00:00.000Z,vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,",
+            ",vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,2026-03-25T16:34:14Z",
+            ",vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,");
+        Assert.Equal([new DateOnly(2026, 3, 24), new DateOnly(2026, 3, 25), null], rows.Select(r => r.MeasuredOn));
+        var e = Assert.Throws<AicSimException>(() => Parse("backend,model_path,system,mode,isl,osl,measured", "vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,last tuesday"));
+        Assert.Contains("measured 'last tuesday' is not a date", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_concurrency_column_stands_in_for_the_source_s_silicon_concurrency()
     {
         // The calibration file keeps a disaggregated row's clients in silicon_data_source; a file with a concurrency

@@ -117,6 +117,24 @@ public static class SiliconCsv
                     return v;
                 }
 
+                // A day, as 2026-03-24 or an ISO time on it (2026-03-24T16:34:14Z).
+                DateOnly? Day(string column)
+                {
+                    string s = Str(column);
+                    if (s.Length == 0)
+                    {
+                        return null;
+                    }
+
+                    if (s.Length >= 10 && DateOnly.TryParseExact(s[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+                    {
+                        return day;
+                    }
+
+                    rowProblems.Add($"{column} '{s}' is not a date (write it as 2026-03-24)");
+                    return null;
+                }
+
                 RowParallel Par(string prefix) => new(Int(prefix + "tp_size"), Int(prefix + "pp_size"), Int(prefix + "attention_dp_size"), Int(prefix + "moe_tp_size"), Int(prefix + "moe_ep_size"));
 
                 string id = has.Contains("id") ? Str("id") : FormattableString.Invariant($"line-{line}");
@@ -161,6 +179,7 @@ public static class SiliconCsv
                     DecodeBatchSize = Int("decode_batch_size"),
                     DecodeWorkers = Int("decode_num_workers"),
                     StatedConcurrency = Int("concurrency") ?? Int("silicon_concurrency"),
+                    StatedMeasuredOn = Day("measured"),
                     MeasuredTtftMs = Measured("silicon_ttft_ms"),
                     MeasuredTpotMs = Measured("silicon_tpot_ms"),
                 };

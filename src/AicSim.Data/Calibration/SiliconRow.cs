@@ -58,6 +58,15 @@ public sealed record SiliconRow
     /// </summary>
     public int? Concurrency => StatedConcurrency ?? SiliconRowMapper.Concurrency(Source);
 
+    /// <summary>The day a <c>measured</c> column states, where the file has one.</summary>
+    public DateOnly? StatedMeasuredOn { get; init; }
+
+    /// <summary>
+    /// The day the row was measured: the stated column, else the source's <c>measured=YYYY-MM-DD</c>; null where neither
+    /// says (such a row takes no part in a forward-in-time check).
+    /// </summary>
+    public DateOnly? MeasuredOn => StatedMeasuredOn ?? SiliconRowMapper.Measured(Source);
+
     public double? MeasuredTtftMs { get; init; }
 
     public double? MeasuredTpotMs { get; init; }

@@ -69,13 +69,13 @@ public static class Validation
     /// <summary>
     /// Forward in time: fit the constants on the rows measured before <paramref name="from"/> and predict those measured
     /// on or after it — how well AicSim would have predicted measurements taken after it was calibrated (later builds,
-    /// new models). Rows whose source names no measurement date take no part.
+    /// new models). Rows without a measurement date (a <c>measured</c> column, or <c>measured=</c> in the source) take no part.
     /// </summary>
     public static ForwardSplit ForwardValidate(RowPredictor predictor, IReadOnlyList<SiliconRow> rows, DateOnly from, int maxEvaluations, IProgress<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(predictor);
         ArgumentNullException.ThrowIfNull(rows);
-        var day = rows.Select(r => SiliconRowMapper.Measured(r.Source)).ToArray();
+        var day = rows.Select(r => r.MeasuredOn).ToArray();
         var earlier = rows.Where((_, i) => day[i] < from).Select(r => predictor.Predict(r, CalibrationSet.None)).ToList();
         var training = Samples(earlier);
         if (training.Count == 0)
