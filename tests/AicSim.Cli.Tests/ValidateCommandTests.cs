@@ -36,6 +36,15 @@ public sealed class ValidateCommandTests
         Assert.Equal(402, lines.Length);
         Assert.StartsWith("id,system,backend,mode,model,complete,status,predicted_ttft_ms,measured_ttft_ms,ttft_error_pct", lines[0], StringComparison.Ordinal);
         Assert.Contains(lines, l => l.Contains("_mi300x,mi300x,", StringComparison.Ordinal) && l.Contains(",unsupported,", StringComparison.Ordinal));
+
+        // The load and mapping each row was read as, beside its own isl and osl (oracle: the slice's first row, an
+        // aggregated TP row whose batch_size is its concurrency).
+        Assert.EndsWith(",message,isl,osl,concurrency,mapping", lines[0], StringComparison.Ordinal);
+        var header = File.ReadLines(slice).First().Split(',');
+        var source = File.ReadLines(slice).Skip(1).First().Split(',');
+        string Col(string name) => source[Array.IndexOf(header, name)];
+        Assert.Equal("agg", Col("mode"));
+        Assert.EndsWith($",{Col("isl")},{Col("osl")},{Col("batch_size")},TP{Col("tp_size")}", lines[1], StringComparison.Ordinal);
     }
 
     [Fact]

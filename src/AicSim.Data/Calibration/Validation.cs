@@ -207,7 +207,7 @@ public static class Validation
             : row.PrefillBatchSize is > 0 && row.DecodeBatchSize is > 0 && row.PrefillWorkers is > 0 && row.DecodeWorkers is > 0 && row.Prefill.Tp is > 0 && row.Decode.Tp is > 0;
     }
 
-    /// <summary>Per-row results: prediction, measurement, error, source.</summary>
+    /// <summary>Per-row results: prediction, measurement, error, source, and the load and mapping the row was read as.</summary>
     public static void WriteRows(string path, IReadOnlyList<RowOutcome> outcomes)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -215,7 +215,7 @@ public static class Validation
         AtomicFile.Write(path, stream =>
         {
             using var csv = CsvWriter.Create(stream, new CsvWriterOptions { NewLine = "\n" });
-            csv.WriteHeader(["id", "system", "backend", "mode", "model", "complete", "status", "predicted_ttft_ms", "measured_ttft_ms", "ttft_error_pct", "predicted_tpot_ms", "measured_tpot_ms", "tpot_error_pct", "source", "message"]);
+            csv.WriteHeader(["id", "system", "backend", "mode", "model", "complete", "status", "predicted_ttft_ms", "measured_ttft_ms", "ttft_error_pct", "predicted_tpot_ms", "measured_tpot_ms", "tpot_error_pct", "source", "message", "isl", "osl", "concurrency", "mapping"]);
             foreach (var o in outcomes)
             {
                 var r = o.Row;
@@ -226,10 +226,17 @@ public static class Validation
                     F(p.TtftMs), F(r.MeasuredTtftMs), Pct(p.TtftMs, r.MeasuredTtftMs),
                     F(p.TpotMs), F(r.MeasuredTpotMs), Pct(p.TpotMs, r.MeasuredTpotMs),
                     o.Sources, p.Message,
+                    r.Isl.ToString(CultureInfo.InvariantCulture), r.Osl.ToString(CultureInfo.InvariantCulture),
+                    ClientConcurrency(o) is > 0 and var c ? c.ToString(CultureInfo.InvariantCulture) : string.Empty,
+                    Mapping(o.Request),
                 ]);
             }
         });
     }
+
+    // As the row was read: TP4, TEP8, DEP16 (aggregated); prefill then decode workers' mappings (disaggregated).
+    private static string Mapping(EstimateRequest? q) => q is null ? string.Empty
+        : q.DecodeParallel is { } decode ? $"{q.Parallel.Name} / {decode.Name}" : q.Parallel.Name;
 
     // The framework's built-in constants, from which the fit starts; how the row was run (speculative decoding) stays.
     private static EstimateRequest Uncalibrated(EstimateRequest r) => r with { Backend = Core.Specs.BackendProfile.For(r.Backend.Backend) with { Speculative = r.Backend.Speculative } };
