@@ -438,6 +438,39 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void A_file_laid_out_and_spelt_otherwise_scores_as_the_calibration_file_does()
+    {
+        // Oracle: the same rows in the calibration file's own layout. Here without ids, in reversed column order, the
+        // clients in a concurrency column instead of silicon_data_source, and the labels spelt as other tools spell them.
+        string slice = Slice(300);
+        var lines = File.ReadAllLines(slice).Select(l => l.Split(',')).ToList();
+        var header = lines[0];
+        int Col(string name) => Array.IndexOf(header, name);
+        string Respell(string column, string value) => column switch
+        {
+            "system" => value.ToUpperInvariant().Replace('_', '-'),
+            "backend" => value == "trtllm" ? "TensorRT-LLM" : value.ToUpperInvariant(),
+            "mode" => value == "agg" ? "Aggregated" : "Disaggregated",
+            _ => value,
+        };
+        var keep = header.Select((name, i) => (name, i)).Where(c => c.name is not ("id" or "silicon_data_source")).Reverse().ToList();
+        string foreign = Path.Combine(Path.GetDirectoryName(slice)!, "foreign.csv");
+        File.WriteAllLines(foreign, lines.Select((f, row) => row == 0
+            ? string.Join(',', keep.Select(c => c.name).Append("concurrency"))
+            : string.Join(',', keep.Select(c => Respell(c.name, f[c.i])).Append(System.Text.RegularExpressions.Regex.Match(f[Col("silicon_data_source")], @"silicon_concurrency=(\d+)").Groups[1].Value))));
+
+        string Scores(string file)
+        {
+            var (exit, text) = Cli.Run("validate", "--silicon", file, "--calibration", "none");
+            Assert.Equal(0, exit);
+            // The tables from "slice" on (the title names the file and its hash, which differ).
+            return text[text.IndexOf("│ slice", StringComparison.Ordinal)..];
+        }
+
+        Assert.Equal(Scores(slice), Scores(foreign));
+    }
+
+    [Fact]
     public void A_file_without_measurements_is_refused_with_where_to_predict_it()
     {
         string slice = Slice(5);
