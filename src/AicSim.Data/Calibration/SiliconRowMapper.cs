@@ -63,7 +63,7 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
     {
         ArgumentNullException.ThrowIfNull(row);
         string system = systems.TryGet(row.System, out var spec) && spec is not null ? spec.Name : row.System;
-        string backend = Backends.Names.Contains(row.Backend, StringComparer.Ordinal) ? row.Backend : TryBackend(row.Backend);
+        string backend = Backends.TryParse(row.Backend, out var known) ? Backends.Name(known) : row.Backend;
         string mode = row.Mode.Trim().ToLowerInvariant() switch
         {
             "agg" or "aggregated" => "agg",
@@ -71,18 +71,6 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
             _ => row.Mode,
         };
         return system == row.System && backend == row.Backend && mode == row.Mode ? row : row with { System = system, Backend = backend, Mode = mode };
-
-        static string TryBackend(string name)
-        {
-            try
-            {
-                return Backends.Name(Backends.Parse(name, "backend"));
-            }
-            catch (AicSimException)
-            {
-                return name;
-            }
-        }
     }
 
     public EstimateRequest Map(SiliconRow row)

@@ -17,10 +17,10 @@ public sealed class SystemCatalog
         _byName = new(StringComparer.OrdinalIgnoreCase);
         foreach (var s in systems)
         {
-            _byName[s.Name] = s;
+            _byName[Key(s.Name)] = s;
             foreach (var alias in s.Aliases)
             {
-                _byName[alias] = s;
+                _byName[Key(alias)] = s;
             }
         }
     }
