@@ -441,7 +441,8 @@ public sealed class ValidateCommandTests
     public void A_file_laid_out_and_spelt_otherwise_scores_as_the_calibration_file_does()
     {
         // Oracle: the same rows in the calibration file's own layout. Here without ids, in reversed column order, the
-        // clients in a concurrency column instead of silicon_data_source, and the labels spelt as other tools spell them.
+        // clients in a concurrency column instead of silicon_data_source, the labels spelt as other tools spell them, and
+        // the headers too (upper case, model, ttft_ms, itl_ms).
         string slice = Slice(300);
         var lines = File.ReadAllLines(slice).Select(l => l.Split(',')).ToList();
         var header = lines[0];
@@ -453,10 +454,17 @@ public sealed class ValidateCommandTests
             "mode" => value == "agg" ? "Aggregated" : "Disaggregated",
             _ => value,
         };
+        string Rename(string column) => column switch
+        {
+            "model_path" => "Model",
+            "silicon_ttft_ms" => "ttft_ms",
+            "silicon_tpot_ms" => "ITL_ms",
+            _ => column.ToUpperInvariant(),
+        };
         var keep = header.Select((name, i) => (name, i)).Where(c => c.name is not ("id" or "silicon_data_source")).Reverse().ToList();
         string foreign = Path.Combine(Path.GetDirectoryName(slice)!, "foreign.csv");
         File.WriteAllLines(foreign, lines.Select((f, row) => row == 0
-            ? string.Join(',', keep.Select(c => c.name).Append("concurrency"))
+            ? string.Join(',', keep.Select(c => Rename(c.name)).Append("Concurrency"))
             : string.Join(',', keep.Select(c => Respell(c.name, f[c.i])).Append(System.Text.RegularExpressions.Regex.Match(f[Col("silicon_data_source")], @"silicon_concurrency=(\d+)").Groups[1].Value))));
 
         string Scores(string file)

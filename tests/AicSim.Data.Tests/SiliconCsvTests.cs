@@ -32,7 +32,7 @@ public sealed class SiliconCsvTests
     public void Missing_columns_are_named()
     {
         var e = Assert.Throws<AicSimException>(() => Parse("id,backend,model_path,system,isl", "a,vllm,Qwen/Qwen3-32B,h200_sxm,100"));
-        Assert.Contains("missing column(s) mode, osl.", e.Message, StringComparison.Ordinal);
+        Assert.Contains("missing column(s) mode, osl. ", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -89,6 +89,32 @@ public sealed class SiliconCsvTests
         // An unknown label stays as given, and the row says why it is not predicted.
         var unknown = predictor.Predict(Parse(Columns, "c,trtllm,Qwen/Qwen3-32B,h20,agg,1000,500,8,2,120,9")[0]);
         Assert.Equal(("h20", "unsupported"), (unknown.Row.System, unknown.Prediction.Status));
+    }
+
+    [Fact]
+    public void Headers_spelt_otherwise_and_common_names_for_the_measurements_read_as_the_layout_s_columns()
+    {
+        // Oracle: the same row in the calibration file's own header, which must read field for field alike.
+        var own = Parse(
+            "id,backend,model_path,system,mode,isl,osl,batch_size,tp_size,silicon_ttft_ms,silicon_tpot_ms",
+            "a,vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,8,2,120,9.5")[0];
+        var other = Parse(
+            " ID ,Backend,Model,System,Mode,ISL,OSL,Batch-Size,TP Size,TTFT_ms,ITL_ms",
+            "a,vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,8,2,120,9.5")[0];
+        Assert.Equal(own with { Line = other.Line }, other);
+
+        // The layout's own name wins over an alias beside it (here an aiconfigurator prediction in ttft_ms).
+        var both = Parse("backend,model_path,system,mode,isl,osl,ttft_ms,silicon_ttft_ms", "vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,80,120")[0];
+        Assert.Equal(120, both.MeasuredTtftMs);
+    }
+
+    [Theory]
+    [InlineData("backend,model_path,system,mode,isl,ISL,osl", "'isl' and 'ISL', which read as one column (isl)")]
+    [InlineData("backend,model_path,system,mode,isl,osl,tpot_ms,itl_ms", "'tpot_ms' and 'itl_ms', each read as silicon_tpot_ms")]
+    public void Two_headers_that_could_be_the_same_column_are_refused_by_name(string header, string expected)
+    {
+        var e = Assert.Throws<AicSimException>(() => Parse(header, string.Join(',', header.Split(',').Select(_ => "1"))));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -14,6 +14,22 @@ public static class SiliconCsv
     /// </summary>
     public static IReadOnlyList<string> RequiredColumns { get; } = ["backend", "model_path", "system", "mode", "isl", "osl"];
 
+    /// <summary>
+    /// Other names a file measured elsewhere may give a column, by the layout's name. Each is unambiguous about its
+    /// unit (a bare <c>ttft</c> could be seconds, so it is not one). A header is matched ignoring case, surrounding
+    /// space, and <c>-</c> or space for <c>_</c>; the layout's own name wins where a file has both.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string[]> ColumnAliases { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["model_path"] = ["model", "model_name", "hf_id"],
+        ["silicon_ttft_ms"] = ["ttft_ms", "measured_ttft_ms", "mean_ttft_ms"],
+        ["silicon_tpot_ms"] = ["tpot_ms", "measured_tpot_ms", "mean_tpot_ms", "itl_ms", "measured_itl_ms", "mean_itl_ms"],
+    };
+
+    /// <summary>A header as the layout spells its names: lower case, trimmed, <c>_</c> for <c>-</c> and spaces.</summary>
+    public static string NormaliseHeader(string header) =>
+        (header ?? string.Empty).Trim().ToLowerInvariant().Replace('-', '_').Replace(' ', '_');
+
     /// <param name="path">The CSV file.</param>
     /// <param name="flag">The option that named it, for the error when it is missing.</param>
     public static IReadOnlyList<SiliconRow> Read(string path, string flag = "--input")
@@ -51,19 +67,18 @@ public static class SiliconCsv
                 throw new AicSimException($"{name}: the file is empty; it needs a header with the columns {string.Join(", ", RequiredColumns)}.");
             }
 
-            var missing = RequiredColumns.Where(c => !header.Contains(c, StringComparer.Ordinal)).ToArray();
+            var columns = ColumnsByLayoutName(header, name);
+            var missing = RequiredColumns.Where(c => !columns.ContainsKey(c)).ToArray();
             if (missing.Length > 0)
             {
                 throw new AicSimException(
-                    $"{name}: missing column(s) {string.Join(", ", missing)}. The file needs the columns of silicon_calibration.csv (at least {string.Join(", ", RequiredColumns)}).");
+                    $"{name}: missing column(s) {string.Join(", ", missing)}. The file needs the columns of silicon_calibration.csv (at least {string.Join(", ", RequiredColumns)}); its header has {string.Join(", ", header)}.");
             }
-
-            var has = header.ToHashSet(StringComparer.Ordinal);
             while (csv.Read())
             {
                 int line = (int)csv.LineNumber;
                 var rowProblems = new List<string>();
-                string Str(string column) => has.Contains(column) ? (csv.GetString(column) ?? string.Empty).Trim() : string.Empty;
+                string Str(string column) => columns.TryGetValue(column, out var inFile) ? (csv.GetString(inFile) ?? string.Empty).Trim() : string.Empty;
                 int? Int(string column)
                 {
                     string s = Str(column);
@@ -137,7 +152,7 @@ public static class SiliconCsv
 
                 RowParallel Par(string prefix) => new(Int(prefix + "tp_size"), Int(prefix + "pp_size"), Int(prefix + "attention_dp_size"), Int(prefix + "moe_tp_size"), Int(prefix + "moe_ep_size"));
 
-                string id = has.Contains("id") ? Str("id") : FormattableString.Invariant($"line-{line}");
+                string id = columns.ContainsKey("id") ? Str("id") : FormattableString.Invariant($"line-{line}");
                 int? isl = Int("isl");
                 int? osl = Int("osl");
                 if (id.Length == 0)
@@ -205,5 +220,47 @@ public static class SiliconCsv
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// The file's header name for each column, keyed by the layout's name: headers normalised
+    /// (<see cref="NormaliseHeader"/>), then <see cref="ColumnAliases"/> for names the layout's own does not take.
+    /// Two headers that read as one column are an error, since either could be the one meant.
+    /// </summary>
+    private static Dictionary<string, string> ColumnsByLayoutName(string[] header, string name)
+    {
+        var columns = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var group in header.GroupBy(NormaliseHeader, StringComparer.Ordinal))
+        {
+            if (group.Count() > 1)
+            {
+                throw new AicSimException(
+                    $"{name}: the header has {string.Join(" and ", group.Select(h => $"'{h}'"))}, which read as one column ({group.Key}). Rename or drop one of them.");
+            }
+
+            columns[group.Key] = group.First();
+        }
+
+        foreach (var (layout, aliases) in ColumnAliases)
+        {
+            if (columns.ContainsKey(layout))
+            {
+                continue;
+            }
+
+            var present = aliases.Where(columns.ContainsKey).ToArray();
+            if (present.Length > 1)
+            {
+                throw new AicSimException(
+                    $"{name}: the header has {string.Join(" and ", present.Select(a => $"'{columns[a]}'"))}, each read as {layout}. Keep one, or name the one meant {layout}.");
+            }
+
+            if (present.Length == 1)
+            {
+                columns[layout] = columns[present[0]];
+            }
+        }
+
+        return columns;
     }
 }
