@@ -44,11 +44,28 @@ public sealed class SystemCatalogTests
     [InlineData("H100-SXM", "h100_sxm")]
     [InlineData("gb200-nvl72", "gb200")]
     [InlineData(" B200_SXM ", "b200_sxm")]
+    [InlineData("H200", "h200_sxm")]
+    [InlineData("h100 sxm", "h100_sxm")]
+    [InlineData("DGX B200", "b200_sxm")]
+    [InlineData("HGX-H100", "h100_sxm")]
+    // Oracle for the next two: nvidia-smi's product names, as GPU feature discovery labels nodes (nvidia.com/gpu.product).
+    [InlineData("NVIDIA-H100-80GB-HBM3", "h100_sxm")]
+    [InlineData("NVIDIA A100-SXM4-80GB", "a100_sxm")]
     public void Names_match_ignoring_case_and_hyphens(string given, string name)
     {
         Assert.Equal(name, Catalog.Get(given).Name);
         Assert.True(Catalog.TryGet(given, out var spec));
         Assert.Equal(name, spec!.Name);
+    }
+
+    [Theory]
+    [InlineData("H100 PCIe")]
+    [InlineData("h200-nvl")]
+    public void A_pcie_or_nvl_card_is_refused_rather_than_priced_as_its_sxm_system(string given)
+    {
+        Assert.False(Catalog.TryGet(given, out _));
+        var e = Assert.Throws<AicSimException>(() => Catalog.Get(given));
+        Assert.Contains("is a PCIe or NVL card, and only SXM baseboards are bundled", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -73,7 +90,7 @@ public sealed class SystemCatalogTests
     [Fact]
     public void An_unknown_system_gets_a_did_you_mean()
     {
-        var e = Assert.Throws<AicSimException>(() => Catalog.Get("h200"));
+        var e = Assert.Throws<AicSimException>(() => Catalog.Get("h20_sxm"));
         Assert.Contains("Did you mean 'h200_sxm'", e.Message, StringComparison.Ordinal);
     }
 

@@ -18,6 +18,7 @@ public sealed class SystemCatalog
         foreach (var s in systems)
         {
             _byName[Key(s.Name)] = s;
+            _byName.TryAdd(Key(s.GpuName), s);
             foreach (var alias in s.Aliases)
             {
                 _byName[Key(alias)] = s;
@@ -68,14 +69,35 @@ public sealed class SystemCatalog
             return spec;
         }
 
+        string key = Key(name);
+        if (key.Contains("pcie", StringComparison.Ordinal) || (key.Contains("nvl", StringComparison.Ordinal) && !key.Contains("nvl72", StringComparison.Ordinal)))
+        {
+            throw new AicSimException(
+                $"{field}: '{name}' is a PCIe or NVL card, and only SXM baseboards are bundled ({string.Join(", ", Systems.Select(s => s.Name))}); an SXM system's bandwidth and power would price it too fast. Describe it in a systems-data/*.yaml of its own: a copy of the nearest SXM system's file with the card's datasheet numbers.");
+        }
+
         throw new AicSimException(
-            $"{field}: unknown system '{name}'.{NameSuggester.Hint(name, _byName.Keys)} Known systems: {string.Join(", ", Systems.Select(s => s.Name))}.");
+            $"{field}: unknown system '{name}'.{NameSuggester.Hint(name, Systems.Select(s => s.Name))} Known systems: {string.Join(", ", Systems.Select(s => s.Name))}.");
     }
 
     public bool TryGet(string name, out SystemSpec? spec) => _byName.TryGetValue(Key(name), out spec);
 
-    // Names are matched ignoring case, and with '-' as '_', as Kubernetes labels and node pools spell them (h100-sxm).
-    private static string Key(string name) => name.Trim().Replace('-', '_');
+    // Names are matched ignoring case, with '-' or ' ' as '_' and without a leading NVIDIA, DGX or HGX, as Kubernetes
+    // labels and node pools (h100-sxm), nvidia-smi's GPU names (NVIDIA H100 80GB HBM3, each system file's gpu) and
+    // product names (DGX B200) spell them.
+    private static string Key(string name)
+    {
+        string key = name.Trim().ToLowerInvariant().Replace('-', '_').Replace(' ', '_');
+        foreach (string prefix in (string[])["nvidia_", "dgx_", "hgx_"])
+        {
+            if (key.StartsWith(prefix, StringComparison.Ordinal) && key.Length > prefix.Length)
+            {
+                key = key[prefix.Length..];
+            }
+        }
+
+        return key;
+    }
 
     private sealed class SystemFile
     {
