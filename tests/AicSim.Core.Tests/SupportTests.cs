@@ -92,4 +92,18 @@ public sealed class SupportTests
         var e = Assert.Throws<AicSimException>(() => Backends.Parse("vlm"));
         Assert.Contains("'vllm'", e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("TensorRT-LLM", Backend.TrtLlm)]
+    [InlineData("trt_llm", Backend.TrtLlm)]
+    [InlineData("tensorrt_llm", Backend.TrtLlm)]
+    [InlineData(" TRT LLM ", Backend.TrtLlm)]
+    [InlineData("vLLM", Backend.Vllm)]
+    [InlineData("SGLang", Backend.Sglang)]
+    public void Backends_read_in_any_case_with_or_without_separators(string name, Backend expected)
+    {
+        Assert.True(Backends.TryParse(name, out var backend));
+        Assert.Equal(expected, backend);
+        Assert.False(Backends.TryParse("tensorrt", out _));
+    }
 }

@@ -12,13 +12,17 @@ public static class Backends
             ? backend
             : throw new AicSimException($"{field}: unknown backend '{name}'. Use one of {string.Join(", ", Names)}.{NameSuggester.Hint(name, Names)}");
 
-    /// <summary>The backend a name spells (any case; TensorRT-LLM's usual spellings too), or false.</summary>
+    /// <summary>
+    /// The backend a name spells, in any case and with or without '-', '_' or spaces (TensorRT-LLM, trt_llm, tensorrt_llm
+    /// as the Python package is named, vLLM, SGLang), or false.
+    /// </summary>
     public static bool TryParse(string name, out Backend backend)
     {
         ArgumentNullException.ThrowIfNull(name);
-        Backend? known = name.Trim().ToLowerInvariant() switch
+        string key = string.Concat(name.Where(c => c is not ('-' or '_' or ' '))).ToLowerInvariant();
+        Backend? known = key switch
         {
-            "trtllm" or "tensorrt-llm" or "tensorrt_llm" or "trt-llm" => Backend.TrtLlm,
+            "trtllm" or "tensorrtllm" => Backend.TrtLlm,
             "vllm" => Backend.Vllm,
             "sglang" => Backend.Sglang,
             _ => null,
