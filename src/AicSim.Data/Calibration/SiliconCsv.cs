@@ -82,7 +82,7 @@ public static class SiliconCsv
                 int? Int(string column)
                 {
                     string s = Str(column);
-                    if (s.Length == 0)
+                    if (IsBlank(s))
                     {
                         return null;
                     }
@@ -99,7 +99,7 @@ public static class SiliconCsv
                 double? Real(string column)
                 {
                     string s = Str(column);
-                    if (s.Length == 0)
+                    if (IsBlank(s))
                     {
                         return null;
                     }
@@ -136,7 +136,7 @@ public static class SiliconCsv
                 DateOnly? Day(string column)
                 {
                     string s = Str(column);
-                    if (s.Length == 0)
+                    if (IsBlank(s))
                     {
                         return null;
                     }
@@ -221,6 +221,13 @@ public static class SiliconCsv
 
         return rows;
     }
+
+    /// <summary>
+    /// A number not given: empty, or the blanks Python writes for one (pandas' NaN, None, null, NA). A measurement's
+    /// NaN is read the same way, as one not taken.
+    /// </summary>
+    private static bool IsBlank(string field) =>
+        field.Length == 0 || field.ToLowerInvariant() is "nan" or "none" or "null" or "na" or "n/a" or "<na>";
 
     /// <summary>
     /// The file's header name for each column, keyed by the layout's name: headers normalised
