@@ -400,11 +400,11 @@ public sealed class SiliconCsvTests
     [InlineData("NaN")] // pandas' float blank
     [InlineData("None")] // Python's str(None)
     [InlineData("<NA>")] // pandas' nullable-integer blank
-    public void Python_s_blanks_in_a_size_column_are_sizes_not_given(string blank)
+    public void Python_s_blanks_in_a_size_or_format_column_are_values_not_given(string blank)
     {
         // Oracle: the same row with the field empty.
         var empty = Parse(Header, "m,src,vllm,0.1,Qwen/Qwen3-32B,h200_sxm,,agg,1024,1024,,,8,2,1,,,,,,,,,,,,,,,,,,100,10")[0];
-        var python = Parse(Header, $"m,src,vllm,0.1,Qwen/Qwen3-32B,h200_sxm,,agg,1024,1024,,,8,2,1,{blank},{blank},{blank},,,,,,,,,,,,,,,100,10")[0];
+        var python = Parse(Header, $"m,src,vllm,0.1,Qwen/Qwen3-32B,h200_sxm,{blank},agg,1024,1024,{blank},{blank},8,2,1,{blank},{blank},{blank},,,,,,,,,,,,,,,100,10")[0];
         Assert.Equal(empty, python);
         Assert.Null(python.Agg.AttentionDp);
     }

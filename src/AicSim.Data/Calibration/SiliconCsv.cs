@@ -79,6 +79,9 @@ public static class SiliconCsv
                 int line = (int)csv.LineNumber;
                 var rowProblems = new List<string>();
                 string Str(string column) => columns.TryGetValue(column, out var inFile) ? (csv.GetString(inFile) ?? string.Empty).Trim() : string.Empty;
+
+                // An optional label (a version, a format) written as a Python blank is one not given.
+                string Optional(string column) => IsBlank(Str(column)) ? string.Empty : Str(column);
                 int? Int(string column)
                 {
                     string s = Str(column);
@@ -174,17 +177,17 @@ public static class SiliconCsv
                 {
                     Line = line,
                     Id = id,
-                    Source = Str("silicon_data_source"),
+                    Source = Optional("silicon_data_source"),
                     Backend = Str("backend"),
-                    BackendVersion = Str("backend_version"),
+                    BackendVersion = Optional("backend_version"),
                     Model = Str("model_path"),
                     System = Str("system"),
-                    Precision = Str("precision"),
+                    Precision = Optional("precision"),
                     Mode = Str("mode"),
                     Isl = isl ?? 0,
                     Osl = osl ?? 0,
-                    GemmQuant = Str("gemm_quant_mode"),
-                    MoeQuant = Str("moe_quant_mode"),
+                    GemmQuant = Optional("gemm_quant_mode"),
+                    MoeQuant = Optional("moe_quant_mode"),
                     BatchSize = Int("batch_size"),
                     Agg = Par(string.Empty),
                     Prefill = Par("prefill_"),
