@@ -492,6 +492,34 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void A_model_that_is_not_bundled_is_read_from_model_configs_and_predicted_as_its_config_says()
+    {
+        // Oracle: the same rows under their bundled id. Here the model is renamed to an id nothing bundles, and its public
+        // config (../shared/data/hf-configs) is given under that id: the predictions must be the bundled model's.
+        string dir = Directory.CreateTempSubdirectory("aicsim-cli-").FullName;
+        string own = Path.Combine(dir, "own.csv");
+        string renamed = Path.Combine(dir, "renamed.csv");
+        File.WriteAllLines(own, [
+            "backend,model_path,system,mode,isl,osl,batch_size,tp_size,silicon_ttft_ms,silicon_tpot_ms",
+            "vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,8,2,120,9"]);
+        File.WriteAllLines(renamed, File.ReadAllLines(own).Select(l => l.Replace("Qwen/Qwen3-32B", "acme/Renamed-32B", StringComparison.Ordinal)));
+        string configs = Directory.CreateDirectory(Path.Combine(dir, "configs")).FullName;
+        File.Copy(SharedData.HfConfig("Qwen--Qwen3-32B"), Path.Combine(configs, "acme--Renamed-32B_config.json"));
+
+        var (refused, _) = Cli.Run("validate", "--silicon", renamed, "--output", Path.Combine(dir, "refused.csv"));
+        Assert.Contains(",error,", File.ReadAllLines(Path.Combine(dir, "refused.csv"))[1], StringComparison.Ordinal);
+        Assert.Equal(0, refused);
+
+        Assert.Equal(0, Cli.Run("validate", "--silicon", own, "--output", Path.Combine(dir, "own-rows.csv")).Exit);
+        Assert.Equal(0, Cli.Run("validate", "--silicon", renamed, "--model-configs", configs, "--output", Path.Combine(dir, "renamed-rows.csv")).Exit);
+        string[] a = File.ReadAllLines(Path.Combine(dir, "own-rows.csv"))[1].Split(',');
+        string[] b = File.ReadAllLines(Path.Combine(dir, "renamed-rows.csv"))[1].Split(',');
+        Assert.Equal("ok", b[6]);
+        Assert.Equal(a[7..13], b[7..13]);
+        Assert.Contains("read acme/Renamed-32B, which is not bundled, from", string.Join(',', b), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_row_measuring_only_its_ttft_scores_its_ttft()
     {
         // The slice twice over, the second time without TPOT: TTFT is scored on every row, TPOT on half.

@@ -23,7 +23,7 @@ public sealed class CalibrateCommand(IAnsiConsole console) : Command<ValidateSet
         var rows = SiliconCsv.Read(settings.Silicon!, "--silicon");
         // Fitted through the perf source the estimates will use (auto: a framework's own tables where present, else the
         // roofline), so that the constants are those of that estimator.
-        var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(), SystemCatalog.Load()), CalibrationSet.None, settings.PerfSource, settings.PerfDb);
+        var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(configFolders: ModelConfigFolders.From(settings.ModelConfigs)), SystemCatalog.Load()), CalibrationSet.None, settings.PerfSource, settings.PerfDb);
         var samples = Validation.Samples(Validation.Predict(predictor, rows));
         var systems = samples.Select(x => x.Request.System.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         console.MarkupLine($"Fitting on {samples.Count} complete rows of {rows.Count} (systems {string.Join(", ", systems)}).");

@@ -28,7 +28,7 @@ public sealed class CapacityCommand(IAnsiConsole console) : Command<CapacitySett
     {
         ArgumentNullException.ThrowIfNull(settings);
         Infrastructure.OutputPath.EnsureWritable("--output", settings.Output);
-        var job = new ProfileJob(ModelCatalog.Load(), SystemCatalog.Load());
+        var job = new ProfileJob(ModelCatalog.Load(configFolders: ModelConfigFolders.From(settings.ModelConfigs)), SystemCatalog.Load());
         var request = job.Resolve(ProfileJob.Defaults.Merge(new ProfileOptions
         {
             Model = settings.Model,

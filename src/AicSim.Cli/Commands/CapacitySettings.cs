@@ -9,8 +9,12 @@ namespace AicSim.Cli.Commands;
 public sealed class CapacitySettings : CommandSettings, Infrastructure.ICheckedSettings
 {
     [CommandOption("--model <MODEL>")]
-    [Description("Bundled model id or a path to a Hugging Face config.json/folder. Default: Qwen/Qwen3-32B.")]
+    [Description("Bundled model id, an id whose config --model-configs or the Hugging Face hub cache holds, or a path to a Hugging Face config.json/folder. Default: Qwen/Qwen3-32B.")]
     public string? Model { get; init; }
+
+    [CommandOption("--model-configs <DIR>")]
+    [Description("Folders of Hugging Face configs for models that are not bundled, found by id: ORG--NAME_config.json, ORG/NAME/config.json or a hub cache (repeatable). The Hugging Face hub cache (HF_HUB_CACHE, HF_HOME/hub or ~/.cache/huggingface/hub) is searched after them.")]
+    public string[]? ModelConfigs { get; init; }
 
     [CommandOption("--backend <BACKEND>")]
     [Description("trtllm, vllm or sglang. Default: trtllm.")]

@@ -20,7 +20,7 @@ public sealed class EstimateCommand(IAnsiConsole console) : Command<EstimateSett
     public override int Execute(CommandContext context, EstimateSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var models = ModelCatalog.Load();
+        var models = ModelCatalog.Load(configFolders: ModelConfigFolders.From(settings.ModelConfigs));
         var systems = SystemCatalog.Load();
         var calibration = CalibrationFile.Resolve(settings.Calibration);
         if (settings.Input is not null)

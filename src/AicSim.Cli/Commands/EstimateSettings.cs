@@ -141,6 +141,10 @@ public sealed class EstimateSettings : CommandSettings, Infrastructure.ICheckedS
     [DefaultValue(1)]
     public int DecodeWorkers { get; init; } = 1;
 
+    [CommandOption("--model-configs <DIR>")]
+    [Description("Folders of Hugging Face configs for models that are not bundled, found by id: ORG--NAME_config.json, ORG/NAME/config.json or a hub cache (repeatable). The Hugging Face hub cache (HF_HUB_CACHE, HF_HOME/hub or ~/.cache/huggingface/hub) is searched after them.")]
+    public string[]? ModelConfigs { get; init; }
+
     [CommandOption("--perf-source <SOURCE>")]
     [Description("roofline, tables (measured kernels, roofline where they do not reach; also the PyTorch-measured ones in systems-data/<system>/pytorch/) or auto (a framework's own tables where present: --perf-db or systems-data/<system>/<backend>/).")]
     [DefaultValue("auto")]

@@ -41,7 +41,7 @@ public sealed class ProfileCommand(IAnsiConsole console) : Command<ProfileSettin
         }
 
         options = options.Merge(FromFlags(settings, context));
-        var job = new ProfileJob(ModelCatalog.Load(), SystemCatalog.Load());
+        var job = new ProfileJob(ModelCatalog.Load(configFolders: ModelConfigFolders.From(settings.ModelConfigs)), SystemCatalog.Load());
         if (settings.DryRun)
         {
             var plan = SweepPlan.For(job.Resolve(options));

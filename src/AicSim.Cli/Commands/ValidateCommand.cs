@@ -34,7 +34,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
 
         bool fitted = settings.Folds > 0 || settings.FitBeforeDay is not null;
         var calibration = fitted ? CalibrationSet.None : CalibrationFile.Resolve(settings.Calibration);
-        var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(), SystemCatalog.Load()), calibration, settings.PerfSource, settings.PerfDb);
+        var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(configFolders: ModelConfigFolders.From(settings.ModelConfigs)), SystemCatalog.Load()), calibration, settings.PerfSource, settings.PerfDb);
         var progress = new Infrastructure.ConsoleLines(console);
         IReadOnlyList<RowOutcome> outcomes;
         string how, scope;
@@ -100,7 +100,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
                 settings.BackendVersion ?? string.Empty);
         var engines = Data.Dynamo.PlannerDataReader.Read(settings.PlannerData!, identity);
         var calibration = CalibrationFile.Resolve(settings.Calibration);
-        var checks = PlannerDataCheck.Run(engines, ModelCatalog.Load(), SystemCatalog.Load(), calibration, settings.PerfSource, settings.PerfDb, settings.KvQuant);
+        var checks = PlannerDataCheck.Run(engines, ModelCatalog.Load(configFolders: ModelConfigFolders.From(settings.ModelConfigs)), SystemCatalog.Load(), calibration, settings.PerfSource, settings.PerfDb, settings.KvQuant);
         PlannerDataTable.Render(console, checks, $"calibration: {calibration.FittedOn}");
         if (settings.Plots is not null)
         {

@@ -96,6 +96,10 @@ public sealed class ValidateSettings : CommandSettings, Infrastructure.ICheckedS
     [DefaultValue("auto")]
     public string PerfSource { get; init; } = "auto";
 
+    [CommandOption("--model-configs <DIR>")]
+    [Description("Folders of Hugging Face configs for models that are not bundled, found by id: ORG--NAME_config.json, ORG/NAME/config.json or a hub cache (repeatable). The Hugging Face hub cache (HF_HUB_CACHE, HF_HOME/hub or ~/.cache/huggingface/hub) is searched after them.")]
+    public string[]? ModelConfigs { get; init; }
+
     [CommandOption("--perf-db <DIR>")]
     public string? PerfDb { get; init; }
 

@@ -158,7 +158,13 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
     {
         try
         {
-            return models.Resolve(name);
+            var spec = models.Resolve(name);
+            if (models.ConfigFolderPathOf(name) is string config)
+            {
+                readings.Add($"read {name}, which is not bundled, from {config}");
+            }
+
+            return spec;
         }
         catch (AicSimException) when (models.TryResolveRelease(name, out var release, out string? shapeOf))
         {

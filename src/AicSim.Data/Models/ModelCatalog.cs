@@ -6,17 +6,20 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace AicSim.Data.Models;
 
 /// <summary>
-/// The bundled models (models-data/*.yaml) by Hugging Face id, alias or short name, plus any local config.json.
+/// The bundled models (models-data/*.yaml) by Hugging Face id, alias or short name, plus any local config.json, and by
+/// id the configs of <see cref="ConfigFolders"/> (the user's folders, the Hugging Face hub cache).
 /// A file may describe a variant: <c>base: &lt;id&gt;</c> takes the base's shape and overrides the quantisation.
 /// </summary>
 public sealed class ModelCatalog
 {
     private readonly Dictionary<string, ModelSpec> _byName = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, (string Architecture, string Reason)> _unsupported = new(StringComparer.OrdinalIgnoreCase);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ModelSpec> _fromFolders = new(StringComparer.OrdinalIgnoreCase);
 
-    private ModelCatalog(IReadOnlyList<ModelSpec> models, IEnumerable<UnsupportedEntry> unsupported)
+    private ModelCatalog(IReadOnlyList<ModelSpec> models, IEnumerable<UnsupportedEntry> unsupported, ModelConfigFolders configFolders)
     {
         Models = models;
+        ConfigFolders = configFolders;
         foreach (var m in models)
         {
             _byName.TryAdd(m.Id, m);
@@ -35,8 +38,13 @@ public sealed class ModelCatalog
 
     public IReadOnlyList<ModelSpec> Models { get; }
 
+    /// <summary>Where a model that is not bundled is looked for by id (default: the Hugging Face hub cache).</summary>
+    public ModelConfigFolders ConfigFolders { get; }
+
     /// <summary>Loads models-data (default: the bundled folder), resolving variants; reports every bad file at once.</summary>
-    public static ModelCatalog Load(string? directory = null)
+    /// <param name="directory">The models-data folder; default the bundled one.</param>
+    /// <param name="configFolders">Where to find models that are not bundled; default <see cref="ModelConfigFolders.Default"/>.</param>
+    public static ModelCatalog Load(string? directory = null, ModelConfigFolders? configFolders = null)
     {
         directory ??= DataPaths.ModelsDirectory;
         var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
@@ -93,7 +101,7 @@ public sealed class ModelCatalog
             throw new AicSimException(problems);
         }
 
-        var catalog = new ModelCatalog([.. byId.Values.OrderBy(m => m.Id, StringComparer.Ordinal)], unsupported);
+        var catalog = new ModelCatalog([.. byId.Values.OrderBy(m => m.Id, StringComparer.Ordinal)], unsupported, configFolders ?? ModelConfigFolders.Default);
         foreach (var (alias, spec) in aliases)
         {
             catalog._byName.TryAdd(alias, spec);
@@ -128,13 +136,30 @@ public sealed class ModelCatalog
                 $"Supported architectures: {string.Join(", ", HfConfigParser.SupportedArchitectures)}.");
         }
 
+        if (_fromFolders.TryGetValue(name, out var read))
+        {
+            return read;
+        }
+
+        if (ConfigFolders.Find(name) is string config)
+        {
+            // Read once per name: a measurement file names its model on every row.
+            return _fromFolders.GetOrAdd(name, _ => HfConfigParser.ParseFile(config, name));
+        }
+
+        string searched = ConfigFolders.Folders.Count == 0
+            ? "or --model-configs DIR with its config.json"
+            : $"or its config.json in --model-configs DIR (searched: {string.Join(", ", ConfigFolders.Folders)})";
         string hint = TryResolveRelease(name, out _, out string? shapeOf)
             ? $" It reads as a release of {shapeOf}: give --model {shapeOf}, with --gemm-quant/--moe-quant/--kv-quant for its format."
             : NameSuggester.Hint(name, Models.Select(m => m.Id));
         throw new AicSimException(
             $"{field}: unknown model '{name}'.{hint} " +
-            $"Give a bundled id (see 'aicsim models'), or a path to a Hugging Face config.json or model folder.");
+            $"Give a bundled id (see 'aicsim models'), a path to a Hugging Face config.json or model folder, {searched}.");
     }
+
+    /// <summary>The config.json a name was read from through <see cref="ConfigFolders"/>, or null (bundled, a path, or not read).</summary>
+    public string? ConfigFolderPathOf(string name) => _fromFolders.ContainsKey(name) ? ConfigFolders.Find(name) : null;
 
     /// <summary>
     /// A name that is not bundled but is a release of a bundled model: the same name under another organisation or with
