@@ -100,6 +100,8 @@ public sealed class SupportTests
     [InlineData(" TRT LLM ", Backend.TrtLlm)]
     [InlineData("vLLM", Backend.Vllm)]
     [InlineData("SGLang", Backend.Sglang)]
+    [InlineData("dynamo-trtllm", Backend.TrtLlm)]
+    [InlineData("Dynamo vLLM", Backend.Vllm)]
     public void Backends_read_in_any_case_with_or_without_separators(string name, Backend expected)
     {
         Assert.True(Backends.TryParse(name, out var backend));

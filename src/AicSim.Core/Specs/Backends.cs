@@ -14,12 +14,18 @@ public static class Backends
 
     /// <summary>
     /// The backend a name spells, in any case and with or without '-', '_' or spaces (TensorRT-LLM, trt_llm, tensorrt_llm
-    /// as the Python package is named, vLLM, SGLang), or false.
+    /// as the Python package is named, vLLM, SGLang, and Dynamo's runtimes of them: dynamo-trtllm), or false.
     /// </summary>
     public static bool TryParse(string name, out Backend backend)
     {
         ArgumentNullException.ThrowIfNull(name);
         string key = string.Concat(name.Where(c => c is not ('-' or '_' or ' '))).ToLowerInvariant();
+        if (key.StartsWith("dynamo", StringComparison.Ordinal))
+        {
+            // Dynamo's runtimes are named for the framework they serve with (dynamo-trtllm, ai-dynamo/vllm-runtime).
+            key = key["dynamo".Length..];
+        }
+
         Backend? known = key switch
         {
             "trtllm" or "tensorrtllm" => Backend.TrtLlm,
