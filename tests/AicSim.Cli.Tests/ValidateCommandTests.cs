@@ -1,3 +1,4 @@
+using System.Globalization;
 using AicSim.Data.Calibration;
 using AicSim.Tests;
 
@@ -517,6 +518,24 @@ public sealed class ValidateCommandTests
         Assert.Equal("ok", b[6]);
         Assert.Equal(a[7..13], b[7..13]);
         Assert.Contains("read acme/Renamed-32B, which is not bundled, from", string.Join(',', b), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Times_in_seconds_are_refused_before_anything_is_fitted_or_written()
+    {
+        // The slice with its times written in seconds, as an export might: calibrate must not fit constants to it.
+        string slice = Slice(50);
+        var lines = File.ReadAllLines(slice);
+        var header = lines[0].Split(',');
+        int ttft = Array.IndexOf(header, "silicon_ttft_ms"), tpot = Array.IndexOf(header, "silicon_tpot_ms");
+        string Seconds(string ms) => (double.Parse(ms, CultureInfo.InvariantCulture) / 1000).ToString("R", CultureInfo.InvariantCulture);
+        File.WriteAllLines(slice, lines.Take(1).Concat(lines.Skip(1).Select(l => l.Split(',')).Select(f => string.Join(',', f.Select((v, i) => i == ttft || i == tpot ? Seconds(v) : v)))));
+        string output = Path.Combine(Path.GetDirectoryName(slice)!, "fitted.yaml");
+        var (exit, text) = Cli.Run("calibrate", "--silicon", slice, "--out", output);
+        Assert.Equal(1, exit);
+        Assert.Matches(@"looks\s+like\s+seconds", text);
+        Assert.False(File.Exists(output));
+        Assert.Equal(1, Cli.Run("validate", "--silicon", slice).Exit);
     }
 
     [Fact]

@@ -21,6 +21,7 @@ public sealed class CalibrateCommand(IAnsiConsole console) : Command<ValidateSet
 
         Infrastructure.OutputPath.EnsureWritable("--out", settings.Out ?? CalibrationFile.DefaultPath);
         var rows = SiliconCsv.Read(settings.Silicon!, "--silicon");
+        MeasurementCheck.Require(rows, settings.Silicon!, "--silicon", "fit");
         // Fitted through the perf source the estimates will use (auto: a framework's own tables where present, else the
         // roofline), so that the constants are those of that estimator.
         var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(configFolders: ModelConfigFolders.From(settings.ModelConfigs)), SystemCatalog.Load()), CalibrationSet.None, settings.PerfSource, settings.PerfDb);

@@ -26,11 +26,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         }
 
         var rows = SiliconCsv.Read(settings.Silicon!, "--silicon");
-        if (!rows.Any(r => r.MeasuredTtftMs is > 0 || r.MeasuredTpotMs is > 0))
-        {
-            throw new Core.Errors.AicSimException(
-                $"--silicon: none of the {rows.Count} rows of {settings.Silicon} has a measured silicon_ttft_ms or silicon_tpot_ms (or ttft_ms, tpot_ms, itl_ms: docs/validate.md lists the names read), so there is nothing to validate against. To predict rows without measurements: aicsim estimate --input {settings.Silicon} --output predictions.csv");
-        }
+        MeasurementCheck.Require(rows, settings.Silicon!, "--silicon", "validate against");
 
         bool fitted = settings.Folds > 0 || settings.FitBeforeDay is not null;
         var calibration = fitted ? CalibrationSet.None : CalibrationFile.Resolve(settings.Calibration);
