@@ -148,6 +148,26 @@ public sealed class SiliconCsvTests
     }
 
     [Fact]
+    public void An_agg_row_with_only_its_clients_is_the_row_with_that_batch_size()
+    {
+        // Oracle: the calibration layout, where an aggregated row's batch_size is its clients on the one engine.
+        var withBatch = Parse("backend,model_path,system,mode,isl,osl,tp_size,batch_size", "vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,2,8")[0];
+        var withClients = Parse("backend,model_path,system,mode,isl,osl,tp_size,concurrency", "vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,2,8")[0];
+        var (a, b) = (Mapper.Map(withBatch), Mapper.Map(withClients));
+        Assert.Equal(a.Concurrency, b.Concurrency);
+        Assert.Equal(a.Parallel, b.Parallel);
+        Assert.Contains("no batch_size: the 8 clients of its concurrency on one engine", b.Readings);
+        Assert.True(Validation.IsCompleteRow(withClients));
+
+        // Neither: unsupported, saying what would do; without tp_size the row is read as TP1, says so, and is incomplete.
+        var neither = Parse("backend,model_path,system,mode,isl,osl,tp_size", "vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,2")[0];
+        Assert.Contains("a concurrency column", Assert.Throws<UnsupportedException>(() => Mapper.Map(neither)).Message, StringComparison.Ordinal);
+        var noTp = Parse("backend,model_path,system,mode,isl,osl,concurrency", "vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,8")[0];
+        Assert.Contains("agg: no tp_size; read as 1", Mapper.Map(noTp).Readings);
+        Assert.False(Validation.IsCompleteRow(noTp));
+    }
+
+    [Fact]
     public void A_malformed_number_is_reported_with_its_line_and_every_bad_row_at_once()
     {
         var e = Assert.Throws<AicSimException>(() => Parse(

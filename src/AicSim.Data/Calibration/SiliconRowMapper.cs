@@ -123,7 +123,12 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
         {
             if (row.BatchSize is not > 0)
             {
-                throw new UnsupportedException("agg row without batch_size (its concurrency).");
+                // A file measured elsewhere may give only the benchmark's clients: every one of them on the one engine.
+                int stated = row.Concurrency is > 0 ? row.Concurrency.Value
+                    : throw new UnsupportedException("agg row without batch_size or a client concurrency (a concurrency column) to take it from.");
+                readings.Add($"no batch_size: the {stated} clients of its concurrency on one engine");
+                var statedRequest = common with { Concurrency = stated };
+                return AssumedDeployments.DisaggregatedRun(statedRequest, readings) ?? statedRequest;
             }
 
             // batch_size is the concurrency, except in attention-DP rows, where it is per rank: their source names the
@@ -223,6 +228,11 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
     internal static ParallelConfig Parallel(RowParallel p, ModelSpec model, SystemSpec system, string id, string role, List<string> readings)
     {
         static int Size(int? v) => v is > 0 ? v.Value : 1;
+        if (p.Tp is not > 0)
+        {
+            readings.Add($"{role}: no tp_size; read as 1");
+        }
+
         int tp = Size(p.Tp);
         int pp = Size(p.Pp);
         int dp = Size(p.AttentionDp);

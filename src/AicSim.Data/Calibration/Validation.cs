@@ -198,12 +198,15 @@ public static class Validation
         return r.DecodeBatchSize is > 0 && r.DecodeWorkers is > 0 ? r.DecodeBatchSize.Value * r.DecodeWorkers.Value * Math.Max(1, r.Decode.AttentionDp ?? 1) : 0;
     }
 
-    /// <summary>Whether a row gives its whole configuration: agg batch and parallel sizes; disagg batch sizes and worker counts.</summary>
+    /// <summary>
+    /// Whether a row gives its whole configuration: agg batch (or client concurrency, the same number for one engine) and
+    /// parallel sizes; disagg batch sizes and worker counts.
+    /// </summary>
     public static bool IsCompleteRow(SiliconRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
         return row.Mode == "agg"
-            ? row.BatchSize is > 0 && row.Agg.Tp is > 0
+            ? (row.BatchSize is > 0 || row.Concurrency is > 0) && row.Agg.Tp is > 0
             : row.PrefillBatchSize is > 0 && row.DecodeBatchSize is > 0 && row.PrefillWorkers is > 0 && row.DecodeWorkers is > 0 && row.Prefill.Tp is > 0 && row.Decode.Tp is > 0;
     }
 
