@@ -103,6 +103,9 @@ public sealed class SiliconCsvTests
             "a,vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,8,2,120,9.5")[0];
         Assert.Equal(own with { Line = other.Line }, other);
 
+        var bare = Parse("backend,model,system,mode,isl,osl,batch_size,tp_size,TTFT,TPOT", "vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,8,2,120,9.5")[0];
+        Assert.Equal((120.0, 9.5), (bare.MeasuredTtftMs, bare.MeasuredTpotMs));
+
         // The layout's own name wins over an alias beside it (here an aiconfigurator prediction in ttft_ms).
         var both = Parse("backend,model_path,system,mode,isl,osl,ttft_ms,silicon_ttft_ms", "vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,80,120")[0];
         Assert.Equal(120, both.MeasuredTtftMs);

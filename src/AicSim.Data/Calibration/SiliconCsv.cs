@@ -15,15 +15,16 @@ public static class SiliconCsv
     public static IReadOnlyList<string> RequiredColumns { get; } = ["backend", "model_path", "system", "mode", "isl", "osl"];
 
     /// <summary>
-    /// Other names a file measured elsewhere may give a column, by the layout's name. Each is unambiguous about its
-    /// unit (a bare <c>ttft</c> could be seconds, so it is not one). A header is matched ignoring case, surrounding
-    /// space, and <c>-</c> or space for <c>_</c>; the layout's own name wins where a file has both.
+    /// Other names a file measured elsewhere may give a column, by the layout's name. A bare <c>ttft</c>, <c>tpot</c> or
+    /// <c>itl</c> is read as milliseconds too: a file in seconds is refused by <see cref="MeasurementCheck"/>, not scored.
+    /// A header is matched ignoring case, surrounding space, and <c>-</c> or space for <c>_</c>; the layout's own name
+    /// wins where a file has both.
     /// </summary>
     public static IReadOnlyDictionary<string, string[]> ColumnAliases { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
         ["model_path"] = ["model", "model_name", "hf_id"],
-        ["silicon_ttft_ms"] = ["ttft_ms", "measured_ttft_ms", "mean_ttft_ms"],
-        ["silicon_tpot_ms"] = ["tpot_ms", "measured_tpot_ms", "mean_tpot_ms", "itl_ms", "measured_itl_ms", "mean_itl_ms"],
+        ["silicon_ttft_ms"] = ["ttft_ms", "measured_ttft_ms", "mean_ttft_ms", "ttft"],
+        ["silicon_tpot_ms"] = ["tpot_ms", "measured_tpot_ms", "mean_tpot_ms", "itl_ms", "measured_itl_ms", "mean_itl_ms", "tpot", "itl"],
     };
 
     /// <summary>A header as the layout spells its names: lower case, trimmed, <c>_</c> for <c>-</c> and spaces.</summary>
