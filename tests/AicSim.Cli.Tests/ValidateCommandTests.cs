@@ -60,7 +60,7 @@ public sealed class ValidateCommandTests
         Assert.Matches(@"Sweeps against themselves: in the \d+ target rows of \d+ sweeps measured at 3 or more concurrencies", text.ReplaceLineEndings(" "));
         var lines = File.ReadAllLines(checks);
         Assert.Equal("id,check,message", lines[0]);
-        Assert.All(lines.Skip(1), l => Assert.True(l.Contains(",same-as-other-mapping,", StringComparison.Ordinal) || l.Contains(",same-as-disaggregated,", StringComparison.Ordinal) || l.Contains(",few-in-flight,", StringComparison.Ordinal) || l.Contains(",below-memory-floor,", StringComparison.Ordinal), l));
+        Assert.All(lines.Skip(1), l => Assert.True(l.Contains(",same-as-other-mapping,", StringComparison.Ordinal) || l.Contains(",same-as-disaggregated,", StringComparison.Ordinal) || l.Contains(",few-in-flight,", StringComparison.Ordinal) || l.Contains(",below-memory-floor,", StringComparison.Ordinal) || l.Contains(",ttft-stall,", StringComparison.Ordinal), l));
     }
 
     [Fact]

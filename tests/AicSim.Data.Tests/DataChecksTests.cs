@@ -18,6 +18,37 @@ public sealed class DataChecksTests
             MeasuredTtftMs = ttft, MeasuredTpotMs = tpot,
         }, null, new Prediction(id, null, null, "ok", string.Empty), true, string.Empty);
 
+    private static RowOutcome Load(string id, int clients, double ttft, double tpot, double predictedTtft, int osl = 1024) =>
+        Row(id, 8, 1, 1, ttft, tpot, clients, osl) with { Prediction = new Prediction(id, predictedTtft, tpot, "ok", string.Empty) };
+
+    [Fact]
+    public void A_ttft_that_jumps_past_its_sweep_while_tpot_and_the_prediction_do_not_is_named_at_every_load_it_lasts()
+    {
+        // Hand-made sweep: 16 → 32 clients, TTFT ×12 (a burst at most doubles) with TPOT ×1.14 and the prediction ×1.3:
+        // named; 64 clients, TTFT 13× the last unnamed load at 4× the clients (over 2 × 4): named too; 128 clients
+        // back to 1.5 s, 3× the baseline at 8× the clients: not named.
+        var stalled = new[]
+        {
+            Load("c16", 16, 500, 20, 400),
+            Load("c32", 32, 6000, 22.8, 520),
+            Load("c64", 64, 6500, 25, 700),
+            Load("c128", 128, 1500, 29, 1100),
+        };
+        var found = DataChecks.Find(stalled).Where(f => f.Check == DataChecks.TtftStall).ToList();
+        Assert.Equal(["c32", "c64"], found.Select(f => f.Id));
+        Assert.StartsWith("measures TTFT 6000 ms at 32 clients, 12.0× the 500 ms of c16 at 16, while its TPOT rose 1.14×", found[0].Message, StringComparison.Ordinal);
+
+        // The same jump where AicSim predicts a queue too (KV cache full: ×2.5 at double the clients), or where TPOT grew
+        // with it (×1.6: the batch grew), or a burst's doubling (×1.9): none is named.
+        // (Each its own sweep: another osl.)
+        var explained = new[] { Load("a16", 16, 500, 20, 400, 2000), Load("a32", 32, 6000, 22, 1000, 2000) };
+        var batchGrew = new[] { Load("b16", 16, 500, 20, 400, 3000), Load("b32", 32, 6000, 32, 500, 3000) };
+        var burst = new[] { Load("d16", 16, 500, 20, 400, 4000), Load("d32", 32, 950, 23, 700, 4000) };
+        Assert.DoesNotContain(DataChecks.Find([.. explained, .. batchGrew, .. burst]), f => f.Check == DataChecks.TtftStall);
+        // The control: the explained sweep's measurements with a flat prediction are named.
+        Assert.Single(DataChecks.Find([Load("e16", 16, 500, 20, 400, 5000), Load("e32", 32, 6000, 22, 500, 5000)]), f => f.Check == DataChecks.TtftStall);
+    }
+
     [Fact]
     public void Rows_of_two_mappings_that_measure_the_same_are_named_and_others_are_not()
     {

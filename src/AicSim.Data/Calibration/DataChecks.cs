@@ -6,7 +6,7 @@ namespace AicSim.Data.Calibration;
 
 /// <summary>One suspicion about a measured row: which check raised it and why.</summary>
 /// <param name="Id">The row's id.</param>
-/// <param name="Check">The check's name (<see cref="DataChecks.SameAsOtherMapping"/>, <see cref="DataChecks.SameAsDisaggregated"/>, <see cref="DataChecks.FewInFlight"/>, <see cref="DataChecks.BelowMemoryFloor"/>).</param>
+/// <param name="Check">The check's name (<see cref="DataChecks.SameAsOtherMapping"/>, <see cref="DataChecks.SameAsDisaggregated"/>, <see cref="DataChecks.FewInFlight"/>, <see cref="DataChecks.BelowMemoryFloor"/>, <see cref="DataChecks.TtftStall"/>).</param>
 /// <param name="Message">What the row's own numbers show.</param>
 public sealed record DataFinding(string Id, string Check, string Message);
 
@@ -38,6 +38,23 @@ public static class DataChecks
     /// run as it is read, or decoded several tokens a step.
     /// </summary>
     public const string BelowMemoryFloor = "below-memory-floor";
+
+    /// <summary>
+    /// An aggregated row whose TTFT is <see cref="StallTtftJump"/> times the growth in clients or more, against its
+    /// sweep's last load not named so, while its TPOT rose under <see cref="StallTpotRise"/> times and AicSim, which
+    /// prices the burst and the queue for KV cache and batch slots, predicts less than the growth in clients: the time
+    /// went outside the engine's steps (warm-up, compiling kernels for new shapes, a client-side queue).
+    /// </summary>
+    public const string TtftStall = "ttft-stall";
+
+    /// <summary>
+    /// A synchronised burst grows at most as the clients do; twice that (four times at double the clients) is more
+    /// than a burst and its queue.
+    /// </summary>
+    public const double StallTtftJump = 2;
+
+    /// <summary>A queue inside the engine would have grown its batch, and its TPOT with it.</summary>
+    public const double StallTpotRise = 1.5;
 
     /// <summary>
     /// Two runs of different mappings agree this closely only by accident: the vLLM twins in silicon_calibration.csv
@@ -107,6 +124,7 @@ public static class DataChecks
             }
         }
 
+        findings.AddRange(StallFindings(agg));
         return findings;
     }
 
@@ -126,6 +144,42 @@ public static class DataChecks
 
         string message = $"measures TPOT {tpot.ToString("F2", CultureInfo.InvariantCulture)} ms, but {floor.Describe(request.System)}: it ran fewer requests, a smaller model or another mapping than read, or decoded several tokens a step.";
         return new DataFinding(row.Id, BelowMemoryFloor, outcome.Complete ? message : message + " The row gives no batch sizes: this is the deployment AicSim assumed for it.");
+    }
+
+    /// <summary>
+    /// The <see cref="TtftStall"/> findings: each sweep's rows in order of clients, each against the last row before it
+    /// that is not named (so that every load of a stall that persists is named, not only its first).
+    /// </summary>
+    private static IEnumerable<DataFinding> StallFindings(IEnumerable<RowOutcome> agg)
+    {
+        var predicted = agg.Where(o => o.Prediction.Status == "ok" && o.Prediction.TtftMs > 0);
+        foreach (var sweep in predicted.GroupBy(o => Validation.SweepKey(o.Row)))
+        {
+            RowOutcome? baseline = null;
+            foreach (var row in sweep.OrderBy(o => Clients(o.Row)))
+            {
+                if (baseline is null || Clients(row.Row) <= Clients(baseline.Row))
+                {
+                    baseline ??= row;
+                    continue;
+                }
+
+                int from = Clients(baseline.Row)!.Value, to = Clients(row.Row)!.Value;
+                double clients = (double)to / from;
+                double ttftJump = row.Row.MeasuredTtftMs!.Value / baseline.Row.MeasuredTtftMs!.Value;
+                double tpotRise = row.Row.MeasuredTpotMs!.Value / baseline.Row.MeasuredTpotMs!.Value;
+                double predictedJump = row.Prediction.TtftMs!.Value / baseline.Prediction.TtftMs!.Value;
+                if (ttftJump >= StallTtftJump * clients && tpotRise < StallTpotRise && predictedJump < clients)
+                {
+                    yield return new DataFinding(row.Row.Id, TtftStall, string.Create(CultureInfo.InvariantCulture,
+                        $"measures TTFT {row.Row.MeasuredTtftMs:F0} ms at {to} clients, {ttftJump:F1}× the {baseline.Row.MeasuredTtftMs:F0} ms of {baseline.Row.Id} at {from}, while its TPOT rose {tpotRise:F2}× and AicSim, pricing the burst and the queue for KV cache and batch slots, predicts {predictedJump:F2}×: time spent outside the engine's steps (warm-up, kernels compiled for new shapes, a client-side queue)?"));
+                }
+                else
+                {
+                    baseline = row;
+                }
+            }
+        }
     }
 
     /// <summary>Writes the findings as CSV (id, check, message), atomically.</summary>
