@@ -103,6 +103,15 @@ public sealed class SiliconCsvTests
             "a,vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,8,2,120,9.5")[0];
         Assert.Equal(own with { Line = other.Line }, other);
 
+        // The parallel sizes and batch as frameworks' flags name them, per role too.
+        var flags = Parse("backend,model_path,system,mode,isl,osl,bs,TP,pp,dp,moe_tp,EP", "trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,agg,1000,500,32,1,1,8,1,8")[0];
+        Assert.Equal((32, new RowParallel(1, 1, 8, 1, 8)), (flags.BatchSize, flags.Agg));
+        var roles = Parse(
+            "backend,model_path,system,mode,isl,osl,prefill_tp,prefill_workers,prefill_bs,decode_dp,decode_ep,num_decode_workers,decode_bs",
+            "trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,disagg,1000,500,4,2,1,8,8,1,64")[0];
+        Assert.Equal((4, 2, 1), (roles.Prefill.Tp, roles.PrefillWorkers, roles.PrefillBatchSize));
+        Assert.Equal((8, 8, 1, 64), (roles.Decode.AttentionDp, roles.Decode.MoeEp, roles.DecodeWorkers, roles.DecodeBatchSize));
+
         var bare = Parse("backend,model,system,mode,isl,osl,batch_size,tp_size,TTFT,TPOT", "vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,8,2,120,9.5")[0];
         Assert.Equal((120.0, 9.5), (bare.MeasuredTtftMs, bare.MeasuredTpotMs));
 

@@ -20,12 +20,36 @@ public static class SiliconCsv
     /// A header is matched ignoring case, surrounding space, and <c>-</c> or space for <c>_</c>; the layout's own name
     /// wins where a file has both.
     /// </summary>
-    public static IReadOnlyDictionary<string, string[]> ColumnAliases { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, string[]> ColumnAliases { get; } = BuildAliases();
+
+    private static Dictionary<string, string[]> BuildAliases()
     {
-        ["model_path"] = ["model", "model_name", "hf_id"],
-        ["silicon_ttft_ms"] = ["ttft_ms", "measured_ttft_ms", "mean_ttft_ms", "ttft"],
-        ["silicon_tpot_ms"] = ["tpot_ms", "measured_tpot_ms", "mean_tpot_ms", "itl_ms", "measured_itl_ms", "mean_itl_ms", "tpot", "itl"],
-    };
+        var aliases = new Dictionary<string, string[]>(StringComparer.Ordinal)
+        {
+            ["model_path"] = ["model", "model_name", "hf_id"],
+            ["silicon_ttft_ms"] = ["ttft_ms", "measured_ttft_ms", "mean_ttft_ms", "ttft"],
+            ["silicon_tpot_ms"] = ["tpot_ms", "measured_tpot_ms", "mean_tpot_ms", "itl_ms", "measured_itl_ms", "mean_itl_ms", "tpot", "itl"],
+            ["batch_size"] = ["bs"],
+            ["prefill_num_workers"] = ["prefill_workers", "num_prefill_workers"],
+            ["decode_num_workers"] = ["decode_workers", "num_decode_workers"],
+        };
+
+        // The parallel sizes as serving frameworks' flags name them (tp, pp, dp, moe_ep), per role too (prefill_tp).
+        foreach (string role in (string[])["", "prefill_", "decode_"])
+        {
+            aliases[role + "tp_size"] = [role + "tp"];
+            aliases[role + "pp_size"] = [role + "pp"];
+            aliases[role + "attention_dp_size"] = [role + "attention_dp", role + "dp"];
+            aliases[role + "moe_tp_size"] = [role + "moe_tp"];
+            aliases[role + "moe_ep_size"] = [role + "moe_ep", role + "ep"];
+            if (role.Length > 0)
+            {
+                aliases[role + "batch_size"] = [role + "bs"];
+            }
+        }
+
+        return aliases;
+    }
 
     /// <summary>A header as the layout spells its names: lower case, trimmed, <c>_</c> for <c>-</c> and spaces.</summary>
     public static string NormaliseHeader(string header) =>
