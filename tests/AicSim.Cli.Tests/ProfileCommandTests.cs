@@ -301,6 +301,22 @@ public sealed class ProfileCommandTests
         Assert.False(Directory.Exists(dir));
     }
 
+    [Fact]
+    public void A_model_that_is_not_bundled_profiles_from_its_config_as_the_bundled_one_does()
+    {
+        // Oracle: the bundled Qwen3-32B's profile. The same public config under an id nothing bundles, found through
+        // --model-configs, must choose the same engines at the same numbers.
+        string configs = TempDir();
+        Directory.CreateDirectory(configs);
+        File.Copy(SharedData.HfConfig("Qwen--Qwen3-32B"), Path.Combine(configs, "acme--Renamed-32B_config.json"));
+        var (bundledExit, bundled) = Run("profile", "--output-dir", TempDir());
+        var (renamedExit, renamed) = Run("profile", "--model", "acme/Renamed-32B", "--model-configs", configs, "--output-dir", TempDir());
+        Assert.Equal((0, 0), (bundledExit, renamedExit));
+        static string Tables(string text) => text[..text.IndexOf("SLA met", StringComparison.Ordinal)];
+        Assert.Contains("Decode candidates", Tables(renamed), StringComparison.Ordinal);
+        Assert.Equal(Tables(bundled).Replace("Qwen/Qwen3-32B", "acme/Renamed-32B", StringComparison.Ordinal).Replace("Qwen3-32B", "Renamed-32B", StringComparison.Ordinal), Tables(renamed));
+    }
+
     [Theory]
     [InlineData("--backend", "tensorrt", "unknown backend")]
     [InlineData("--model", "Qwen/Qwen3-33B", "Did you mean")]
