@@ -142,7 +142,7 @@ public sealed class EstimateSettings : CommandSettings, Infrastructure.ICheckedS
     public int DecodeWorkers { get; init; } = 1;
 
     [CommandOption("--model-configs <DIR>")]
-    [Description("Folders of Hugging Face configs for models that are not bundled, found by id: ORG--NAME_config.json, ORG/NAME/config.json or a hub cache (repeatable). The Hugging Face hub cache (HF_HUB_CACHE, HF_HOME/hub or ~/.cache/huggingface/hub) is searched after them.")]
+    [Description(SharedOptions.ModelConfigs)]
     public string[]? ModelConfigs { get; init; }
 
     [CommandOption("--perf-source <SOURCE>")]

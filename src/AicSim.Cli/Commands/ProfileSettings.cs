@@ -18,7 +18,7 @@ public sealed class ProfileSettings : CommandSettings, Infrastructure.IPassThrou
     public string? Model { get; init; }
 
     [CommandOption("--model-configs <DIR>")]
-    [Description("Folders of Hugging Face configs for models that are not bundled, found by id: ORG--NAME_config.json, ORG/NAME/config.json or a hub cache (repeatable). The Hugging Face hub cache (HF_HUB_CACHE, HF_HOME/hub or ~/.cache/huggingface/hub) is searched after them.")]
+    [Description(SharedOptions.ModelConfigs)]
     public string[]? ModelConfigs { get; init; }
 
     [CommandOption("--backend <BACKEND>")]

@@ -38,7 +38,7 @@ public static class DecodeFloor
                     weights += op.Count * experts * op.N * op.K * op.WeightBytesPerElement;
                     break;
                 case OpKind.GenerationAttention:
-                    double compressed = context / (op.KeyStride > 1 ? op.KeyStride : 1);
+                    double compressed = context / op.TokensPerKey;
                     double keys = op.Window > 0 ? Math.Min(compressed, op.Window) : compressed;
                     cache += op.Count * sequences * keys * op.KvElementsPerToken * op.KvBytesPerElement;
                     break;

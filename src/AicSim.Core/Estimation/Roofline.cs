@@ -128,7 +128,7 @@ public static class Roofline
         }
 
         // A compressed cache (DeepSeek-V4) holds one entry per KeyStride tokens, and a query attends to those.
-        double stride = op.KeyStride > 1 ? op.KeyStride : 1;
+        double stride = op.TokensPerKey;
         double meanKeys = (s.PrefillPastTokens + ((len + 1.0) * 0.5)) / stride;
         if (op.Window > 0 && meanKeys > op.Window)
         {
@@ -157,7 +157,7 @@ public static class Roofline
             return 0;
         }
 
-        double ctx = s.DecodeContext / (op.KeyStride > 1 ? op.KeyStride : 1);
+        double ctx = s.DecodeContext / op.TokensPerKey;
         if (op.Window > 0 && ctx > op.Window)
         {
             ctx = op.Window;

@@ -55,6 +55,9 @@ public struct Op
     /// <summary>Attention over a compressed cache (DeepSeek-V4): one cached entry per this many tokens; 0 or 1 = every token.</summary>
     public double KeyStride;
 
+    /// <summary>Tokens per cached entry: <see cref="KeyStride"/>, or 1 where the cache holds every token.</summary>
+    public readonly double TokensPerKey => KeyStride > 1 ? KeyStride : 1;
+
     public double BytesPerToken;
     public double OverNetwork;
 

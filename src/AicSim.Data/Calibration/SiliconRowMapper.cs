@@ -121,28 +121,7 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
 
         if (isAgg)
         {
-            if (row.BatchSize is not > 0)
-            {
-                // A file measured elsewhere may give only the benchmark's clients: every one of them on the one engine.
-                int stated = row.Concurrency is > 0 ? row.Concurrency.Value
-                    : throw new UnsupportedException("agg row without batch_size or a client concurrency (a concurrency column) to take it from.");
-                readings.Add($"no batch_size: the {stated} clients of its concurrency on one engine");
-                var statedRequest = common with { Concurrency = stated };
-                return AssumedDeployments.DisaggregatedRun(statedRequest, readings) ?? statedRequest;
-            }
-
-            // batch_size is the concurrency, except in attention-DP rows, where it is per rank: their source names the
-            // client concurrency, batch_size × attention_dp (c256 with DEP8 has batch_size 32). Rows of other mappings whose
-            // source names more clients than batch_size ran several replicas; batch_size is what one engine sees.
-            int concurrency = row.BatchSize.Value;
-            int dp = row.Agg.AttentionDp is > 1 ? row.Agg.AttentionDp.Value : 1;
-            if (dp > 1 && row.Concurrency is int clients && clients == concurrency * dp)
-            {
-                readings.Add($"concurrency {clients} from silicon_concurrency (batch_size {concurrency} is per attention-DP rank)");
-                concurrency = clients;
-            }
-
-            var aggRequest = common with { Concurrency = concurrency };
+            var aggRequest = common with { Concurrency = AggConcurrency(row, readings) };
             return AssumedDeployments.DisaggregatedRun(aggRequest, readings) ?? aggRequest;
         }
 
@@ -156,6 +135,33 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
         var decode = Parallel(row.Decode, model, system, row.Id, "decode", readings);
         var deployment = new DisaggregatedDeployment(row.PrefillWorkers is > 0 ? row.PrefillWorkers.Value : 1, row.PrefillBatchSize.Value, row.DecodeWorkers is > 0 ? row.DecodeWorkers.Value : 1, row.DecodeBatchSize.Value);
         return common with { DecodeParallel = decode, Deployment = deployment };
+    }
+
+    /// <summary>
+    /// The clients an aggregated row's engine holds. batch_size is the concurrency, except in attention-DP rows, where it
+    /// is per rank: their source names the client concurrency, batch_size × attention_dp (c256 with DEP8 has batch_size
+    /// 32). Rows of other mappings whose source names more clients than batch_size ran several replicas; batch_size is
+    /// what one engine sees. A file measured elsewhere may give only the benchmark's clients: all of them on the engine.
+    /// </summary>
+    private static int AggConcurrency(SiliconRow row, List<string> readings)
+    {
+        if (row.BatchSize is not > 0)
+        {
+            int stated = row.Concurrency is > 0 ? row.Concurrency.Value
+                : throw new UnsupportedException("agg row without batch_size or a client concurrency (a concurrency column) to take it from.");
+            readings.Add($"no batch_size: the {stated} clients of its concurrency on one engine");
+            return stated;
+        }
+
+        int concurrency = row.BatchSize.Value;
+        int dp = row.Agg.AttentionDp is > 1 ? row.Agg.AttentionDp.Value : 1;
+        if (dp > 1 && row.Concurrency is int clients && clients == concurrency * dp)
+        {
+            readings.Add($"concurrency {clients} from silicon_concurrency (batch_size {concurrency} is per attention-DP rank)");
+            concurrency = clients;
+        }
+
+        return concurrency;
     }
 
     /// <summary>The row's model, or a release of a bundled one (its format comes from the row's quant columns anyway).</summary>

@@ -64,12 +64,12 @@ public sealed class SystemCatalog
     public SystemSpec Get(string name, string field = "--system")
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (_byName.TryGetValue(Key(name), out var spec))
+        string key = Key(name);
+        if (_byName.TryGetValue(key, out var spec))
         {
             return spec;
         }
 
-        string key = Key(name);
         if (key.Contains("pcie", StringComparison.Ordinal) || (key.Contains("nvl", StringComparison.Ordinal) && !key.Contains("nvl72", StringComparison.Ordinal)))
         {
             throw new AicSimException(
