@@ -56,15 +56,25 @@ public sealed class EngineModelTests
     // DeepSeek-V3, 61 layers (3 dense, 58 MoE), DEP8 (TP1): two norms and q/kv down, q up, kv up, context attention, o a
     // layer (7·61 = 427); the dense FFN's three (9); router, experts, activation, the shared expert's three, dispatch and
     // combine a MoE layer (8·58 = 464) → 900.
+    // Qwen3.5-397B, 60 layers (15 full attention, 45 Gated DeltaNet, all MoE), TP8: two norms a layer (120); a full
+    // attention layer's qkv, context attention, o and all-reduce (4·15 = 60); a Gated DeltaNet layer's kernels as vLLM and
+    // SGLang launch them — two input GEMMs (qkvz, ba), the causal convolution, the gated norm, nine for the recurrence
+    // (l2 norms of q and k, the gating, and flash-linear-attention's six chunked passes), the out projection and the
+    // all-reduce (15·45 = 675); router, experts, activation, the shared expert's three and the all-reduce a MoE layer
+    // (7·60 = 420) → 1275.
     [InlineData("llama8b", 8, 320)]
     [InlineData("llama8b", 1, 256)]
     [InlineData("deepseek-v3", 8, 900)]
+    [InlineData("qwen3.5", 8, 1275)]
     public void The_request_overhead_of_a_ttft_is_paid_per_kernel_of_a_prefill_step(string model, int gpus, double kernels)
     {
         var profile = Fixtures.TrtLlm with { RequestOverheadPerKernelUs = 50 };
-        var (spec, parallel) = model == "llama8b"
-            ? (Fixtures.Llama31_8B, ParallelConfig.TensorParallel(gpus))
-            : (Fixtures.DeepSeekV3, ParallelConfig.DataExpertParallel(gpus));
+        var (spec, parallel) = model switch
+        {
+            "llama8b" => (Fixtures.Llama31_8B, ParallelConfig.TensorParallel(gpus)),
+            "qwen3.5" => (Fixtures.Qwen35_397B, ParallelConfig.TensorParallel(gpus)),
+            _ => (Fixtures.DeepSeekV3, ParallelConfig.DataExpertParallel(gpus)),
+        };
         var e = EngineModel.Create(new EngineConfig(spec, Fixtures.H200, parallel, spec.DefaultQuant, profile));
         Assert.Equal(kernels, e.PrefillKernels);
         Approx.AssertClose(kernels * 0.05, e.RequestOverheadMs, 1e-12);

@@ -158,9 +158,10 @@ public sealed class EngineModel
 
     /// <summary>
     /// Kernels the decoder layers of a prefill step launch on one GPU: each op of the table that runs on prompt tokens,
-    /// once per layer it runs in (<see cref="Op.Count"/>); the embedding and the logits, once a step, are left out
-    /// (counting them too cross-validated a shade worse). A DeepSeek MLA and MoE layer at TP8 runs 15 of them, a Llama
-    /// GQA layer 10.
+    /// once per layer it runs in (<see cref="Op.Count"/>), times the kernels it stands for (<see cref="Op.Launches"/>);
+    /// the embedding and the logits, once a step, are left out (counting them too cross-validated a shade worse). A
+    /// DeepSeek MLA and MoE layer at TP8 runs 15 of them, a Llama GQA layer 10, a Qwen3.5 Gated DeltaNet layer 17 before
+    /// its MoE.
     /// </summary>
     public double PrefillKernels { get; }
 
@@ -171,7 +172,7 @@ public sealed class EngineModel
         {
             if (op.Scope != TokenScope.DecodeTokens && op.Group != OpGroup.EmbeddingAndLogits)
             {
-                kernels += op.Count;
+                kernels += op.Count * op.KernelsPerRepetition;
             }
         }
 

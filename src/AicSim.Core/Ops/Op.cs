@@ -32,6 +32,15 @@ public struct Op
     /// <summary>How many times the op runs per step (usually the layer count it belongs to).</summary>
     public double Count;
 
+    /// <summary>
+    /// Kernels one repetition launches, where the op stands for several (a Gated DeltaNet recurrence is nine); 0 reads as
+    /// one. Only the framework's per-kernel request overhead counts them (<see cref="Engine.EngineModel.PrefillKernels"/>).
+    /// </summary>
+    public double Launches;
+
+    /// <summary>Kernels one repetition launches: <see cref="Launches"/>, at least one.</summary>
+    public readonly double KernelsPerRepetition => Launches > 1 ? Launches : 1;
+
     public double N;
     public double K;
     public double WeightBytesPerElement;
