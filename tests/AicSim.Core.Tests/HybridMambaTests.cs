@@ -22,6 +22,16 @@ public sealed class HybridMambaTests
     }
 
     [Fact]
+    public void A_prefill_launches_a_mamba_blocks_kernels_one_by_one()
+    {
+        // Counted by hand for the Nano at TP1 (no all-reduces), as vLLM and SGLang launch them: one norm per block (52);
+        // a Mamba-2 block's input GEMM, convolution, gated norm, five chunked-scan passes (mamba_chunk_scan_combined) and
+        // output GEMM (9 × 23 = 207); an attention block's qkv, context attention and o (3 × 6 = 18); a relu² MoE block's
+        // router, experts, activation and the shared expert's up, activation and down (6 × 23 = 138) → 415.
+        Assert.Equal(415, Engine(Fixtures.NemotronNano, ParallelConfig.TensorParallel(1)).PrefillKernels);
+    }
+
+    [Fact]
     public void Nano_has_31_6_billion_parameters()
     {
         // Oracle: the Nemotron-3-Nano-30B-A3B model card, 31.6 B total parameters. By hand: Mamba 23 × (2688 × 10,304 +
