@@ -36,6 +36,28 @@ public sealed class EstimateCommandTests
     }
 
     [Fact]
+    public void The_breakdown_tells_where_the_ttft_goes_and_the_json_carries_the_same_parts()
+    {
+        // Oracle: arithmetic on the command's own headline — the parts it prints add up to the TTFT it printed, and the
+        // request overhead's kernel count is Llama-3.1-8B's hand count at TP2 (10 a layer × 32, EngineModelTests).
+        string[] args = ["estimate", "--model", "meta-llama/Llama-3.1-8B", "--system", "h100_sxm", "--tp", "2", "--batch-size", "16", "--isl", "2000", "--osl", "200"];
+        var (exit, table) = Run([.. args, "--breakdown"]);
+        Assert.Equal(0, exit);
+        Assert.Contains("TTFT part", table, StringComparison.Ordinal);
+        Assert.Contains("request overhead (320 prefill kernels)", table, StringComparison.Ordinal);
+        Assert.Contains("steps of the running engine", table, StringComparison.Ordinal);
+
+        var (_, json) = Run([.. args, "--json"]);
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        var parts = root.GetProperty("ttft_parts");
+        Assert.Equal(320, parts.GetProperty("prefill_kernels").GetDouble());
+        double sum = parts.EnumerateObject().Where(p => p.Name.EndsWith("_ms", StringComparison.Ordinal)).Sum(p => p.Value.GetDouble());
+        Approx.AssertClose(root.GetProperty("ttft_ms").GetDouble(), sum, 1e-9);
+        Assert.True(parts.GetProperty("prefill_ms").GetDouble() > 0);
+    }
+
+    [Fact]
     public void An_estimate_says_how_accurate_its_group_was_and_the_range_that_makes_here()
     {
         // Oracle: the bundled accuracy file's own ratios times this estimate's predictions (arithmetic on the file, which

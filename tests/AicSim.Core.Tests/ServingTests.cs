@@ -74,6 +74,56 @@ public sealed class ServingTests
     }
 
     [Fact]
+    public void An_aggregated_ttft_is_told_part_by_part()
+    {
+        // One client: by hand, the request overhead (67 µs × 256 kernels), 5 steps of the running engine at batch 1 and
+        // the prompt's own prefill; nothing ahead of it, no queue.
+        var e = Llama(1);
+        var one = AggregatedServing.Estimate(e, Chat, 1);
+        var p = one.TtftParts!;
+        Assert.False(p.Disaggregated);
+        Assert.Equal(256, p.PrefillKernels);
+        Approx.AssertClose(67 * 256 / 1000.0, p.RequestOverheadMs, 1e-12);
+        Assert.Equal(Fixtures.TrtLlm.TtftDecodeSteps, p.RunningSteps);
+        Approx.AssertClose(Fixtures.TrtLlm.TtftDecodeSteps * e.StepMs(StepShape.Decode(1, Chat.MeanDecodeContext)), p.RunningStepsMs, 1e-12);
+        Approx.AssertClose(e.PrefillTtftMs(1000), p.PrefillMs, 1e-12);
+        Assert.Equal((0.0, 0.0, 0.0, 0.0, 0.0), (p.AdmissionMs, p.BalanceWaitMs, p.QueueMs, p.DisaggOverheadMs, p.KvTransferMs));
+        Approx.AssertClose(one.TtftMs, p.TotalMs, 1e-12);
+
+        // A burst with admission (96 ms by hand, as above), and more clients than the KV cache holds: each part is there
+        // and they still add up to the TTFT.
+        var admitting = e.With(e.Estimator, Fixtures.TrtLlm with { ArrivalSynchronisation = 0.5, PromptAdmissionMs = 12 });
+        var burst = AggregatedServing.Estimate(admitting, Chat, 33).TtftParts!;
+        Approx.AssertClose(96, burst.AdmissionMs, 1e-12);
+        Assert.Equal(0, burst.QueueMs);
+        long capacity = e.MaxResidentRequests(Chat.Isl, Chat.Osl);
+        var crowded = AggregatedServing.Estimate(e, Chat, (int)capacity * 2);
+        Assert.True(crowded.TtftParts!.QueueMs > 0);
+        Approx.AssertClose(crowded.TtftMs, crowded.TtftParts.TotalMs, 1e-12);
+    }
+
+    [Fact]
+    public void A_disaggregated_ttft_is_told_part_by_part()
+    {
+        // The lock-step burst above, by hand: the fixed part, the hand-off (the fitted overhead and the KV transfer), one
+        // prefill step, and the queue at the prefill pool (15.75 prefill steps); they add up to the TTFT.
+        var lockStep = Fixtures.TrtLlm with { ArrivalSynchronisation = 1.0 };
+        var engine = Llama(1);
+        var prefill = engine.With(engine.Estimator, lockStep);
+        var s = DisaggregatedServing.Estimate(prefill, engine, new DisaggregatedDeployment(2, 1, 1, 64), Chat);
+        var p = s.TtftParts!;
+        double tp = prefill.PrefillMs(1000, 1);
+        Assert.True(p.Disaggregated);
+        Approx.AssertClose(prefill.RequestOverheadMs, p.RequestOverheadMs, 1e-12);
+        Approx.AssertClose(lockStep.TtftDecodeSteps * s.TpotMs, p.RunningStepsMs, 1e-12);
+        Assert.Equal(lockStep.DisaggTtftOverheadMs, p.DisaggOverheadMs);
+        Approx.AssertClose(1000 * prefill.Memory.KvBytesPerToken / Fixtures.H200.NetworkBandwidthBytesPerSec * 1000.0, p.KvTransferMs, 1e-12);
+        Approx.AssertClose(tp, p.PrefillMs, 1e-12);
+        Approx.AssertClose(15.75 * tp, p.QueueMs, 1e-9);
+        Approx.AssertClose(s.TtftMs, p.TotalMs, 1e-12);
+    }
+
+    [Fact]
     public void Throughput_per_gpu_and_per_user_are_consistent()
     {
         var s = AggregatedServing.Estimate(Llama(2), Chat, 16);

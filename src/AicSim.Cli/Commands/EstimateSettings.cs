@@ -163,7 +163,7 @@ public sealed class EstimateSettings : CommandSettings, Infrastructure.ICheckedS
     public string? Calibration { get; init; }
 
     [CommandOption("--breakdown")]
-    [Description("Also print the time of each op in one decode step and one prefill chunk.")]
+    [Description("Also print the time of each op in one decode step and one prefill chunk, and where the TTFT goes: request overhead, steps of the running engine, prefill, admission, balancing and queue waits, hand-off.")]
     public bool Breakdown { get; init; }
 
     [CommandOption("--json")]

@@ -100,6 +100,41 @@ internal static class EstimateTable
 
         table.AddRow("framework overhead", "-", F(decode.FrameworkStepMs, 3), F(prefill.FrameworkStepMs, 3));
         console.Write(table);
+        if (result.Serving.TtftParts is { } parts)
+        {
+            RenderTtftParts(console, parts, result.Serving.TtftMs);
+        }
+    }
+
+    /// <summary>Where the predicted TTFT goes: each part the serving model prices, in ms and as a share of the TTFT.</summary>
+    public static void RenderTtftParts(IAnsiConsole console, Core.Serving.TtftParts parts, double ttftMs)
+    {
+        var table = new Table().AddColumns("TTFT part", "ms", "share");
+        foreach (var (name, ms) in TtftPartRows(parts))
+        {
+            double share = ttftMs > 0 ? 100 * ms / ttftMs : 0;
+            table.AddRow(Markup.Escape(name), F(ms, 1), share < 0.5 ? "<1%" : F(share, 0) + "%");
+        }
+
+        table.AddRow("[bold]TTFT[/]", "[bold]" + F(ttftMs, 1) + "[/]", "100%");
+        console.Write(table);
+    }
+
+    /// <summary>The parts a deployment has (a zero part is left out), named as a reader would say them.</summary>
+    public static IEnumerable<(string Name, double Ms)> TtftPartRows(Core.Serving.TtftParts p)
+    {
+        var rows = new (string, double)[]
+        {
+            ($"request overhead ({p.PrefillKernels:F0} prefill kernels)", p.RequestOverheadMs),
+            ($"steps of the running engine ({p.RunningSteps.ToString("0.##", CultureInfo.InvariantCulture)})", p.RunningStepsMs),
+            (p.Disaggregated ? "prefill step" : "prefill (its own, and the prompts ahead in its burst)", p.PrefillMs),
+            ("admission of prompts ahead", p.AdmissionMs),
+            ("attention-DP balancing wait", p.BalanceWaitMs),
+            (p.Disaggregated ? "queue for a prefill worker" : "queue for a slot (KV cache or batch limit)", p.QueueMs),
+            ("disaggregation overhead", p.DisaggOverheadMs),
+            ("KV cache transfer", p.KvTransferMs),
+        };
+        return rows.Where(r => r.Item2 > 0);
     }
 
     private static string F(double value, int decimals) => value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);

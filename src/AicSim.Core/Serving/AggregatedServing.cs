@@ -82,23 +82,29 @@ public static class AggregatedServing
         // Besides their prefill, the prompts ahead of a burst's mean prompt, (b − 1)/2 of them, each hold it for the
         // framework's admission of a prompt into the running engine.
         double admissionMs = engine.Config.Backend.PromptAdmissionMs * (burst - 1) / 2.0;
-        double ttft = FixedTtftMs(engine, decodeMs) + (allPrefillsMs * queueWaitFactor) + admissionMs;
+        double prefillMs = allPrefillsMs * queueWaitFactor;
+        var fixedParts = FixedTtftParts(engine, decodeMs);
+        double ttft = fixedParts.TotalMs + prefillMs + admissionMs;
         double balanceMs = AttentionDpBalanceWaitMs(engine, inFlight, ttft, workload.Osl * tpot, decodeMs);
         if (balanceMs > 0)
         {
             ttft += balanceMs;
             notes.Add($"attention-DP balancing holds a prompt {balanceMs:F0} ms on average until every rank has one.");
         }
+
+        double slotQueueMs = 0;
         if (inFlight < concurrency)
         {
             // Waiting requests start when a running one ends.
-            ttft += (concurrency - inFlight) / inFlight * (ttft + (workload.Osl * tpot));
+            slotQueueMs = (concurrency - inFlight) / inFlight * (ttft + (workload.Osl * tpot));
+            ttft += slotQueueMs;
         }
 
         int gpus = engine.Config.Gpus;
         double requestMs = ttft + ((workload.Osl - 1) * tpot);
         double throughput = concurrency * workload.Osl / (requestMs / 1000.0) / gpus;
-        return new ServingEstimate(ttft, tpot, throughput, 1000.0 / tpot, gpus, concurrency, notes);
+        var parts = fixedParts with { PrefillMs = prefillMs, AdmissionMs = admissionMs, BalanceWaitMs = balanceMs, QueueMs = slotQueueMs };
+        return new ServingEstimate(ttft, tpot, throughput, 1000.0 / tpot, gpus, concurrency, notes) { TtftParts = parts };
     }
 
     /// <summary>
@@ -130,9 +136,16 @@ public static class AggregatedServing
     /// prefill step, <see cref="EngineModel.RequestOverheadMs"/>) and <see cref="Specs.BackendProfile.TtftDecodeSteps"/>
     /// steps of the running engine (<paramref name="stepMs"/>), which carries the dependence on the model and the load.
     /// </summary>
-    public static double FixedTtftMs(EngineModel engine, double stepMs)
+    public static TtftParts FixedTtftParts(EngineModel engine, double stepMs)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        return engine.RequestOverheadMs + (engine.Config.Backend.TtftDecodeSteps * stepMs);
+        double steps = engine.Config.Backend.TtftDecodeSteps;
+        return new TtftParts
+        {
+            RequestOverheadMs = engine.RequestOverheadMs,
+            PrefillKernels = engine.PrefillKernels,
+            RunningSteps = steps,
+            RunningStepsMs = steps * stepMs,
+        };
     }
 }

@@ -52,7 +52,8 @@ public static class DisaggregatedServing
 
         double prefillStepMs = prefill.PrefillMs(workload.Isl, deployment.PrefillBatch);
         double transferMs = workload.Isl * prefill.Memory.KvBytesPerToken / prefill.Config.System.NetworkBandwidthBytesPerSec * 1000.0;
-        double ttft0 = AggregatedServing.FixedTtftMs(prefill, tpot) + prefill.Config.Backend.DisaggTtftOverheadMs + prefillStepMs + transferMs;
+        var fixedParts = AggregatedServing.FixedTtftParts(prefill, tpot);
+        double ttft0 = fixedParts.TotalMs + prefill.Config.Backend.DisaggTtftOverheadMs + prefillStepMs + transferMs;
 
         // Prefill service rate in requests per ms, across workers and attention-DP ranks.
         double prefillRate = (double)deployment.PrefillWorkers * prefill.AttentionDp * deployment.PrefillBatch / prefillStepMs;
@@ -86,6 +87,14 @@ public static class DisaggregatedServing
         int gpus = (deployment.PrefillWorkers * prefill.Config.Gpus) + (deployment.DecodeWorkers * decode.Config.Gpus);
         double requestMs = ttft + ((workload.Osl - 1) * tpot);
         double throughput = concurrency * workload.Osl / (requestMs / 1000.0) / gpus;
-        return new ServingEstimate(ttft, tpot, throughput, 1000.0 / tpot, gpus, concurrency, notes);
+        var parts = fixedParts with
+        {
+            Disaggregated = true,
+            DisaggOverheadMs = prefill.Config.Backend.DisaggTtftOverheadMs,
+            PrefillMs = prefillStepMs,
+            KvTransferMs = transferMs,
+            QueueMs = ttft - ttft0,
+        };
+        return new ServingEstimate(ttft, tpot, throughput, 1000.0 / tpot, gpus, concurrency, notes) { TtftParts = parts };
     }
 }

@@ -15,4 +15,8 @@ public sealed record ServingEstimate(
     double OutputTokensPerSecPerUser,
     int Gpus,
     double Concurrency,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>Where <see cref="TtftMs"/> goes, part by part.</summary>
+    public TtftParts? TtftParts { get; init; }
+}
