@@ -40,12 +40,35 @@ public sealed class ValidateCommandTests
 
         // The load and mapping each row was read as, beside its own isl and osl (oracle: the slice's first row, an
         // aggregated TP row whose batch_size is its concurrency).
-        Assert.EndsWith(",message,isl,osl,concurrency,mapping", lines[0], StringComparison.Ordinal);
+        Assert.Contains(",message,isl,osl,concurrency,mapping,", lines[0], StringComparison.Ordinal);
         var header = File.ReadLines(slice).First().Split(',');
         var source = File.ReadLines(slice).Skip(1).First().Split(',');
         string Col(string name) => source[Array.IndexOf(header, name)];
         Assert.Equal("agg", Col("mode"));
-        Assert.EndsWith($",{Col("isl")},{Col("osl")},{Col("batch_size")},TP{Col("tp_size")}", lines[1], StringComparison.Ordinal);
+        Assert.Contains($",{Col("isl")},{Col("osl")},{Col("batch_size")},TP{Col("tp_size")},", lines[1], StringComparison.Ordinal);
+
+        // Where each predicted TTFT goes, part by part: the parts add up to the row's own predicted TTFT (arithmetic on
+        // the file), and a row that was not predicted has none.
+        string[] parts = ["ttft_request_overhead_ms", "ttft_running_steps_ms", "ttft_prefill_ms", "ttft_wait_ms", "ttft_handoff_ms"];
+        Assert.EndsWith("," + string.Join(',', parts), lines[0], StringComparison.Ordinal);
+        // The columns before the message hold no commas, and the parts are the last five.
+        int predicted = 0;
+        foreach (var line in lines.Skip(1))
+        {
+            var fields = line.Split(',');
+            var values = fields[^5..];
+            if (fields[6] != "ok")
+            {
+                Assert.All(values, v => Assert.Equal(string.Empty, v));
+                continue;
+            }
+
+            double sum = values.Sum(v => double.Parse(v, CultureInfo.InvariantCulture));
+            Approx.AssertClose(double.Parse(fields[7], CultureInfo.InvariantCulture), sum, 1e-9);
+            predicted++;
+        }
+
+        Assert.True(predicted > 300, $"{predicted} rows predicted");
     }
 
     [Fact]

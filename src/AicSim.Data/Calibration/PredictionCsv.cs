@@ -9,7 +9,11 @@ namespace AicSim.Data.Calibration;
 /// <param name="TpotMs">Predicted TPOT (null unless ok).</param>
 /// <param name="Status">ok | unsupported | error.</param>
 /// <param name="Message">Why a row is not ok, or the readings and warnings of an ok row.</param>
-public sealed record Prediction(string Id, double? TtftMs, double? TpotMs, string Status, string Message);
+public sealed record Prediction(string Id, double? TtftMs, double? TpotMs, string Status, string Message)
+{
+    /// <summary>Where the predicted TTFT goes (validate's per-row CSV writes it); null where nothing was predicted.</summary>
+    public Core.Serving.TtftParts? TtftParts { get; init; }
+}
 
 /// <summary>Writes <c>id,predicted_ttft_ms,predicted_tpot_ms,status,message</c>, whole or not at all.</summary>
 public static class PredictionCsv

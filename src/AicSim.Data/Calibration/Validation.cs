@@ -218,11 +218,13 @@ public static class Validation
         AtomicFile.Write(path, stream =>
         {
             using var csv = CsvWriter.Create(stream, new CsvWriterOptions { NewLine = "\n" });
-            csv.WriteHeader(["id", "system", "backend", "mode", "model", "complete", "status", "predicted_ttft_ms", "measured_ttft_ms", "ttft_error_pct", "predicted_tpot_ms", "measured_tpot_ms", "tpot_error_pct", "source", "message", "isl", "osl", "concurrency", "mapping"]);
+            csv.WriteHeader(["id", "system", "backend", "mode", "model", "complete", "status", "predicted_ttft_ms", "measured_ttft_ms", "ttft_error_pct", "predicted_tpot_ms", "measured_tpot_ms", "tpot_error_pct", "source", "message", "isl", "osl", "concurrency", "mapping",
+                "ttft_request_overhead_ms", "ttft_running_steps_ms", "ttft_prefill_ms", "ttft_wait_ms", "ttft_handoff_ms"]);
             foreach (var o in outcomes)
             {
                 var r = o.Row;
                 var p = o.Prediction;
+                var t = p.TtftParts;
                 csv.WriteRecord(
                 [
                     r.Id, r.System, r.Backend, r.Mode, r.Model, IsCompleteRow(r) ? "true" : "false", p.Status,
@@ -232,6 +234,8 @@ public static class Validation
                     r.Isl.ToString(CultureInfo.InvariantCulture), r.Osl.ToString(CultureInfo.InvariantCulture),
                     ClientConcurrency(o) is > 0 and var c ? c.ToString(CultureInfo.InvariantCulture) : string.Empty,
                     Mapping(o.Request),
+                    F(t?.RequestOverheadMs), F(t?.RunningStepsMs), F(t?.PrefillMs),
+                    F(t is null ? null : t.AdmissionMs + t.BalanceWaitMs + t.QueueMs), F(t is null ? null : t.DisaggOverheadMs + t.KvTransferMs),
                 ]);
             }
         });
