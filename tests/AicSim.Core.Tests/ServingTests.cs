@@ -103,27 +103,6 @@ public sealed class ServingTests
     }
 
     [Fact]
-    public void A_disaggregated_ttft_is_told_part_by_part()
-    {
-        // The lock-step burst above, by hand: the fixed part, the hand-off (the fitted overhead and the KV transfer), one
-        // prefill step, and the queue at the prefill pool (15.75 prefill steps); they add up to the TTFT.
-        var lockStep = Fixtures.TrtLlm with { ArrivalSynchronisation = 1.0 };
-        var engine = Llama(1);
-        var prefill = engine.With(engine.Estimator, lockStep);
-        var s = DisaggregatedServing.Estimate(prefill, engine, new DisaggregatedDeployment(2, 1, 1, 64), Chat);
-        var p = s.TtftParts!;
-        double tp = prefill.PrefillMs(1000, 1);
-        Assert.True(p.Disaggregated);
-        Approx.AssertClose(prefill.RequestOverheadMs, p.RequestOverheadMs, 1e-12);
-        Approx.AssertClose(lockStep.TtftDecodeSteps * s.TpotMs, p.RunningStepsMs, 1e-12);
-        Assert.Equal(lockStep.DisaggTtftOverheadMs, p.DisaggOverheadMs);
-        Approx.AssertClose(1000 * prefill.Memory.KvBytesPerToken / Fixtures.H200.NetworkBandwidthBytesPerSec * 1000.0, p.KvTransferMs, 1e-12);
-        Approx.AssertClose(tp, p.PrefillMs, 1e-12);
-        Approx.AssertClose(15.75 * tp, p.QueueMs, 1e-9);
-        Approx.AssertClose(s.TtftMs, p.TotalMs, 1e-12);
-    }
-
-    [Fact]
     public void Throughput_per_gpu_and_per_user_are_consistent()
     {
         var s = AggregatedServing.Estimate(Llama(2), Chat, 16);
@@ -177,6 +156,17 @@ public sealed class ServingTests
         double transfer = 1000 * prefill.Memory.KvBytesPerToken / Fixtures.H200.NetworkBandwidthBytesPerSec * 1000.0;
         double ttft0 = prefill.RequestOverheadMs + (lockStep.TtftDecodeSteps * s.TpotMs) + lockStep.DisaggTtftOverheadMs + tp + transfer;
         Approx.AssertClose(ttft0 + (15.75 * tp), s.TtftMs, 1e-9);
+
+        // And part by part, as estimate --breakdown tells it: the same terms, adding up to the TTFT.
+        var p = s.TtftParts!;
+        Assert.True(p.Disaggregated);
+        Approx.AssertClose(prefill.RequestOverheadMs, p.RequestOverheadMs, 1e-12);
+        Approx.AssertClose(lockStep.TtftDecodeSteps * s.TpotMs, p.RunningStepsMs, 1e-12);
+        Assert.Equal(lockStep.DisaggTtftOverheadMs, p.DisaggOverheadMs);
+        Approx.AssertClose(transfer, p.KvTransferMs, 1e-12);
+        Approx.AssertClose(tp, p.PrefillMs, 1e-12);
+        Approx.AssertClose(15.75 * tp, p.QueueMs, 1e-9);
+        Approx.AssertClose(s.TtftMs, p.TotalMs, 1e-12);
     }
 
     [Fact]
