@@ -74,7 +74,8 @@ public static partial class OpTableCompiler
         /// kernels), for the per-kernel request overhead: the input projection as two GEMMs (qkvz, and ba); the causal
         /// convolution and the gated norm, one each; the recurrence nine — the l2 norms of q and k, the gating, and the
         /// chunked delta rule's six passes (cumulative decay, k·kᵀ, triangular solve, w and u, the chunk states, the output).
-        /// Counted as one op each, B200 SGLang's Qwen3.5 TTFT was under-predicted ×1.23 at the median over 210 runs.
+        /// Counted as one op each, Qwen3.5's TTFT was under-predicted ×1.23 at the median over its 210 SGLang runs on B200
+        /// and H200 (×1.11 as launched).
         /// </remarks>
         private void AddLinearAttention(double layers)
         {
