@@ -205,7 +205,7 @@ public sealed class SiliconCsvTests
     [Fact]
     public void The_build_measured_with_speculative_decoding_decodes_with_it()
     {
-        // SiliconRowMapper.SpeculativeBuilds: TensorRT-LLM 1.2.0rc6.post3's rows measure as multi-token prediction does;
+        // SpeculativeRun.Known: TensorRT-LLM 1.2.0rc6.post3's rows measure as multi-token prediction does;
         // the same configuration on 1.2.0rc6.post2 decodes plainly.
         string Row(string version) => $"r,silicon_concurrency=4,trtllm,{version},deepseek-ai/DeepSeek-R1,b200_sxm,fp8,agg,1024,1024,fp8,fp8,4,8,1,1,8,1,,,,,,,,,,,,,,,195,5.38";
         var mtp = Mapper.Map(Parse(Header, Row("1.2.0rc6.post3"))[0]);
@@ -221,6 +221,37 @@ public sealed class SiliconCsvTests
         double withMtp = predictor.Predict(Parse(Header, Row("1.2.0rc6.post3"))[0]).Prediction.TpotMs!.Value;
         double without = predictor.Predict(Parse(Header, Row("1.2.0rc6.post2"))[0]).Prediction.TpotMs!.Value;
         Assert.InRange(withMtp / without, 0.4, 0.75);
+    }
+
+    [Theory]
+    [InlineData("1.1.0rc2.post2", "deepseek-ai/DeepSeek-R1", "2026-01-14", true)]
+    [InlineData("1.1.0rc2.post2", "deepseek-ai/DeepSeek-V3", "2025-12-15", false)] // the same build's plain run
+    [InlineData("1.1.0rc2.post2", "deepseek-ai/DeepSeek-R1", "2025-12-15", false)] // the same model another day
+    [InlineData("1.1.0rc2.post2", "deepseek-ai/DeepSeek-V3", "2026-01-14", false)] // another model that day
+    [InlineData("1.1.0rc2.post1", "deepseek-ai/DeepSeek-R1", "2026-01-14", false)] // another build
+    public void A_run_measured_with_speculative_decoding_is_read_by_build_model_and_day(string version, string model, string day, bool mtp)
+    {
+        // SpeculativeRun.Known: TensorRT-LLM 1.1.0rc2.post2's DeepSeek-R1 run of 2026-01-14 decodes at 0.62–0.68× the
+        // TPOT of the same build's DeepSeek-V3 run of 2025-12-15 at the same configurations; only that run drafts.
+        string row = $"r,measured={day}T00:00:00Z; silicon_concurrency=4,trtllm,{version},{model},h200_sxm,fp8,agg,1024,1024,fp8,fp8,4,8,1,1,1,8,,,,,,,,,,,,,,,494,8.58";
+        var request = Mapper.Map(Parse(Header, row)[0]);
+        Assert.Equal(mtp ? new SpeculativeDecoding(1, 0.85) : null, request.Backend.Speculative);
+        Assert.Equal(mtp, request.Readings.Any(r => r.Contains($"run of {day} as decoding with MTP", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void The_qwen35_run_whose_tp4_decodes_faster_than_tp8_is_read_as_speculative()
+    {
+        // SGLang 0.5.9, Qwen3.5-397B-A17B on B200: the TP4 run of 2026-03-20 measures 6.3 ms TPOT at 4 clients, the TP8
+        // run of 2026-03-24 8.3 ms, though TP4 reads twice the weights a GPU. Read plainly, AicSim's own prediction
+        // orders them the other way (TP4 slower than TP8, the roofline's oracle); read as MTP, TP4 comes out faster.
+        string Row(string day, int tp, double tpot) => $"r,measured={day}; silicon_concurrency=4,sglang,0.5.9,Qwen/Qwen3.5-397B-A17B,b200_sxm,fp8,agg,1024,1024,fp8,fp8,4,{tp},1,1,{tp},1,,,,,,,,,,,,,,,338,{tpot.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        var predictor = new RowPredictor(Mapper, Core.Calibration.CalibrationSet.None, "roofline", null);
+        var tp4 = predictor.Predict(Parse(Header, Row("2026-03-20", 4, 6.33))[0]);
+        var tp4OtherDay = predictor.Predict(Parse(Header, Row("2026-03-24", 4, 6.33))[0]);
+        var tp8 = predictor.Predict(Parse(Header, Row("2026-03-24", 8, 8.33))[0]);
+        Assert.True(tp4OtherDay.Prediction.TpotMs > tp8.Prediction.TpotMs);
+        Assert.True(tp4.Prediction.TpotMs < tp8.Prediction.TpotMs);
     }
 
     [Fact]

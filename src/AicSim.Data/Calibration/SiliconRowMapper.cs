@@ -30,7 +30,7 @@ namespace AicSim.Data.Calibration;
 /// engine, dividing tp_size, with its weights in half its memory, and tp_size counts the decode GPUs.</item>
 /// <item>gpt-oss rows labelled nvfp4 are MXFP4 checkpoints.</item>
 /// <item>Quantised rows (fp8, nvfp4, mxfp4) use an FP8 KV cache; others use the checkpoint's KV dtype.</item>
-/// <item>Builds measured with speculative decoding (<see cref="SpeculativeBuilds"/>) decode with it.</item>
+/// <item>Builds and runs measured with speculative decoding (<see cref="SpeculativeRun.Known"/>) decode with it.</item>
 /// <item>Disaggregated rows without batch sizes: the client concurrency in silicon_data_source, and the deployment a
 /// planner would size for it (<see cref="AssumedDeployments.Disaggregated"/>), where the tp_size quirk makes tp_size
 /// count the decode GPUs.</item>
@@ -38,21 +38,6 @@ namespace AicSim.Data.Calibration;
 /// </remarks>
 public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog systems)
 {
-    /// <summary>
-    /// Framework builds whose rows were measured with speculative decoding, which the file does not record. TensorRT-LLM
-    /// 1.2.0rc6.post3 (68 rows, all DeepSeek-R1 on B200): at the 19 configurations it shares with 1.2.0rc6.post2, its
-    /// TPOT is 0.49–0.80 of post2's — 0.49–0.72 where answers are long or batches small, 0.70–0.80 with 8192-token
-    /// prompts, whose prefill speculation does not speed up — while its TTFT is higher (1.16× at the median): what
-    /// multi-token prediction does (fewer, longer steps), and no faster kernel build would. Read as the checkpoint's own
-    /// MTP: its one draft module (num_nextn_predict_layers 1 in DeepSeek-R1's config.json), drafting one token that is
-    /// accepted 85% of the time (the DeepSeek-V3 technical report: 85–90% for the second token), 1.85 tokens a step.
-    /// </summary>
-    public static IReadOnlyDictionary<(Backend Backend, string Version), (SpeculativeDecoding Decoding, string Evidence)> SpeculativeBuilds { get; } =
-        new Dictionary<(Backend, string), (SpeculativeDecoding, string)>
-        {
-            [(Backend.TrtLlm, "1.2.0rc6.post3")] = (new(1, 0.85), "its TPOT is 0.49–0.80× that of the same configurations on 1.2.0rc6.post2"),
-        };
-
     /// <summary>
     /// The row with its labels as AicSim names them, so that a file spelling them otherwise groups, scores and fits alike:
     /// a known system by its catalog name (gb200_sxm → gb200, H100-SXM → h100_sxm), a known backend by its own
@@ -94,11 +79,12 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
         }
 
         var profile = BackendProfile.For(backend);
-        if (SpeculativeBuilds.TryGetValue((backend, row.BackendVersion), out var build))
+        if (SpeculativeRun.Of(row, backend) is { } run)
         {
-            profile = profile with { Speculative = build.Decoding };
-            int draft = build.Decoding.DraftTokens;
-            readings.Add($"read {row.Backend} {row.BackendVersion} as decoding with MTP: {draft} draft token{(draft == 1 ? string.Empty : "s")} a step, accepted at {build.Decoding.Acceptance.ToString(CultureInfo.InvariantCulture)} ({build.Evidence})");
+            profile = profile with { Speculative = run.Decoding };
+            int draft = run.Decoding.DraftTokens;
+            string which = run.MeasuredOn is { } day ? $"{row.Backend} {row.BackendVersion}'s run of {day:yyyy-MM-dd}" : $"{row.Backend} {row.BackendVersion}";
+            readings.Add($"read {which} as decoding with MTP: {draft} draft token{(draft == 1 ? string.Empty : "s")} a step, accepted at {run.Decoding.Acceptance.ToString(CultureInfo.InvariantCulture)} ({run.Evidence})");
         }
 
         bool isAgg = row.Mode.Equals("agg", StringComparison.OrdinalIgnoreCase);
