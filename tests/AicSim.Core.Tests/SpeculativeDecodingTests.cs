@@ -113,6 +113,23 @@ public sealed class SpeculativeDecodingTests
     }
 
     [Fact]
+    public void A_new_request_waits_on_whole_speculative_steps_of_the_running_engine()
+    {
+        // TTFT's fixed steps of the running engine (TtftDecodeSteps) are steps, and a speculative step keeps
+        // TokensPerStep = 1 + 0.8 + 0.64 = 2.44 tokens a sequence: the step is 2.44 token times, not one (hand
+        // calculation); without speculation the step and the token time are the same plain decode step.
+        var mtp = Llama(new SpeculativeDecoding(2, 0.8));
+        double token = mtp.DecodeTokenMs(32, Chat.MeanDecodeContext);
+        Approx.AssertClose(2.44 * token, mtp.RunningStepMs(token), 1e-12);
+        var s = AggregatedServing.Estimate(mtp, Chat, 32);
+        Approx.AssertClose(Fixtures.TrtLlm.TtftDecodeSteps * 2.44 * token, s.TtftParts!.RunningStepsMs, 1e-12);
+
+        var plain = Llama(null);
+        double step = plain.StepMs(StepShape.Decode(32, Chat.MeanDecodeContext));
+        Assert.Equal(step, plain.RunningStepMs(plain.DecodeTokenMs(32, Chat.MeanDecodeContext)));
+    }
+
+    [Fact]
     public void The_host_floor_of_a_speculative_step_counts_sequences_not_verified_tokens()
     {
         // SGLang's 50 µs of host work per running request (BackendProfile.HostUsPerSequence): a step of 100 sequences

@@ -52,7 +52,7 @@ public static class DisaggregatedServing
 
         double prefillStepMs = prefill.PrefillMs(workload.Isl, deployment.PrefillBatch);
         double transferMs = workload.Isl * prefill.Memory.KvBytesPerToken / prefill.Config.System.NetworkBandwidthBytesPerSec * 1000.0;
-        var fixedParts = AggregatedServing.FixedTtftParts(prefill, tpot);
+        var fixedParts = AggregatedServing.FixedTtftParts(prefill, decode.RunningStepMs(tpot));
         double ttft0 = fixedParts.TotalMs + prefill.Config.Backend.DisaggTtftOverheadMs + prefillStepMs + transferMs;
 
         // Prefill service rate in requests per ms, across workers and attention-DP ranks.
