@@ -73,10 +73,12 @@ public sealed class CapacityCommandTests
         Assert.Equal(1 + (4 * 2), lines.Length);
         Assert.All(lines.Skip(1), l => Assert.EndsWith(",unreachable", l, StringComparison.Ordinal));
 
-        // A target some engine reaches at one context but not at another is an answer, not a failure: at 6 ms TP8 holds a
-        // few requests of 1024 tokens, while one of 32768 takes longer (its cache adds to the weights).
-        var (partial, answer) = Cli.Run("capacity", "--itl", "6", "--contexts", "1024,32768");
-        Assert.Contains("context 32768: no engine meets ITL 6 ms.", answer, StringComparison.Ordinal);
+        // A target some engine reaches at one context but not at another is an answer, not a failure: 3% above the fastest
+        // engine's lone request at 1024 tokens, TP8 holds a few such requests, while one of 32768 takes longer (its
+        // cache, 1 GB a GPU at TP8, adds about 0.3 ms to the 8 GB of weights, 5%).
+        string target = (double.Parse(quoted.Groups[2].Value, CultureInfo.InvariantCulture) * 1.03).ToString("F2", CultureInfo.InvariantCulture);
+        var (partial, answer) = Cli.Run("capacity", "--itl", target, "--contexts", "1024,32768");
+        Assert.Contains("context 32768: no engine meets ITL ", answer, StringComparison.Ordinal);
         Assert.Contains("context 1024: most tokens/s/GPU on", answer, StringComparison.Ordinal);
         Assert.Equal(0, partial);
     }
