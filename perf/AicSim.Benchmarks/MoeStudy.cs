@@ -25,6 +25,12 @@ public static class MoeStudy
         new("h200_sxm", "sglang", "moonshotai/Kimi-K2.5", ParallelConfig.FromSizes(8, 1, 1, 8, 1, true), QuantMode.Int4WeightOnly, QuantMode.Bf16),
         new("gb200", "vllm", "moonshotai/Kimi-K2.5", ParallelConfig.FromSizes(4, 1, 1, 4, 1, true), QuantMode.Int4WeightOnly, QuantMode.Bf16),
         new("gb200", "sglang", "moonshotai/Kimi-K2.5", ParallelConfig.FromSizes(4, 1, 1, 4, 1, true), QuantMode.Int4WeightOnly, QuantMode.Bf16),
+        // gpt-oss-120b's MXFP4 experts on Hopper run weight-only (no FP4 tensor cores): BackendProfile.MxfpMoeOverheadUs.
+        new("h200_sxm", "trtllm", "openai/gpt-oss-120b", ParallelConfig.FromSizes(1, 1, 1, 1, 1, true), QuantMode.Mxfp4, QuantMode.Bf16),
+        new("h200_sxm", "trtllm", "openai/gpt-oss-120b", ParallelConfig.FromSizes(4, 1, 1, 1, 4, true), QuantMode.Mxfp4, QuantMode.Bf16),
+        new("h200_sxm", "vllm", "openai/gpt-oss-120b", ParallelConfig.FromSizes(1, 1, 1, 1, 1, true), QuantMode.Mxfp4, QuantMode.Bf16),
+        new("h200_sxm", "vllm", "openai/gpt-oss-120b", ParallelConfig.FromSizes(8, 1, 1, 8, 1, true), QuantMode.Mxfp4, QuantMode.Bf16),
+        new("h200_sxm", "sglang", "openai/gpt-oss-120b", ParallelConfig.FromSizes(1, 1, 1, 1, 1, true), QuantMode.Mxfp4, QuantMode.Bf16),
     ];
 
     public static void Run(string perfDb, bool prefill = false)

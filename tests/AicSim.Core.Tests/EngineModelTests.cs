@@ -164,6 +164,22 @@ public sealed class EngineModelTests
         }
     }
 
+    [Theory]
+    [InlineData(Backend.TrtLlm, "h100", 60.0)] // MXFP4 experts dequantised on Hopper: TensorRT-LLM's own fused-MoE fixed time
+    [InlineData(Backend.TrtLlm, "b200", 0.0)] // FP4 tensor cores: the default block time
+    [InlineData(Backend.Vllm, "h100", 0.0)] // vLLM keeps the default
+    public void Mxfp4_experts_without_fp4_tensor_cores_take_the_frameworks_own_moe_block_time(Backend backend, string system, double expectedUs)
+    {
+        // BackendProfile.MxfpMoeOverheadUs: 60 µs for TensorRT-LLM, from aiconfigurator's H200 fused-MoE table for
+        // gpt-oss-120b (78.7 µs at one token on one GPU against 45.4 µs of roofline with the default 25 µs).
+        var mx = new QuantConfig(QuantMode.Bf16, QuantMode.Mxfp4, QuantMode.Bf16);
+        var spec = system == "h100" ? Fixtures.H100 : Fixtures.B200;
+        var e = EngineModel.Create(new EngineConfig(Fixtures.Qwen3_30B_A3B, spec, ParallelConfig.TensorParallel(1), mx, BackendProfile.For(backend)));
+        var experts = e.Ops.Ops.ToArray().Where(o => o.Kind == OpKind.MoeExperts).ToList();
+        Assert.NotEmpty(experts);
+        Assert.All(experts, o => Approx.AssertClose(expectedUs * 1e-6, o.LatencySec, 1e-15));
+    }
+
     [Fact]
     public void Op_decomposition_has_the_families_signature_ops()
     {

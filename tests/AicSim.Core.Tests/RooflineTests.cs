@@ -98,6 +98,15 @@ public sealed class RooflineTests
     }
 
     [Fact]
+    public void An_moe_block_with_its_frameworks_own_fixed_time_pays_that_instead_of_the_default()
+    {
+        // The one-token DeepSeek-V3 expert of the test above with the op's own fixed time set (Op.LatencySec, as
+        // BackendProfile.MxfpMoeOverheadUs sets it): the same 16.4 µs read plus 60 µs, not 25 (hand calculation).
+        var op = DeepSeekV3Experts(ComputeType.Fp8, weightBytes: 1, activationBytes: 1, QuantMode.Fp8) with { LatencySec = 60e-6 };
+        Approx.AssertClose((44_061_696 / (3.35e12 * 0.8)) + 60e-6, Roofline.OpSeconds(op, StepShape.Decode(1, 1000), H100, Eff), 1e-9);
+    }
+
+    [Fact]
     public void Int4_weight_only_experts_stream_no_faster_than_they_dequantise()
     {
         // Hand calculation, the same one-token DeepSeek-V3 expert in INT4 weight-only (0.5 + 2/128 bytes per weight with

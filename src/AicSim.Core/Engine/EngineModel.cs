@@ -52,15 +52,18 @@ public sealed class EngineModel
     {
         ArgumentNullException.ThrowIfNull(config);
         MappingRules.Validate(config.Model, config.Parallel);
-        var ops = WithFrameworkCollectives(OpTableCompiler.Compile(config.Model, config.Parallel, config.Quant, config.System), config.Backend);
+        var ops = WithFrameworkKernels(OpTableCompiler.Compile(config.Model, config.Parallel, config.Quant, config.System), config.Backend);
         estimator ??= new RooflineEstimator(HardwareParams.From(config.System), EfficiencyParams.Default);
         return new EngineModel(config, ops, estimator);
     }
 
-    /// <summary>The framework's own all-reduce kernel sets each call's fixed time (<see cref="BackendProfile.AllReduceLatencyUs"/>).</summary>
-    private static OpTable WithFrameworkCollectives(OpTable table, BackendProfile backend)
+    /// <summary>
+    /// The framework's own kernels set some calls' fixed time: its all-reduce's (<see cref="BackendProfile.AllReduceLatencyUs"/>)
+    /// and its MoE block's where MXFP4 experts run without FP4 tensor cores (<see cref="BackendProfile.MxfpMoeOverheadUs"/>).
+    /// </summary>
+    private static OpTable WithFrameworkKernels(OpTable table, BackendProfile backend)
     {
-        if (backend.AllReduceLatencyUs <= 0)
+        if (backend.AllReduceLatencyUs <= 0 && backend.MxfpMoeOverheadUs <= 0)
         {
             return table;
         }
@@ -68,9 +71,13 @@ public sealed class EngineModel
         var ops = table.ToArray();
         for (int i = 0; i < ops.Length; i++)
         {
-            if (ops[i].Role == OpRole.AllReduce)
+            if (ops[i].Role == OpRole.AllReduce && backend.AllReduceLatencyUs > 0)
             {
                 ops[i].LatencySec = backend.AllReduceLatencyUs / 1e6;
+            }
+            else if (ops[i].Kind == OpKind.MoeExperts && ops[i].Quant == QuantMode.Mxfp4 && ops[i].Compute != ComputeType.Fp4 && backend.MxfpMoeOverheadUs > 0)
+            {
+                ops[i].LatencySec = backend.MxfpMoeOverheadUs / 1e6;
             }
         }
 

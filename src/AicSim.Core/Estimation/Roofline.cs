@@ -82,7 +82,8 @@ public static class Roofline
     /// Grouped expert GEMM over the token-expert pairs this GPU owns. Weights are read only for the experts the batch
     /// touches: E_local·(1 − (1 − k/E)^T) for T tokens routed uniformly at random, INT4 weight-only ones no faster than
     /// they dequantise (<see cref="EfficiencyParams.Int4DequantBytesPerSec"/>). The block's fixed latency is
-    /// <see cref="EfficiencyParams.MoeOverheadSec"/>, not one kernel launch.
+    /// <see cref="EfficiencyParams.MoeOverheadSec"/> (or the framework's own, <see cref="Op.LatencySec"/>), not one kernel
+    /// launch.
     /// </summary>
     public static double MoeSeconds(in Op op, double localTokens, in HardwareParams hw, in EfficiencyParams eff)
     {
@@ -111,7 +112,7 @@ public static class Roofline
             memory = Math.Max(memory, weightBytes / eff.Int4DequantBytesPerSec);
         }
 
-        return Math.Max(compute, memory) + eff.MoeOverheadSec;
+        return Math.Max(compute, memory) + (op.LatencySec > 0 ? op.LatencySec : eff.MoeOverheadSec);
     }
 
     /// <summary>

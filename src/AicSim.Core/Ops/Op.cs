@@ -70,7 +70,10 @@ public struct Op
     public double BytesPerToken;
     public double OverNetwork;
 
-    /// <summary>Fixed time of one call of a collective, where the framework's own kernel sets it; 0 takes the link's latency.</summary>
+    /// <summary>
+    /// Fixed time of one call where the framework's own kernel sets it: a collective's (0 takes the link's latency), or an
+    /// MoE block's (0 takes <see cref="Estimation.EfficiencyParams.MoeOverheadSec"/>).
+    /// </summary>
     public double LatencySec;
 
     // Identity for measured kernel tables (not used by the roofline).

@@ -72,6 +72,16 @@ namespace AicSim.Core.Specs;
 /// SGLang's prefill pool it lost too (its 53 target rows' TTFT 64% → 67–99%), so it is not applied there. Its mechanism
 /// is not identified: per-request scheduling and batch merging in SGLang's Python scheduler are the candidates
 /// (docs/accuracy-history.md).</param>
+/// <param name="MxfpMoeOverheadUs">Fixed time, in µs, of an MoE block whose MXFP4 experts run on a GPU without FP4 tensor
+/// cores (Hopper: weight-only, dequantised to BF16) with the framework's own kernel; 0 takes the 25 µs of every other
+/// block (<see cref="Estimation.EfficiencyParams.MoeOverheadSec"/>). aiconfigurator's fused-MoE tables on H200 for
+/// gpt-oss-120b take, at one token, 78.7 µs on one GPU and 72.7 µs with EP4 for TensorRT-LLM (1.3.0rc20) where the
+/// roofline with 25 µs takes 45.4 and 30.1: a fixed part of 58–68 µs; 60 µs for TensorRT-LLM. vLLM's table (0.24.0)
+/// shows 37–41 µs and SGLang's (0.5.14) 52 µs, but their served rows did not follow (vLLM's gpt-oss TPOT on H100 and
+/// H200 sits at ×1.00 of the prediction already; at 40 µs the target rows' TPOT MAPE went 15.0% → 15.2%), so they keep
+/// 25. Cross-validated by configuration, TensorRT-LLM at 60 µs: TPOT 15.2% → 15.0%, TTFT 31.2% → 31.3%; its H200
+/// gpt-oss-120b rows' TPOT 20.2% → 11.9%, measured over predicted ×0.83 at TP1 to ×1.52 at TP8 before, ×0.81 to ×1.17
+/// after.</param>
 /// <param name="MaxBatchPerRank">Most sequences one attention rank schedules per step (TensorRT-LLM max_batch_size 2048; vLLM and SGLang max_num_seqs / max_running_requests of about 1024 on Hopper-class GPUs).</param>
 public sealed record BackendProfile(
     Backend Backend,
@@ -90,14 +100,15 @@ public sealed record BackendProfile(
     SpeculativeDecoding? Speculative = null,
     double AllReduceLatencyUs = 0,
     int AttentionDpBalanceSteps = 0,
-    double PromptAdmissionMs = 0)
+    double PromptAdmissionMs = 0,
+    double MxfpMoeOverheadUs = 0)
 {
     private const double GiB = 1024.0 * 1024 * 1024;
 
     /// <summary>Built-in defaults for a backend.</summary>
     public static BackendProfile For(Backend backend) => backend switch
     {
-        Backend.TrtLlm => new(backend, RequestOverheadPerKernelUs: 67, LayerOverheadUs: 7, MaxNumTokens: 8192, 3.5 * GiB, 0.9, MaxBatchPerRank: 2048, AttentionDpBalanceSteps: 60),
+        Backend.TrtLlm => new(backend, RequestOverheadPerKernelUs: 67, LayerOverheadUs: 7, MaxNumTokens: 8192, 3.5 * GiB, 0.9, MaxBatchPerRank: 2048, AttentionDpBalanceSteps: 60, MxfpMoeOverheadUs: 60),
         Backend.Vllm => new(backend, RequestOverheadPerKernelUs: 83, LayerOverheadUs: 13, MaxNumTokens: 8192, 3.5 * GiB, 0.9, KvFractionOfTotal: true, AllReduceLatencyUs: 14),
         Backend.Sglang => new(backend, RequestOverheadPerKernelUs: 83, LayerOverheadUs: 10, MaxNumTokens: 8192, 3.5 * GiB, 0.9, HostUsPerSequence: 50, AllReduceLatencyUs: 14, PromptAdmissionMs: 15),
         _ => throw new ArgumentOutOfRangeException(nameof(backend)),
