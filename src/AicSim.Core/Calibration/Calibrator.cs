@@ -3,6 +3,7 @@ using AicSim.Core.Estimate;
 using AicSim.Core.Estimation;
 using AicSim.Core.Serving;
 using AicSim.Core.Specs;
+using MathNet.Numerics.Statistics;
 
 namespace AicSim.Core.Calibration;
 
@@ -103,11 +104,7 @@ public static class Calibrator
     public static CalibrationGroup AnySystemGroup(string backend, IReadOnlyList<CalibrationGroup> fitted)
     {
         ArgumentNullException.ThrowIfNull(fitted);
-        double Median(Func<CalibrationGroup, double> constant)
-        {
-            var v = fitted.Select(constant).Order().ToArray();
-            return v.Length % 2 == 1 ? v[v.Length / 2] : (v[(v.Length / 2) - 1] + v[v.Length / 2]) / 2;
-        }
+        double Median(Func<CalibrationGroup, double> constant) => ArrayStatistics.MedianInplace(fitted.Select(constant).ToArray());
 
         // Rounded as the fitted constants are, so the file reads the same on every machine.
         return new CalibrationGroup(

@@ -36,7 +36,7 @@ namespace AicSim.Core.Specs;
 /// TTFT's model- and load-dependent fixed part, in steps of the running engine (its decode step at the current batch):
 /// the measurements' low-load TTFT beyond prefill grows with the model (25–35 ms for gpt-oss-120b, 150–300 ms for
 /// DeepSeek-R1 and Qwen3.5), about as its step time does, and keeps growing with load. An empirical term: 5 steps by
-/// default (the fitted groups range from 3 to 11); cross-validation prefers it to none (docs/accuracy-history.md).
+/// default (the fitted groups range from 3 to 9); cross-validation prefers it to none (docs/accuracy-history.md).
 /// </param>
 /// <param name="HostUsPerSequence">Host time per running sequence per step, in µs (the scheduler's per-request
 /// bookkeeping, sampling and detokenisation), which an overlapping scheduler hides behind the GPU's step until it is
@@ -47,7 +47,7 @@ namespace AicSim.Core.Specs;
 /// <param name="PrefillInterference">How much a prompt's prefill delays the requests decoding beside it, as a multiple of
 /// the time its kernels add to a step. Steps that carry a prefill chunk run outside the CUDA graphs captured for pure
 /// decode steps, and wait on the scheduler's prefill bookkeeping (SGLang runs prefill batches apart from decode), so they
-/// cost more than their kernels add. 1 (kernels only) by default; fitted per (system, backend) it comes out at 0.8–1.6
+/// cost more than their kernels add. 1 (kernels only) by default; fitted per (system, backend) it comes out at 0.8–1.5
 /// (docs/accuracy-history.md).</param>
 /// <param name="Speculative">Multi-token prediction (speculative decoding) in decode steps, or none.</param>
 /// <param name="AttentionDpBalanceSteps">Attention-DP prefill balancing: the most steps an engine with attention DP holds a

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AicSim.Core.Errors;
+using MathNet.Numerics.Statistics;
 
 namespace AicSim.Data.Calibration;
 
@@ -42,12 +43,12 @@ public static class MeasurementCheck
         }
 
         var problems = new List<string>();
-        if (tpot.Length > 0 && Median(tpot) is double t && (t < LeastPlausibleTpotMs || t > MostPlausibleTpotMs))
+        if (tpot.Length > 0 && ArrayStatistics.MedianInplace(tpot) is double t && (t < LeastPlausibleTpotMs || t > MostPlausibleTpotMs))
         {
             problems.Add(Unit("silicon_tpot_ms", t, t < LeastPlausibleTpotMs));
         }
 
-        if (ttft.Length > 0 && Median(ttft) is double f && f < LeastPlausibleTtftMs)
+        if (ttft.Length > 0 && ArrayStatistics.MedianInplace(ttft) is double f && f < LeastPlausibleTtftMs)
         {
             problems.Add(Unit("silicon_ttft_ms", f, seconds: true));
         }
@@ -61,11 +62,4 @@ public static class MeasurementCheck
     private static string Unit(string column, double median, bool seconds) => string.Create(
         CultureInfo.InvariantCulture,
         $"the median {column} is {median:G4}, which no served model measures in milliseconds: the column looks like {(seconds ? "seconds" : "microseconds")}. Write it in milliseconds ({(seconds ? "multiply by 1000" : "divide by 1000")}).");
-
-    private static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
-    }
 }
