@@ -163,6 +163,15 @@ public sealed class ValidateCommandTests
         string all = text.Split('\n').First(l => l.Contains(" all ", StringComparison.Ordinal));
         Assert.Contains(ttft.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "%", all, StringComparison.Ordinal);
         Assert.Contains(tpot.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "%", all, StringComparison.Ordinal);
+
+        // Redrawing the three configurations (one row each): three copies of the best row are 1/27 = 3.7 % of the draws,
+        // more than the 2.5 % tail, so the interval runs from the best row's error to the worst's (hand calculation).
+        static string P(double v) => v.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "%";
+        var ttftApes = rows.Select(r => Math.Abs(D(r[7]) - D(r[8])) / D(r[8]) * 100).ToList();
+        var tpotApes = rows.Select(r => Math.Abs(D(r[10]) - D(r[11])) / D(r[11]) * 100).ToList();
+        string flat = string.Join(' ', text.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("Redrawing the 3 configurations", flat, StringComparison.Ordinal);
+        Assert.Contains($"TTFT MAPE {P(ttftApes.Min())}–{P(ttftApes.Max())} and TPOT MAPE {P(tpotApes.Min())}–{P(tpotApes.Max())}", flat, StringComparison.Ordinal);
     }
 
     [Fact]

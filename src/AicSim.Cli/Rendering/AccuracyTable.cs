@@ -29,6 +29,15 @@ internal static class AccuracyTable
             console.MarkupLine($"Of the {I(report.PredictedRows)} rows predicted, {I(report.Ttft.Count)} measured TTFT and {I(report.Tpot.Count)} TPOT: each metric is scored over the rows that measured it.");
         }
 
+        if (report.TtftInterval is { } ti && report.TpotInterval is { } pi)
+        {
+            string clusters = ti.Clusters == pi.Clusters ? I(ti.Clusters) : $"{I(ti.Clusters)} (TTFT) and {I(pi.Clusters)} (TPOT)";
+            console.MarkupLine(
+                $"Redrawing the {clusters} configurations ({I(ti.Draws)} draws with replacement; a configuration: model, system, backend, mode and mapping): " +
+                $"{(MapeInterval.Level * 100).ToString("F0", CultureInfo.InvariantCulture)}% of the draws score TTFT MAPE {P(ti.LowPercent)}–{P(ti.HighPercent)} and TPOT MAPE {P(pi.LowPercent)}–{P(pi.HighPercent)}, " +
+                "how much the scores above owe to which configurations were measured.");
+        }
+
         if (report.SweepTpot.Count > 0)
         {
             console.MarkupLine(

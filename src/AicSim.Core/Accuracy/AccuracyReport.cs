@@ -19,6 +19,12 @@ public sealed record AccuracyReport(int Rows, int PredictedRows, ErrorSummary Tt
     /// <summary>TPOT error within sweeps, each sweep's own bias removed.</summary>
     public ErrorSummary SweepTpot { get; init; } = ErrorSummary.Of([]);
 
+    /// <summary>How much the overall TTFT MAPE owes to which configurations were measured (null: fewer than two).</summary>
+    public MapeInterval? TtftInterval { get; init; }
+
+    /// <summary>How much the overall TPOT MAPE owes to which configurations were measured (null: fewer than two).</summary>
+    public MapeInterval? TpotInterval { get; init; }
+
     /// <summary>One slice of the rows (e.g. "system" = "h200_sxm").</summary>
     public sealed record Group(string Dimension, string Value, int Rows, int PredictedRows, ErrorSummary Ttft, ErrorSummary Tpot);
 
@@ -55,6 +61,10 @@ public sealed record AccuracyReport(int Rows, int PredictedRows, ErrorSummary Tt
         {
             SweepTtft = ErrorSummary.Of(sweeps.SelectMany(s => Debiased(s.Select(r => (r.PredictedTtftMs!.Value, r.MeasuredTtftMs!.Value)).ToList()))),
             SweepTpot = ErrorSummary.Of(sweeps.SelectMany(s => Debiased(s.Select(r => (r.PredictedTpotMs!.Value, r.MeasuredTpotMs!.Value)).ToList()))),
+            TtftInterval = MapeInterval.Of(rows.Select((r, i) => (r, i)).Where(x => x.r.Predicted && x.r.MeasuredTtftMs is > 0)
+                .Select(x => (Cluster(x.r, x.i), x.r.PredictedTtftMs!.Value, x.r.MeasuredTtftMs!.Value))),
+            TpotInterval = MapeInterval.Of(rows.Select((r, i) => (r, i)).Where(x => x.r.Predicted && x.r.MeasuredTpotMs is > 0)
+                .Select(x => (Cluster(x.r, x.i), x.r.PredictedTpotMs!.Value, x.r.MeasuredTpotMs!.Value))),
         };
     }
 
@@ -103,6 +113,9 @@ public sealed record AccuracyReport(int Rows, int PredictedRows, ErrorSummary Tt
         double bias = Math.Exp(pairs.Average(p => Math.Log(p.Predicted / p.Measured)));
         return pairs.Select(p => (p.Predicted / bias, p.Measured));
     }
+
+    // A row without a configuration key is a configuration of its own ('#' cannot start a real key, which begins with the model).
+    private static string Cluster(ScoredRow r, int index) => r.Configuration.Length > 0 ? r.Configuration : "#" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     // Each metric over the predicted rows that measured it: a row with only its TTFT measured still scores its TTFT.
     private static ErrorSummary TtftOf(IEnumerable<ScoredRow> rows) =>

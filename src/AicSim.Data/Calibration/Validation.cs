@@ -173,7 +173,7 @@ public static class Validation
         return outcomes
             .Where(o => o.Row.MeasuredTtftMs is > 0 || o.Row.MeasuredTpotMs is > 0)
             .Where(o => !targetOnly || (TargetSystems.Contains(o.Row.System) && IsCompleteRow(o.Row)))
-            .Select(o => new ScoredRow(o.Row.System, o.Row.Backend, o.Row.Mode, o.Row.Model, o.Prediction.TtftMs, o.Row.MeasuredTtftMs, o.Prediction.TpotMs, o.Row.MeasuredTpotMs, SweepKey(o.Row), ClientConcurrency(o), o.Row.Isl, o.Row.Osl, IsCompleteRow(o.Row)))
+            .Select(o => new ScoredRow(o.Row.System, o.Row.Backend, o.Row.Mode, o.Row.Model, o.Prediction.TtftMs, o.Row.MeasuredTtftMs, o.Prediction.TpotMs, o.Row.MeasuredTpotMs, SweepKey(o.Row), ClientConcurrency(o), o.Row.Isl, o.Row.Osl, IsCompleteRow(o.Row), GroupKey(o)))
             .ToList();
     }
 
