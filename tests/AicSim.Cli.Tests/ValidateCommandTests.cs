@@ -175,6 +175,63 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void The_summary_is_the_printed_report_as_json()
+    {
+        // The hand-made file of the test above and a row of a system AicSim does not model. Oracles: the MAPEs by hand
+        // formula from the per-row file, 3 of 4 rows predicted, and the interval of three one-row configurations running
+        // from the best row's error to the worst's (hand calculation above).
+        string dir = Directory.CreateTempSubdirectory().FullName;
+        string input = Path.Combine(dir, "rows.csv");
+        string output = Path.Combine(dir, "out.csv");
+        string summary = Path.Combine(dir, "report", "summary.json");
+        File.WriteAllLines(input,
+        [
+            "id,backend,model_path,system,mode,isl,osl,batch_size,tp_size,silicon_ttft_ms,silicon_tpot_ms",
+            "a,vllm,Qwen/Qwen3-32B,h200_sxm,agg,1000,500,8,2,100,10",
+            "b,trtllm,Qwen/Qwen3-32B,h100_sxm,agg,2000,200,32,4,400,25",
+            "c,sglang,meta-llama/Llama-3.1-8B-Instruct,h200_sxm,agg,4000,1000,64,1,900,12",
+            "d,vllm,Qwen/Qwen3-32B,mi300x,agg,1000,500,8,2,100,10",
+        ]);
+        var (exit, text) = Cli.Run("validate", "--silicon", input, "--output", output, "--calibration", "none", "--summary", summary);
+        Assert.Equal(0, exit);
+        Assert.Contains("Report as JSON", text, StringComparison.Ordinal);
+        static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
+        var rows = File.ReadAllLines(output).Skip(1).Select(l => l.Split(',')).Where(r => r[6] == "ok").ToList();
+        var ttftApes = rows.Select(r => Math.Abs(D(r[7]) - D(r[8])) / D(r[8]) * 100).ToList();
+        var tpotApes = rows.Select(r => Math.Abs(D(r[10]) - D(r[11])) / D(r[11]) * 100).ToList();
+
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(summary));
+        var root = doc.RootElement;
+        Assert.Equal(1, root.GetProperty("version").GetInt32());
+        Assert.Equal(input, root.GetProperty("input").GetString());
+        Assert.Equal(Data.ToolVersion.Current, root.GetProperty("tool_version").GetString());
+        var all = root.GetProperty("reports").GetProperty("all");
+        Assert.Equal((4, 3), (all.GetProperty("rows").GetInt32(), all.GetProperty("predicted_rows").GetInt32()));
+        Approx.AssertClose(0.75, all.GetProperty("coverage").GetDouble(), 1e-12);
+        var ttft = all.GetProperty("ttft");
+        Approx.AssertClose(ttftApes.Average(), ttft.GetProperty("mape_pct").GetDouble(), 1e-6);
+        Approx.AssertClose(tpotApes.Average(), all.GetProperty("tpot").GetProperty("mape_pct").GetDouble(), 1e-6);
+        Assert.InRange(ttft.GetProperty("within_25_pct").GetDouble(), 0, 100);
+        var interval = ttft.GetProperty("mape_interval");
+        Assert.Equal(3, interval.GetProperty("configurations").GetInt32());
+        Approx.AssertClose(ttftApes.Min(), interval.GetProperty("low_pct").GetDouble(), 1e-6);
+        Approx.AssertClose(ttftApes.Max(), interval.GetProperty("high_pct").GetDouble(), 1e-6);
+
+        // A slice with nothing predicted has no error to report: null, not NaN, and not left out.
+        var mi300x = all.GetProperty("slices").EnumerateArray().Single(s => s.GetProperty("value").GetString() == "mi300x");
+        Assert.Equal(0, mi300x.GetProperty("predicted_rows").GetInt32());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, mi300x.GetProperty("ttft").GetProperty("mape_pct").ValueKind);
+
+        // The target rows: the three predicted ones, complete and on h100/h200 (mi300x is no target system).
+        Assert.Equal(3, root.GetProperty("reports").GetProperty("target").GetProperty("rows").GetInt32());
+        var checks = root.GetProperty("data_checks");
+        foreach (string check in new[] { DataChecks.SameAsOtherMapping, DataChecks.SameAsDisaggregated, DataChecks.FewInFlight, DataChecks.BelowMemoryFloor, DataChecks.TtftStall })
+        {
+            Assert.Equal(0, checks.GetProperty(check).GetInt32());
+        }
+    }
+
+    [Fact]
     public void Cross_validation_fits_every_fold()
     {
         var (exit, text) = Cli.Run("validate", "--silicon", Slice(600), "--folds", "2", "--max-evaluations", "40");
@@ -322,6 +379,7 @@ public sealed class ValidateCommandTests
     [InlineData("--silicon", "x.csv", "give one")]
     [InlineData("--folds", "5", "go with --silicon")]
     [InlineData("--data-checks", "x.csv", "go with --silicon")]
+    [InlineData("--summary", "x.json", "go with --silicon")]
     [InlineData("--tp", "0", "must be 1 or more")]
     public void Planner_data_refuses_what_belongs_to_the_silicon_check(string flag, string value, string expected)
     {

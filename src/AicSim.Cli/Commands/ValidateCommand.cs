@@ -20,6 +20,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         Infrastructure.OutputPath.EnsureWritable("--plots", settings.Plots, isFolder: true);
         Infrastructure.OutputPath.EnsureWritable("--data-checks", settings.DataChecks);
         Infrastructure.OutputPath.EnsureWritable("--accuracy-out", settings.AccuracyOut);
+        Infrastructure.OutputPath.EnsureWritable("--summary", settings.Summary);
         if (settings.PlannerData is not null)
         {
             return ValidatePlannerData(settings);
@@ -50,9 +51,12 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
             scope = $"All {rows.Count} rows";
         }
 
-        AccuracyTable.Render(console, $"{scope} ({how})", Validation.Report(outcomes, targetOnly: false));
+        var all = Validation.Report(outcomes, targetOnly: false);
+        string allTitle = $"{scope} ({how})";
+        AccuracyTable.Render(console, allTitle, all);
         var target = Validation.Report(outcomes, targetOnly: true);
-        AccuracyTable.Render(console, $"Target rows: complete configurations on {string.Join(", ", Validation.TargetSystems)}", target);
+        string targetTitle = $"Target rows: complete configurations on {string.Join(", ", Validation.TargetSystems)}";
+        AccuracyTable.Render(console, targetTitle, target);
         var findings = DataChecks.Find(outcomes);
         RenderDataChecks(findings, outcomes.Where(o => !o.Complete).Select(o => o.Row.Id).ToHashSet(StringComparer.Ordinal), settings.DataChecks);
         RenderUnflagged(outcomes, target, findings);
@@ -78,6 +82,12 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         {
             Validation.WriteRows(settings.Output, outcomes);
             console.MarkupLine($"Per-row results: [bold]{Markup.Escape(settings.Output)}[/]");
+        }
+
+        if (settings.Summary is not null)
+        {
+            Data.AtomicFile.WriteText(settings.Summary, AccuracyJson.Serialize(settings.Silicon!, how, all, allTitle, target, targetTitle, findings));
+            console.MarkupLine($"Report as JSON: [bold]{Markup.Escape(settings.Summary)}[/]");
         }
 
         return AicSimApp.ExitOk;

@@ -56,6 +56,10 @@ public sealed class ValidateSettings : CommandSettings, Infrastructure.ICheckedS
     [Description("validate: write the rows the data checks name (id, check, message): rows measuring what a row read as another configuration measures, rows with few clients in flight.")]
     public string? DataChecks { get; init; }
 
+    [CommandOption("--summary <JSON>")]
+    [Description("validate --silicon: write the printed report as JSON (both tables with every slice, the configurations' MAPE intervals, the within-sweeps split, each data check's count), for a script or a CI job to read.")]
+    public string? Summary { get; init; }
+
     [CommandOption("--accuracy-out <YAML>")]
     [Description("validate --folds: write the cross-validated accuracy of each (system, backend, mode) — MAPE and the 10th–90th percentile of measured / predicted — which estimate and profile show beside their predictions. The bundled one is systems-data/calibration/accuracy.yaml.")]
     public string? AccuracyOut { get; init; }
@@ -110,7 +114,7 @@ public sealed class ValidateSettings : CommandSettings, Infrastructure.ICheckedS
     public ValidationResult Check() =>
         Silicon is null && PlannerData is null ? ValidationResult.Error("--silicon (a CSV in the layout of silicon_calibration.csv) or --planner-data (the Dynamo profiler's measured prefill.npz and decode.npz) is required.")
         : Silicon is not null && PlannerData is not null ? ValidationResult.Error("--silicon and --planner-data: give one; each is its own check.")
-        : PlannerData is not null && (Folds > 0 || AccuracyOut is not null || DataChecks is not null) ? ValidationResult.Error("--folds, --accuracy-out and --data-checks go with --silicon; --planner-data takes --output, --plots, --kv-quant, --calibration and --perf-source.")
+        : PlannerData is not null && (Folds > 0 || AccuracyOut is not null || DataChecks is not null || Summary is not null) ? ValidationResult.Error("--folds, --accuracy-out, --data-checks and --summary go with --silicon; --planner-data takes --output, --plots, --kv-quant, --calibration and --perf-source.")
         : KvQuant is not null && PlannerData is null ? ValidationResult.Error("--kv-quant goes with --planner-data (silicon rows say their own quantisation).")
         : PlannerData is null && (Model is not null || System is not null || Backend is not null || BackendVersion is not null || Tp is not null || AttentionDp is not null)
             ? ValidationResult.Error("--model, --system, --backend, --tp, --attention-dp and --backend-version name the engine of --planner-data's raw_data.npz files; silicon rows name their own.")
