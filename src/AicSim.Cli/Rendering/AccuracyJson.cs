@@ -41,7 +41,7 @@ internal static class AccuracyJson
     {
         Title = title,
         r.Rows,
-        PredictedRows = r.PredictedRows,
+        r.PredictedRows,
         Coverage = r.Rows == 0 ? (double?)null : r.Coverage,
         Ttft = Metric(r.Ttft, r.TtftInterval),
         Tpot = Metric(r.Tpot, r.TpotInterval),
