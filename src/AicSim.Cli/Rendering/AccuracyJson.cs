@@ -13,12 +13,6 @@ namespace AicSim.Cli.Rendering;
 /// </summary>
 internal static class AccuracyJson
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-    };
-
     /// <summary>Bumped when a field changes meaning or goes away; new fields keep it.</summary>
     public const int Version = 1;
 
@@ -34,7 +28,7 @@ internal static class AccuracyJson
             DataChecks = new[] { DataChecks.SameAsOtherMapping, DataChecks.SameAsDisaggregated, DataChecks.FewInFlight, DataChecks.BelowMemoryFloor, DataChecks.TtftStall }
                 .ToDictionary(check => check, check => findings.Count(f => f.Check == check)),
         };
-        return JsonSerializer.Serialize(doc, Options);
+        return JsonSerializer.Serialize(doc, JsonOutput.AllFields);
     }
 
     private static object Report(string title, AccuracyReport r) => new

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using AicSim.Core.Estimate;
 using AicSim.Core.Specs;
 using AicSim.Data.Aiperf;
@@ -10,13 +9,6 @@ namespace AicSim.Cli.Rendering;
 /// <summary>The JSON form of an estimate (<c>--json</c>): snake_case keys, units in the names.</summary>
 internal static class EstimateJson
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     public static string Serialize(EstimateResult result, string source, AiperfComparison? comparison = null, AccuracyView? accuracy = null)
     {
         var r = result.Request;
@@ -87,6 +79,6 @@ internal static class EstimateJson
                 },
             },
         };
-        return JsonSerializer.Serialize(doc, Options);
+        return JsonSerializer.Serialize(doc, JsonOutput.OmittingNulls);
     }
 }
