@@ -217,6 +217,15 @@ public sealed class ValidateCommandTests
         Approx.AssertClose(ttftApes.Min(), interval.GetProperty("low_pct").GetDouble(), 1e-6);
         Approx.AssertClose(ttftApes.Max(), interval.GetProperty("high_pct").GetDouble(), 1e-6);
 
+        // A slice redraws its own configurations: h200_sxm holds rows a and c, one configuration each, so its interval
+        // runs from the better of the two rows' errors to the worse (each pair drawn alike is 1/4 of the draws).
+        var h200 = all.GetProperty("slices").EnumerateArray().Single(s => s.GetProperty("value").GetString() == "h200_sxm");
+        var h200Apes = new[] { ttftApes[0], ttftApes[2] };
+        var h200Interval = h200.GetProperty("ttft").GetProperty("mape_interval");
+        Assert.Equal(2, h200Interval.GetProperty("configurations").GetInt32());
+        Approx.AssertClose(h200Apes.Min(), h200Interval.GetProperty("low_pct").GetDouble(), 1e-6);
+        Approx.AssertClose(h200Apes.Max(), h200Interval.GetProperty("high_pct").GetDouble(), 1e-6);
+
         // A slice with nothing predicted has no error to report: null, not NaN, and not left out.
         var mi300x = all.GetProperty("slices").EnumerateArray().Single(s => s.GetProperty("value").GetString() == "mi300x");
         Assert.Equal(0, mi300x.GetProperty("predicted_rows").GetInt32());

@@ -86,6 +86,10 @@ public sealed class MapeIntervalTests
         Approx.AssertClose(10, grouped.TtftInterval.LowPercent, 1e-9);
         Approx.AssertClose(30, grouped.TpotInterval!.HighPercent, 1e-9);
 
+        // Each slice redraws its own configurations: the system slice holds both, so it is the same interval.
+        var slice = Assert.Single(grouped.Groups, g => g.Dimension == "system");
+        Assert.Equal(grouped.TtftInterval, slice.TtftInterval);
+
         var loose = AccuracyReport.Of([Row(110, ""), Row(90, ""), Row(130, ""), Row(70, "")]);
         Assert.Equal(4, loose.TtftInterval!.Clusters);
         Assert.True(loose.TtftInterval.LowPercent >= 10 && loose.TtftInterval.HighPercent <= 30);

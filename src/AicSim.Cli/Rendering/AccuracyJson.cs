@@ -51,8 +51,8 @@ internal static class AccuracyJson
             g.Value,
             g.Rows,
             g.PredictedRows,
-            Ttft = Metric(g.Ttft, null),
-            Tpot = Metric(g.Tpot, null),
+            Ttft = Metric(g.Ttft, g.TtftInterval),
+            Tpot = Metric(g.Tpot, g.TpotInterval),
         }),
     };
 

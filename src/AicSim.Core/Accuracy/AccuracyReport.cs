@@ -26,7 +26,14 @@ public sealed record AccuracyReport(int Rows, int PredictedRows, ErrorSummary Tt
     public MapeInterval? TpotInterval { get; init; }
 
     /// <summary>One slice of the rows (e.g. "system" = "h200_sxm").</summary>
-    public sealed record Group(string Dimension, string Value, int Rows, int PredictedRows, ErrorSummary Ttft, ErrorSummary Tpot);
+    public sealed record Group(string Dimension, string Value, int Rows, int PredictedRows, ErrorSummary Ttft, ErrorSummary Tpot)
+    {
+        /// <summary>The slice's TTFT MAPE over other samples of its configurations (null: fewer than two).</summary>
+        public MapeInterval? TtftInterval { get; init; }
+
+        /// <summary>The slice's TPOT MAPE over other samples of its configurations (null: fewer than two).</summary>
+        public MapeInterval? TpotInterval { get; init; }
+    }
 
     public double Coverage => Rows == 0 ? 0 : PredictedRows / (double)Rows;
 
@@ -51,7 +58,11 @@ public sealed record AccuracyReport(int Rows, int PredictedRows, ErrorSummary Tt
             foreach (var g in rows.GroupBy(key).OrderBy(g => g.Key.Order).ThenBy(g => g.Key.Label, StringComparer.Ordinal))
             {
                 var list = g.ToList();
-                groups.Add(new Group(dimension, g.Key.Label, list.Count, list.Count(r => r.Predicted), TtftOf(list), TpotOf(list)));
+                groups.Add(new Group(dimension, g.Key.Label, list.Count, list.Count(r => r.Predicted), TtftOf(list), TpotOf(list))
+                {
+                    TtftInterval = TtftIntervalOf(list),
+                    TpotInterval = TpotIntervalOf(list),
+                });
             }
         }
 
@@ -61,10 +72,8 @@ public sealed record AccuracyReport(int Rows, int PredictedRows, ErrorSummary Tt
         {
             SweepTtft = ErrorSummary.Of(sweeps.SelectMany(s => Debiased(s.Select(r => (r.PredictedTtftMs!.Value, r.MeasuredTtftMs!.Value)).ToList()))),
             SweepTpot = ErrorSummary.Of(sweeps.SelectMany(s => Debiased(s.Select(r => (r.PredictedTpotMs!.Value, r.MeasuredTpotMs!.Value)).ToList()))),
-            TtftInterval = MapeInterval.Of(rows.Select((r, i) => (r, i)).Where(x => x.r.Predicted && x.r.MeasuredTtftMs is > 0)
-                .Select(x => (Cluster(x.r, x.i), x.r.PredictedTtftMs!.Value, x.r.MeasuredTtftMs!.Value))),
-            TpotInterval = MapeInterval.Of(rows.Select((r, i) => (r, i)).Where(x => x.r.Predicted && x.r.MeasuredTpotMs is > 0)
-                .Select(x => (Cluster(x.r, x.i), x.r.PredictedTpotMs!.Value, x.r.MeasuredTpotMs!.Value))),
+            TtftInterval = TtftIntervalOf(rows),
+            TpotInterval = TpotIntervalOf(rows),
         };
     }
 
@@ -114,7 +123,15 @@ public sealed record AccuracyReport(int Rows, int PredictedRows, ErrorSummary Tt
         return pairs.Select(p => (p.Predicted / bias, p.Measured));
     }
 
-    // A row without a configuration key is a configuration of its own ('#' cannot start a real key, which begins with the model).
+    // Each metric's interval over the predicted rows that measured it, redrawing their configurations.
+    private static MapeInterval? TtftIntervalOf(IReadOnlyList<ScoredRow> rows) => MapeInterval.Of(rows.Select((r, i) => (r, i))
+        .Where(x => x.r.Predicted && x.r.MeasuredTtftMs is > 0).Select(x => (Cluster(x.r, x.i), x.r.PredictedTtftMs!.Value, x.r.MeasuredTtftMs!.Value)));
+
+    private static MapeInterval? TpotIntervalOf(IReadOnlyList<ScoredRow> rows) => MapeInterval.Of(rows.Select((r, i) => (r, i))
+        .Where(x => x.r.Predicted && x.r.MeasuredTpotMs is > 0).Select(x => (Cluster(x.r, x.i), x.r.PredictedTpotMs!.Value, x.r.MeasuredTpotMs!.Value)));
+
+    // A row without a configuration key is a configuration of its own ('#' cannot start a real key, which begins with
+    // the model); the index is the row's place in the list scored, so two keyless rows never share a cluster.
     private static string Cluster(ScoredRow r, int index) => r.Configuration.Length > 0 ? r.Configuration : "#" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     // Each metric over the predicted rows that measured it: a row with only its TTFT measured still scores its TTFT.

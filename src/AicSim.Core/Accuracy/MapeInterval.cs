@@ -39,8 +39,9 @@ public sealed record MapeInterval(double LowPercent, double HighPercent, int Clu
             return null;
         }
 
-        // System.Random with a seed keeps its sequence across .NET versions, so the published interval reproduces.
-        var random = new Random(seed);
+        // SplitMix64, written out rather than System.Random: its sequence is fixed by the arithmetic below, so the
+        // published interval reproduces on any runtime, and it is cheap enough to redraw every slice of a report.
+        ulong state = (ulong)seed;
         var mapes = new double[draws];
         for (int d = 0; d < draws; d++)
         {
@@ -48,7 +49,13 @@ public sealed record MapeInterval(double LowPercent, double HighPercent, int Clu
             int count = 0;
             for (int i = 0; i < clusters.Length; i++)
             {
-                var (s, n) = clusters[random.Next(clusters.Length)];
+                state += 0x9E3779B97F4A7C15UL;
+                ulong z = state;
+                z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+                z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+                z ^= z >> 31;
+                // The top 32 bits scaled to [0, clusters) by multiply-shift (Lemire): a bias under clusters / 2^32.
+                var (s, n) = clusters[(int)(((z >> 32) * (ulong)clusters.Length) >> 32)];
                 sum += s;
                 count += n;
             }
