@@ -14,7 +14,7 @@ public sealed class ProfileSettings : CommandSettings, Infrastructure.IPassThrou
     public string PassThroughPrefix => "planner-";
 
     [CommandOption("--model|--aic-hf-id <MODEL>")]
-    [Description("Bundled model id, an id whose config --model-configs or the Hugging Face hub cache holds, or a path to a Hugging Face config.json/folder. Default: Qwen/Qwen3-32B.")]
+    [Description(SharedOptions.ProfiledModel)]
     public string? Model { get; init; }
 
     [CommandOption("--model-configs <DIR>")]
@@ -22,11 +22,11 @@ public sealed class ProfileSettings : CommandSettings, Infrastructure.IPassThrou
     public string[]? ModelConfigs { get; init; }
 
     [CommandOption("--backend <BACKEND>")]
-    [Description("trtllm, vllm or sglang. Default: trtllm.")]
+    [Description(SharedOptions.ProfiledBackend)]
     public string? Backend { get; init; }
 
     [CommandOption("--system|--aic-system <SYSTEM>")]
-    [Description("h100_sxm, h200_sxm, b200_sxm, b300_sxm, gb200, gb300, a100_sxm. Default: h200_sxm.")]
+    [Description(SharedOptions.ProfiledSystem)]
     public string? System { get; init; }
 
     [CommandOption("--isl <TOKENS>")]
@@ -42,7 +42,7 @@ public sealed class ProfileSettings : CommandSettings, Infrastructure.IPassThrou
     public double? Ttft { get; init; }
 
     [CommandOption("--itl <MS>")]
-    [Description("Inter-token latency target in ms. Default: 30.")]
+    [Description(SharedOptions.ItlTarget)]
     public double? Itl { get; init; }
 
     [CommandOption("--config <DGD_YAML>")]
