@@ -145,17 +145,21 @@ public sealed class ServingTests
     [Fact]
     public void Disaggregated_lock_step_arrivals_wait_for_half_the_burst_at_the_prefill_pool()
     {
-        // Queueing by hand: 64 prompts arriving together at 2 prefill workers that each serve one per t_p leave in
-        // pairs; the k-th pair waits k·t_p, so the mean wait is (64 − 1)/2 · t_p/2 = 15.75 t_p — above the M/D/1 cap
-        // of 9.5 t_p (ρ ≤ 0.95) used for random arrivals.
+        // Queueing by hand: 64 prompts of 1000 tokens arriving together at 2 prefill workers. A worker with a queue packs
+        // its step to its token budget, as any of the frameworks' schedulers does (8192 tokens: 8 prompts), so the pool
+        // serves 16 prompts per t₈ (the step of 8) and the mean prompt waits for half the burst: (64 − 1)/2 · t₈/16.
+        // That is above the M/D/1 cap of 9.5 lone-prompt steps (ρ ≤ 0.95) used for random arrivals.
         var lockStep = Fixtures.TrtLlm with { ArrivalSynchronisation = 1.0 };
         var engine = Llama(1);
         var prefill = engine.With(engine.Estimator, lockStep);
         var s = DisaggregatedServing.Estimate(prefill, engine, new DisaggregatedDeployment(2, 1, 1, 64), Chat);
         double tp = prefill.PrefillMs(1000, 1);
+        double t8 = prefill.PrefillMs(1000, 8);
+        double queue = 63.0 / 2 * t8 / 16;
+        Assert.True(queue > 9.5 * tp, $"the burst ({queue:F1} ms) should outlast the M/D/1 cap ({9.5 * tp:F1} ms)");
         double transfer = 1000 * prefill.Memory.KvBytesPerToken / Fixtures.H200.NetworkBandwidthBytesPerSec * 1000.0;
         double ttft0 = prefill.RequestOverheadMs + (lockStep.TtftDecodeSteps * s.TpotMs) + lockStep.DisaggTtftOverheadMs + tp + transfer;
-        Approx.AssertClose(ttft0 + (15.75 * tp), s.TtftMs, 1e-9);
+        Approx.AssertClose(ttft0 + queue, s.TtftMs, 1e-9);
 
         // And part by part, as estimate --breakdown tells it: the same terms, adding up to the TTFT.
         var p = s.TtftParts!;
@@ -165,7 +169,7 @@ public sealed class ServingTests
         Assert.Equal(lockStep.DisaggTtftOverheadMs, p.DisaggOverheadMs);
         Approx.AssertClose(transfer, p.KvTransferMs, 1e-12);
         Approx.AssertClose(tp, p.PrefillMs, 1e-12);
-        Approx.AssertClose(15.75 * tp, p.QueueMs, 1e-9);
+        Approx.AssertClose(queue, p.QueueMs, 1e-9);
         Approx.AssertClose(s.TtftMs, p.TotalMs, 1e-12);
     }
 
@@ -173,7 +177,8 @@ public sealed class ServingTests
     public void Disaggregated_clients_fewer_than_the_decode_slots_set_the_load()
     {
         // 16 clients on a decode engine sized for 64: the load is 16, not 64. By hand, as above: a lock-step burst of 16
-        // at 2 prefill workers waits (16 − 1)/2 · t_p/2 = 3.75 t_p on average, and TPOT is the decode step at 16.
+        // at 2 prefill workers packing 8 prompts a step waits (16 − 1)/2 · t₈/16 on average, and TPOT is the decode step
+        // at 16.
         var lockStep = Fixtures.TrtLlm with { ArrivalSynchronisation = 1.0 };
         var engine = Llama(1);
         var prefill = engine.With(engine.Estimator, lockStep);
@@ -183,10 +188,24 @@ public sealed class ServingTests
         double tp = prefill.PrefillMs(1000, 1);
         double transfer = 1000 * prefill.Memory.KvBytesPerToken / Fixtures.H200.NetworkBandwidthBytesPerSec * 1000.0;
         double ttft0 = prefill.RequestOverheadMs + (lockStep.TtftDecodeSteps * s.TpotMs) + lockStep.DisaggTtftOverheadMs + tp + transfer;
-        Approx.AssertClose(ttft0 + (3.75 * tp), s.TtftMs, 1e-9);
+        Approx.AssertClose(ttft0 + (15.0 / 2 * prefill.PrefillMs(1000, 8) / 16), s.TtftMs, 1e-9);
 
         // More clients than slots do not raise the load past what the batches hold.
         Assert.Equal(64, DisaggregatedServing.Estimate(prefill, engine, new DisaggregatedDeployment(2, 1, 1, 64, Clients: 100), Chat).Concurrency);
+    }
+
+    [Fact]
+    public void Disaggregated_prompts_that_fill_the_token_budget_alone_leave_the_prefill_pool_one_a_step()
+    {
+        // 8192-token prompts fill a step's 8192-token budget, so nothing packs: 64 of them at 2 workers leave in pairs,
+        // the mean waiting (64 − 1)/2 · t₁/2, where t₁ is one prompt's step (hand calculation, as above).
+        var lockStep = Fixtures.TrtLlm with { ArrivalSynchronisation = 1.0 };
+        var engine = Llama(1);
+        var prefill = engine.With(engine.Estimator, lockStep);
+        var longPrompts = new Workload(8192, 500);
+        var s = DisaggregatedServing.Estimate(prefill, engine, new DisaggregatedDeployment(2, 1, 1, 64), longPrompts);
+        double t1 = prefill.PrefillMs(8192, 1);
+        Approx.AssertClose(63.0 / 2 * t1 / 2, s.TtftParts!.QueueMs, 1e-9);
     }
 
     [Theory]
