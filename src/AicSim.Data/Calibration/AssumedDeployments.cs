@@ -183,8 +183,9 @@ internal static class AssumedDeployments
     /// run. Decode: the workers the row implies (<see cref="DecodeOfExportedGpus"/>), else the fewest whose KV caches (and
     /// batch limit) hold every client at once, the clients shared evenly. Prefill: the fewest workers, one prompt at a
     /// time per attention rank, whose prompt rate keeps up with the rate those decode workers finish requests (clients /
-    /// (osl × time per token)). Both engines are sized with the built-in constants: the deployment is an assumption, not
-    /// something fitted to the rows.
+    /// (osl × time per token)) — a lone prompt's rate, as Dynamo's planner sizes prefill from the profiler's lone-prompt
+    /// TTFT, though a worker with a queue packs its steps and runs faster. Both engines are sized with the built-in
+    /// constants: the deployment is an assumption, not something fitted to the rows.
     /// </summary>
     private static DisaggregatedDeployment Sized(EstimateRequest prefillRequest, ParallelConfig decodeParallel, int concurrency, List<string> readings, int? decodeWorkersOfRow)
     {
