@@ -64,7 +64,8 @@ public static class DisaggregatedServing
         // whatever the ISL, yet a TEP8 prefill pool of 1024-token prompts keeps up with its DEP8 twin (H200 TensorRT-LLM
         // DeepSeek-V3: TTFT within 20% of it from 36 to 576 clients), which one prompt a step could not.
         int packed = Math.Max(deployment.PrefillBatch, prefill.Config.Backend.MaxNumTokens / workload.Isl);
-        double prefillRate = (double)deployment.PrefillWorkers * prefill.AttentionDp * packed / prefill.PrefillMs(workload.Isl, packed);
+        double packedStepMs = packed == deployment.PrefillBatch ? prefillStepMs : prefill.PrefillMs(workload.Isl, packed);
+        double prefillRate = (double)deployment.PrefillWorkers * prefill.AttentionDp * packed / packedStepMs;
         double cycle = ttft0 + (workload.Osl * tpot);
         double arrival = concurrency / cycle;
         double rho = Math.Min(0.95, arrival / prefillRate);
