@@ -208,6 +208,18 @@ public sealed class ServingTests
         Approx.AssertClose(63.0 / 2 * t1 / 2, s.TtftParts!.QueueMs, 1e-9);
     }
 
+    [Fact]
+    public void Disaggregated_prefill_batch_larger_than_the_token_budget_packs_is_kept()
+    {
+        // A deployment that runs 12 prompts of 1000 tokens a step (more than the 8 its 8192-token budget would pack): the
+        // pool serves 2 × 12 per t₁₂, so the lock-step burst of 64 waits (64 − 1)/2 · t₁₂/24 (hand calculation, as above).
+        var lockStep = Fixtures.TrtLlm with { ArrivalSynchronisation = 1.0 };
+        var engine = Llama(1);
+        var prefill = engine.With(engine.Estimator, lockStep);
+        var s = DisaggregatedServing.Estimate(prefill, engine, new DisaggregatedDeployment(2, 12, 1, 64), Chat);
+        Approx.AssertClose(63.0 / 2 * prefill.PrefillMs(1000, 12) / 24, s.TtftParts!.QueueMs, 1e-9);
+    }
+
     [Theory]
     [InlineData(64, 808.04)] // B = 0.7·7/128 = 0.03828; w = B·20300/(1 − B) (hand calculation)
     [InlineData(16, 840.0)]  // B = 0.153: w would be 3669 ms; capped at 0.7 × 60 steps × 20 ms
