@@ -13,6 +13,14 @@ public sealed class ServingTests
     private static EngineModel Llama(int tp) =>
         EngineModel.Create(new EngineConfig(Fixtures.Llama31_8B, Fixtures.H200, ParallelConfig.TensorParallel(tp), QuantConfig.Bf16, Fixtures.TrtLlm));
 
+    /// <summary>Llama-3.1-8B TP1 decode, and a prefill engine of it whose clients arrive in lock step (s = 1).</summary>
+    private static (BackendProfile LockStep, EngineModel Decode, EngineModel Prefill) LockStepPool()
+    {
+        var lockStep = Fixtures.TrtLlm with { ArrivalSynchronisation = 1.0 };
+        var engine = Llama(1);
+        return (lockStep, engine, engine.With(engine.Estimator, lockStep));
+    }
+
     [Fact]
     public void Aggregated_ttft_grows_with_concurrency()
     {
@@ -149,9 +157,7 @@ public sealed class ServingTests
         // its step to its token budget, as any of the frameworks' schedulers does (8192 tokens: 8 prompts), so the pool
         // serves 16 prompts per t₈ (the step of 8) and the mean prompt waits for half the burst: (64 − 1)/2 · t₈/16.
         // That is above the M/D/1 cap of 9.5 lone-prompt steps (ρ ≤ 0.95) used for random arrivals.
-        var lockStep = Fixtures.TrtLlm with { ArrivalSynchronisation = 1.0 };
-        var engine = Llama(1);
-        var prefill = engine.With(engine.Estimator, lockStep);
+        var (lockStep, engine, prefill) = LockStepPool();
         var s = DisaggregatedServing.Estimate(prefill, engine, new DisaggregatedDeployment(2, 1, 1, 64), Chat);
         double tp = prefill.PrefillMs(1000, 1);
         double t8 = prefill.PrefillMs(1000, 8);
@@ -179,9 +185,7 @@ public sealed class ServingTests
         // 16 clients on a decode engine sized for 64: the load is 16, not 64. By hand, as above: a lock-step burst of 16
         // at 2 prefill workers packing 8 prompts a step waits (16 − 1)/2 · t₈/16 on average, and TPOT is the decode step
         // at 16.
-        var lockStep = Fixtures.TrtLlm with { ArrivalSynchronisation = 1.0 };
-        var engine = Llama(1);
-        var prefill = engine.With(engine.Estimator, lockStep);
+        var (lockStep, engine, prefill) = LockStepPool();
         var s = DisaggregatedServing.Estimate(prefill, engine, new DisaggregatedDeployment(2, 1, 1, 64, Clients: 16), Chat);
         Assert.Equal(16, s.Concurrency);
         Assert.Equal(engine.StepMs(StepShape.Decode(16, Chat.MeanDecodeContext)), s.TpotMs);
@@ -199,9 +203,7 @@ public sealed class ServingTests
     {
         // 8192-token prompts fill a step's 8192-token budget, so nothing packs: 64 of them at 2 workers leave in pairs,
         // the mean waiting (64 − 1)/2 · t₁/2, where t₁ is one prompt's step (hand calculation, as above).
-        var lockStep = Fixtures.TrtLlm with { ArrivalSynchronisation = 1.0 };
-        var engine = Llama(1);
-        var prefill = engine.With(engine.Estimator, lockStep);
+        var (_, engine, prefill) = LockStepPool();
         var longPrompts = new Workload(8192, 500);
         var s = DisaggregatedServing.Estimate(prefill, engine, new DisaggregatedDeployment(2, 1, 1, 64), longPrompts);
         double t1 = prefill.PrefillMs(8192, 1);
@@ -213,9 +215,7 @@ public sealed class ServingTests
     {
         // A deployment that runs 12 prompts of 1000 tokens a step (more than the 8 its 8192-token budget would pack): the
         // pool serves 2 × 12 per t₁₂, so the lock-step burst of 64 waits (64 − 1)/2 · t₁₂/24 (hand calculation, as above).
-        var lockStep = Fixtures.TrtLlm with { ArrivalSynchronisation = 1.0 };
-        var engine = Llama(1);
-        var prefill = engine.With(engine.Estimator, lockStep);
+        var (_, engine, prefill) = LockStepPool();
         var s = DisaggregatedServing.Estimate(prefill, engine, new DisaggregatedDeployment(2, 12, 1, 64), Chat);
         Approx.AssertClose(63.0 / 2 * prefill.PrefillMs(1000, 12) / 24, s.TtftParts!.QueueMs, 1e-9);
     }
