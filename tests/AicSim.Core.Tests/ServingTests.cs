@@ -132,6 +132,20 @@ public sealed class ServingTests
     }
 
     [Fact]
+    public void A_disaggregated_decode_batch_past_the_kv_cache_is_priced_whole_and_said()
+    {
+        // Oracle: a paged cache holds max_kv_tokens / (isl + osl/2) requests at their mean context (Llama-3.1-8B's
+        // 131,072 bytes a token, tested in MemoryTests); the decode batch of 100 more is priced as one step of that batch.
+        var prefill = Llama(1);
+        var decode = Llama(1);
+        long holds = decode.Memory.MaxKvTokens / 1250;
+        int batch = (int)holds + 100;
+        var s = DisaggregatedServing.Estimate(prefill, decode, new DisaggregatedDeployment(64, 1, 1, batch), Chat);
+        Assert.Equal(decode.StepMs(StepShape.Decode(batch, Chat.MeanDecodeContext)), s.TpotMs);
+        Assert.Contains(s.Notes, n => n.Contains($"holds {holds} requests of 1000+500 tokens", StringComparison.Ordinal) && n.Contains($"batch of {batch}; the batch is priced as if it fit", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Too_few_prefill_workers_make_requests_queue()
     {
         // Long prompts: one prefill worker needs ~0.2 s a prompt while 256 decoding requests finish one every ~40 ms.
