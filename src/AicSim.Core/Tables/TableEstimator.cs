@@ -176,24 +176,7 @@ public sealed class TableEstimator : IOpEstimator
             return null; // chunks after the first attend to a cached prefix, which the tables do not measure
         }
 
-        string kv = DtypeName(op.Quant);
-        StepShape At(double b, double s) => StepShape.Prefill(b, s);
-        if (op.Role == OpRole.MlaAttention)
-        {
-            return _mlaContextBatches.TryGetValue(((long)op.Heads, kv), out var mb)
-                ? Grid(mb, bb => _tables.MlaContext[((long)op.Heads, kv, bb)], shape.PrefillSequences, shape.PrefillTokensPerSequence, true, (b, s) => RoofMs(op, At(b, s)))
-                : null;
-        }
-
-        if (op.QkDim != op.VDim || op.KeyStride > 1)
-        {
-            return null; // the tables measure heads whose keys and values are one width, over every cached token
-        }
-
-        var key = ((long)op.Heads, (long)op.KvHeads, (long)op.QkDim, kv, (long)op.Window);
-        return _contextBatches.TryGetValue(key, out var batches)
-            ? Grid(batches, bb => _tables.ContextAttention[(key.Item1, key.Item2, key.Item3, key.kv, key.Item5, bb)], shape.PrefillSequences, shape.PrefillTokensPerSequence, true, (b, s) => RoofMs(op, At(b, s)))
-            : null;
+        return Attention(op, context: true, shape.PrefillSequences, shape.PrefillTokensPerSequence);
     }
 
     private (double, OpSource)? GenerationAttention(Op op, StepShape shape)
@@ -210,12 +193,24 @@ public sealed class TableEstimator : IOpEstimator
             return (oneMs * RoofMs(op, shape) / RoofMs(op, shape with { DecodeQueriesPerSequence = 1 }), source);
         }
 
+        return Attention(op, context: false, shape.DecodeSequences, shape.DecodeContext);
+    }
+
+    /// <summary>
+    /// An attention op from its table: context attention over b prompts of <paramref name="length"/> new tokens, or
+    /// generation attention over b caches of <paramref name="length"/> tokens; the roofline where no table has its heads.
+    /// </summary>
+    private (double, OpSource)? Attention(Op op, bool context, double b, double length)
+    {
         string kv = DtypeName(op.Quant);
-        StepShape At(double b, double c) => StepShape.Decode(b, c);
+        Func<double, double, double> roof = context
+            ? (bb, len) => RoofMs(op, StepShape.Prefill(bb, len))
+            : (bb, len) => RoofMs(op, StepShape.Decode(bb, len));
         if (op.Role == OpRole.MlaAttention)
         {
-            return _mlaGenerationBatches.TryGetValue(((long)op.Heads, kv), out var mb)
-                ? Grid(mb, bb => _tables.MlaGeneration[((long)op.Heads, kv, bb)], shape.DecodeSequences, shape.DecodeContext, false, (b, c) => RoofMs(op, At(b, c)))
+            var mlaCurves = context ? _tables.MlaContext : _tables.MlaGeneration;
+            return (context ? _mlaContextBatches : _mlaGenerationBatches).TryGetValue(((long)op.Heads, kv), out var mb)
+                ? Grid(mb, bb => mlaCurves[((long)op.Heads, kv, bb)], b, length, context, roof)
                 : null;
         }
 
@@ -225,8 +220,9 @@ public sealed class TableEstimator : IOpEstimator
         }
 
         var key = ((long)op.Heads, (long)op.KvHeads, (long)op.QkDim, kv, (long)op.Window);
-        return _generationBatches.TryGetValue(key, out var batches)
-            ? Grid(batches, bb => _tables.GenerationAttention[(key.Item1, key.Item2, key.Item3, key.kv, key.Item5, bb)], shape.DecodeSequences, shape.DecodeContext, false, (b, c) => RoofMs(op, At(b, c)))
+        var curves = context ? _tables.ContextAttention : _tables.GenerationAttention;
+        return (context ? _contextBatches : _generationBatches).TryGetValue(key, out var batches)
+            ? Grid(batches, bb => curves[(key.Item1, key.Item2, key.Item3, key.kv, key.Item5, bb)], b, length, context, roof)
             : null;
     }
 
