@@ -21,9 +21,7 @@ public static class ProfilePlots
             s.MarkerSize = 10;
         }
 
-        var sla = plot.Add.VerticalLine(result.Request.TtftMs);
-        sla.LegendText = $"TTFT target {result.Request.TtftMs:G} ms";
-        sla.LinePattern = LinePattern.Dashed;
+        Target(plot.Add.VerticalLine(result.Request.TtftMs), "TTFT", result.Request.TtftMs);
         Finish(plot, $"Prefill: {result.Request.Model.ShortName}, ISL {result.Request.Isl} on {result.Request.System.Name}", "TTFT (ms)", "prefill throughput (tokens/s/GPU)", path);
     }
 
@@ -38,9 +36,7 @@ public static class ProfilePlots
             s.LegendText = group.Key.Name;
         }
 
-        var sla = plot.Add.VerticalLine(result.Request.ItlMs);
-        sla.LegendText = $"ITL target {result.Request.ItlMs:G} ms";
-        sla.LinePattern = LinePattern.Dashed;
+        Target(plot.Add.VerticalLine(result.Request.ItlMs), "ITL", result.Request.ItlMs);
         Finish(plot, $"Decode: {result.Request.Model.ShortName}, ISL {result.Request.Isl} OSL {result.Request.Osl} on {result.Request.System.Name}", "ITL (ms)", "output throughput (tokens/s/GPU)", path);
     }
 
@@ -51,9 +47,7 @@ public static class ProfilePlots
         var d = result.PrefillInterpolation;
         var s = plot.Add.Scatter(d.Isl.Select(x => (double)x).ToArray(), d.TtftMs);
         s.LegendText = $"{result.PrefillChoice.Point.Mapping.Name} (predicted)";
-        var sla = plot.Add.HorizontalLine(result.Request.TtftMs);
-        sla.LegendText = $"TTFT target {result.Request.TtftMs:G} ms";
-        sla.LinePattern = LinePattern.Dashed;
+        Target(plot.Add.HorizontalLine(result.Request.TtftMs), "TTFT", result.Request.TtftMs);
         Finish(plot, "Selected prefill engine: TTFT against ISL", "ISL (tokens)", "TTFT (ms)", path);
     }
 
@@ -94,12 +88,17 @@ public static class ProfilePlots
 
         if (target is double t)
         {
-            var sla = plot.Add.HorizontalLine(t);
-            sla.LegendText = $"ITL target {t:G} ms";
-            sla.LinePattern = LinePattern.Dashed;
+            Target(plot.Add.HorizontalLine(t), "ITL", t);
         }
 
         Finish(plot, $"{title} ({result.DecodeChoice.Point.Mapping.Name})", "KV-cache usage (%)", yLabel, path);
+    }
+
+    /// <summary>An SLA target drawn as a dashed line, named in the legend.</summary>
+    private static void Target(ScottPlot.Plottables.AxisLine line, string metric, double ms)
+    {
+        line.LegendText = $"{metric} target {ms:G} ms";
+        line.LinePattern = LinePattern.Dashed;
     }
 
     private static void Finish(Plot plot, string title, string x, string y, string path) =>
