@@ -54,18 +54,18 @@ public sealed class EngineModelTests
     // embedding and the logits left out): Llama-3.1-8B, 32 layers, TP8: two norms, qkv, context attention, o, all-reduce,
     // gate+up, activation, down, all-reduce = 10 a layer → 320; at TP1 the two all-reduces go: 8·32 = 256.
     // DeepSeek-V3, 61 layers (3 dense, 58 MoE), DEP8 (TP1): two norms and q/kv down, q up, kv up, context attention, o a
-    // layer (7·61 = 427); the dense FFN's three (9); router, experts, activation, the shared expert's three, dispatch and
-    // combine a MoE layer (8·58 = 464) → 900.
+    // layer (7·61 = 427); the dense FFN's three (9); router, experts (their activation inside the block), the shared
+    // expert's three, dispatch and combine a MoE layer (7·58 = 406) → 842.
     // Qwen3.5-397B, 60 layers (15 full attention, 45 Gated DeltaNet, all MoE), TP8: two norms a layer (120); a full
     // attention layer's qkv, context attention, o and all-reduce (4·15 = 60); a Gated DeltaNet layer's kernels as vLLM and
     // SGLang launch them — two input GEMMs (qkvz, ba), the causal convolution, the gated norm, nine for the recurrence
     // (l2 norms of q and k, the gating, and flash-linear-attention's six chunked passes), the out projection and the
-    // all-reduce (15·45 = 675); router, experts, activation, the shared expert's three and the all-reduce a MoE layer
-    // (7·60 = 420) → 1275.
+    // all-reduce (15·45 = 675); router, experts, the shared expert's three and the all-reduce a MoE layer (6·60 = 360)
+    // → 1215.
     [InlineData("llama8b", 8, 320)]
     [InlineData("llama8b", 1, 256)]
-    [InlineData("deepseek-v3", 8, 900)]
-    [InlineData("qwen3.5", 8, 1275)]
+    [InlineData("deepseek-v3", 8, 842)]
+    [InlineData("qwen3.5", 8, 1215)]
     public void The_request_overhead_of_a_ttft_is_paid_per_kernel_of_a_prefill_step(string model, int gpus, double kernels)
     {
         var profile = Fixtures.TrtLlm with { RequestOverheadPerKernelUs = 50 };

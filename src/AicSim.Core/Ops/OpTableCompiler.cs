@@ -163,8 +163,10 @@ public static partial class OpTableCompiler
                 MoeEp = par.MoeEp,
                 Role = m.GatedFfn ? OpRole.Generic : OpRole.UngatedExperts,
             };
+            // The gated activation between the expert GEMMs is part of the block: fused into the first GEMM's epilogue
+            // (TensorRT-LLM) or run inside the framework's fused-MoE call (vLLM, SGLang), which the kernel tables time
+            // whole and MoeOverheadSec was read from; a separate op counted it twice (docs/accuracy-history.md).
             Add("routed experts", moe);
-            Add("moe activation", ElementWise(OpGroup.Moe, layers, k * gathered / par.MoeEp * m.FfnMatrices * m.MoeIntermediateSize / par.MoeTp * 2.0));
 
             if (m.SharedExpertIntermediateSize > 0)
             {
