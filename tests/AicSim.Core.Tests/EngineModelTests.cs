@@ -224,6 +224,34 @@ public sealed class EngineModelTests
         Assert.Equal(expected, twoChunks, 9);
     }
 
+    [Theory]
+    // SGLang's server_args divide chunked_prefill_size by the DP size under DP attention: a DEP8 rank takes 8192 / 8 =
+    // 1024 tokens a step, DEP4 2048, TP (one rank) all 8192; TensorRT-LLM and vLLM give each rank all 8192.
+    [InlineData(Backend.Sglang, 8, 1024)]
+    [InlineData(Backend.Sglang, 4, 2048)]
+    [InlineData(Backend.Sglang, 1, 8192)]
+    [InlineData(Backend.TrtLlm, 8, 8192)]
+    [InlineData(Backend.Vllm, 8, 8192)]
+    public void Sglang_divides_the_step_s_token_budget_among_its_attention_ranks(Backend backend, int dp, int budget)
+    {
+        var parallel = dp > 1 ? ParallelConfig.DataExpertParallel(dp) : ParallelConfig.FromSizes(8, 1, 1, 1, 8, true);
+        var e = EngineModel.Create(new EngineConfig(Fixtures.DeepSeekV3, Fixtures.H200, parallel, Fixtures.DeepSeekV3.DefaultQuant, BackendProfile.For(backend)));
+        Assert.Equal(budget, e.PrefillTokenBudget);
+    }
+
+    [Fact]
+    public void A_sglang_dep_rank_prefills_a_prompt_in_chunks_of_its_share_of_the_budget()
+    {
+        // Hand count: a 4096-token prompt on one rank of SGLang's DEP8 runs as four 1024-token chunks, each attending to
+        // the ones before it; TensorRT-LLM's DEP8 rank takes it in one step.
+        var sglang = EngineModel.Create(new EngineConfig(Fixtures.DeepSeekV3, Fixtures.H200, ParallelConfig.DataExpertParallel(8), Fixtures.DeepSeekV3.DefaultQuant, BackendProfile.For(Backend.Sglang)));
+        double expected = Enumerable.Range(0, 4).Sum(i => sglang.StepMs(StepShape.Prefill(1, 1024, 1024 * i)));
+        Approx.AssertClose(expected, sglang.PrefillMs(4096), 1e-12);
+
+        var trtllm = EngineModel.Create(new EngineConfig(Fixtures.DeepSeekV3, Fixtures.H200, ParallelConfig.DataExpertParallel(8), Fixtures.DeepSeekV3.DefaultQuant, Fixtures.TrtLlm));
+        Assert.Equal(trtllm.StepMs(StepShape.Prefill(1, 4096)), trtllm.PrefillMs(4096), 12);
+    }
+
     [Fact]
     public void Long_prompts_in_a_burst_pack_into_full_steps()
     {

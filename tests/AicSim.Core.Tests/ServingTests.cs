@@ -225,6 +225,24 @@ public sealed class ServingTests
     }
 
     [Fact]
+    public void A_queued_sglang_dep_prefill_worker_packs_only_its_ranks_share_of_the_budget()
+    {
+        // SGLang's DEP8 rank takes 8192 / 8 = 1024 tokens a step, so 1024-token prompts leave one a rank a step: 128
+        // lock-step clients (DEP8 decode, 16 a rank) drain through one DEP8 prefill worker at 8 prompts per t₁, the mean
+        // waiting (128 − 1)/2 · t₁/8 (hand calculation). TensorRT-LLM's rank packs 8192 / 1024 = 8 prompts a step.
+        var sglang = BackendProfile.For(Backend.Sglang) with { ArrivalSynchronisation = 1.0 };
+        EngineModel Dep8(BackendProfile b) => EngineModel.Create(new EngineConfig(Fixtures.DeepSeekV3, Fixtures.H200, ParallelConfig.DataExpertParallel(8), Fixtures.DeepSeekV3.DefaultQuant, b));
+        var prefill = Dep8(sglang);
+        var s = DisaggregatedServing.Estimate(prefill, Dep8(sglang), new DisaggregatedDeployment(1, 1, 1, 16), new Workload(1024, 500));
+        Approx.AssertClose(127.0 / 2 * prefill.PrefillMs(1024, 1) / 8, s.TtftParts!.QueueMs, 1e-9);
+
+        var trtllm = Fixtures.TrtLlm with { ArrivalSynchronisation = 1.0 };
+        var packing = Dep8(trtllm);
+        var t = DisaggregatedServing.Estimate(packing, Dep8(trtllm), new DisaggregatedDeployment(1, 1, 1, 16), new Workload(1024, 500));
+        Approx.AssertClose(127.0 / 2 * packing.PrefillMs(1024, 8) / 64, t.TtftParts!.QueueMs, 1e-9);
+    }
+
+    [Fact]
     public void Disaggregated_prefill_batch_larger_than_the_token_budget_packs_is_kept()
     {
         // A deployment that runs 12 prompts of 1000 tokens a step (more than the 8 its 8192-token budget would pack): the

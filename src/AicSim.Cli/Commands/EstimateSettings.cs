@@ -106,7 +106,7 @@ public sealed class EstimateSettings : CommandSettings, Infrastructure.ICheckedS
     public int? PrefillMoeEp { get; init; }
 
     [CommandOption("--prefill-batch-size <N>")]
-    [Description("disagg: prompts per prefill step, per attention rank (a worker with a queue packs more, up to its step's max_num_tokens).")]
+    [Description("disagg: prompts per prefill step, per attention rank (a worker with a queue packs more, up to its rank's token budget: max_num_tokens, divided among the ranks in SGLang).")]
     [DefaultValue(1)]
     public int PrefillBatchSize { get; init; } = 1;
 

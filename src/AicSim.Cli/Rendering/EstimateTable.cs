@@ -89,7 +89,7 @@ internal static class EstimateTable
         var prefill = Core.Engine.EngineModel.Create(new Core.Engine.EngineConfig(r.Model, r.System, r.Parallel, r.Quant, r.Backend), result.Estimator);
         int batch = r.Mode == ServingMode.Aggregated ? Math.Max(1, r.Concurrency / decode.AttentionDp) : r.Deployment!.DecodeBatch;
         var decodeShape = Core.Ops.StepShape.Decode(batch, r.Workload.MeanDecodeContext);
-        var prefillShape = Core.Ops.StepShape.Prefill(1, Math.Min(r.Workload.Isl, r.Backend.MaxNumTokens));
+        var prefillShape = Core.Ops.StepShape.Prefill(1, Math.Min(r.Workload.Isl, prefill.PrefillTokenBudget));
         var table = new Table().AddColumns("op", "group", $"decode step, batch {batch} (ms)", $"prefill chunk of {prefillShape.PrefillTokensPerSequence:F0} (ms)");
         var d = decode.Breakdown(decodeShape);
         var p = prefill.Breakdown(prefillShape).ToDictionary(x => x.Name, x => x.Ms);

@@ -15,7 +15,7 @@ internal static class SourceCounts
         var prefillEngine = r.Mode == ServingMode.Aggregated ? engine : EngineModel.Create(new EngineConfig(r.Model, r.System, r.Parallel, r.Quant, r.Backend), result.Estimator);
         return new Dictionary<string, Dictionary<string, int>>
         {
-            ["prefill"] = Names(prefillEngine.Sources(StepShape.Prefill(1, Math.Min(r.Workload.Isl, r.Backend.MaxNumTokens)))),
+            ["prefill"] = Names(prefillEngine.Sources(StepShape.Prefill(1, Math.Min(r.Workload.Isl, prefillEngine.PrefillTokenBudget)))),
             ["decode"] = Names(engine.Sources(StepShape.Decode(Math.Max(1, r.Concurrency / engine.AttentionDp), r.Workload.MeanDecodeContext))),
         };
     }

@@ -197,12 +197,18 @@ public sealed class EngineModel
         return kernels;
     }
 
+    /// <summary>
+    /// Tokens one attention rank's step takes (<see cref="BackendProfile.TokenBudgetPerRank"/>): the prefill chunk, and the
+    /// budget a queued worker packs prompts into.
+    /// </summary>
+    public int PrefillTokenBudget => Config.Backend.TokenBudgetPerRank(AttentionDp);
+
     /// <summary>The framework's own time in every step: its per-layer overhead times the layers (a mixer block and an FFN block count as one).</summary>
     public double FrameworkStepMs => Config.Backend.LayerOverheadUs * _transformerLayers / 1000.0;
 
     /// <summary>
     /// Prefill of <paramref name="batch"/> prompts of <paramref name="isl"/> tokens on one attention rank, packed into
-    /// steps of the framework's max_num_tokens as chunked prefill schedules them (each chunk attends to the earlier ones
+    /// steps of the rank's token budget (<see cref="PrefillTokenBudget"/>) as chunked prefill schedules them (each chunk attends to the earlier ones
     /// of its prompt). With <paramref name="decoding"/> sequences running (continuous batching), every step also decodes
     /// them, and their tokens come out of the budget.
     /// </summary>
@@ -210,7 +216,7 @@ public sealed class EngineModel
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(isl);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
-        int chunk = Math.Max(1, Config.Backend.MaxNumTokens - (int)Math.Ceiling(decoding));
+        int chunk = Math.Max(1, PrefillTokenBudget - (int)Math.Ceiling(decoding));
         StepShape Step(double prompts, double tokens, double past) => new()
         {
             PrefillSequences = prompts,

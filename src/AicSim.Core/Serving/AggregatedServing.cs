@@ -52,7 +52,7 @@ public static class AggregatedServing
         double tokenMs = engine.DecodeTokenMs(perRank, context, decodeMs);
 
         double prefillExtraMs = 0;
-        int chunk = engine.Config.Backend.MaxNumTokens;
+        int chunk = engine.PrefillTokenBudget;
         for (int done = 0; done < workload.Isl; done += chunk)
         {
             int len = Math.Min(chunk, workload.Isl - done);

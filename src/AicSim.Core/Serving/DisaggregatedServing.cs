@@ -7,7 +7,7 @@ namespace AicSim.Core.Serving;
 /// <param name="PrefillWorkers">Prefill engines.</param>
 /// <param name="PrefillBatch">
 /// Prompts one prefill engine runs per step, per attention-DP rank, when it has no queue; with one it packs its step to
-/// its token budget (<see cref="Specs.BackendProfile.MaxNumTokens"/>), as the frameworks' schedulers do, if that holds more.
+/// its rank's token budget (<see cref="EngineModel.PrefillTokenBudget"/>), as the frameworks' schedulers do, if that holds more.
 /// </param>
 /// <param name="DecodeWorkers">Decode engines.</param>
 /// <param name="DecodeBatch">Requests decoding per attention-DP rank of one decode engine.</param>
@@ -68,7 +68,7 @@ public static class DisaggregatedServing
         // prompts into its step up to its token budget: the calibration rows give every prefill worker a batch of 1,
         // whatever the ISL, yet a TEP8 prefill pool of 1024-token prompts keeps up with its DEP8 twin (H200 TensorRT-LLM
         // DeepSeek-V3: TTFT within 20% of it from 36 to 576 clients), which one prompt a step could not.
-        int packed = Math.Max(deployment.PrefillBatch, prefill.Config.Backend.MaxNumTokens / workload.Isl);
+        int packed = Math.Max(deployment.PrefillBatch, prefill.PrefillTokenBudget / workload.Isl);
         double packedStepMs = packed == deployment.PrefillBatch ? prefillStepMs : prefill.PrefillMs(workload.Isl, packed);
         double prefillRate = (double)deployment.PrefillWorkers * prefill.AttentionDp * packed / packedStepMs;
         double cycle = ttft0 + (workload.Osl * tpot);

@@ -82,6 +82,11 @@ namespace AicSim.Core.Specs;
 /// 25. Cross-validated by configuration, TensorRT-LLM at 60 µs: TPOT 15.2% → 15.0%, TTFT 31.2% → 31.3%; its H200
 /// gpt-oss-120b rows' TPOT 20.2% → 11.9%, measured over predicted ×0.83 at TP1 to ×1.52 at TP8 before, ×0.81 to ×1.17
 /// after.</param>
+/// <param name="SplitsBudgetOverAttentionDp">Whether an engine with attention DP divides the step's token budget among
+/// its ranks. SGLang does (server_args: with DP attention, chunked_prefill_size //= dp_size, "to avoid MoE kernel
+/// issues"), so a DEP8 rank prefills 1024 tokens a step, not 8192, and a queued DEP prefill worker packs no more than
+/// that; TensorRT-LLM and vLLM give every rank the whole budget. Its disaggregated DEP prefill workers' TTFT went from
+/// ×4.2 / ×1.6 / ×1.5 the prediction (B200, GB200, GB300; median) to ×2.9 / ×1.2 / ×1.2 (docs/accuracy-history.md).</param>
 /// <param name="MaxBatchPerRank">Most sequences one attention rank schedules per step (TensorRT-LLM max_batch_size 2048; vLLM and SGLang max_num_seqs / max_running_requests of about 1024 on Hopper-class GPUs).</param>
 public sealed record BackendProfile(
     Backend Backend,
@@ -101,8 +106,16 @@ public sealed record BackendProfile(
     double AllReduceLatencyUs = 0,
     int AttentionDpBalanceSteps = 0,
     double PromptAdmissionMs = 0,
-    double MxfpMoeOverheadUs = 0)
+    double MxfpMoeOverheadUs = 0,
+    bool SplitsBudgetOverAttentionDp = false)
 {
+    /// <summary>
+    /// Tokens one attention rank's step takes in an engine of <paramref name="attentionDp"/> ranks: the prefill chunk and
+    /// the budget queued prompts are packed into.
+    /// </summary>
+    public int TokenBudgetPerRank(int attentionDp) =>
+        SplitsBudgetOverAttentionDp && attentionDp > 1 ? Math.Max(1, MaxNumTokens / attentionDp) : MaxNumTokens;
+
     private const double GiB = 1024.0 * 1024 * 1024;
 
     /// <summary>Built-in defaults for a backend.</summary>
@@ -110,7 +123,7 @@ public sealed record BackendProfile(
     {
         Backend.TrtLlm => new(backend, RequestOverheadPerKernelUs: 67, LayerOverheadUs: 7, MaxNumTokens: 8192, 3.5 * GiB, 0.9, MaxBatchPerRank: 2048, AttentionDpBalanceSteps: 60, MxfpMoeOverheadUs: 60),
         Backend.Vllm => new(backend, RequestOverheadPerKernelUs: 83, LayerOverheadUs: 13, MaxNumTokens: 8192, 3.5 * GiB, 0.9, KvFractionOfTotal: true, AllReduceLatencyUs: 14),
-        Backend.Sglang => new(backend, RequestOverheadPerKernelUs: 83, LayerOverheadUs: 10, MaxNumTokens: 8192, 3.5 * GiB, 0.9, HostUsPerSequence: 50, AllReduceLatencyUs: 14, PromptAdmissionMs: 15),
+        Backend.Sglang => new(backend, RequestOverheadPerKernelUs: 83, LayerOverheadUs: 10, MaxNumTokens: 8192, 3.5 * GiB, 0.9, HostUsPerSequence: 50, AllReduceLatencyUs: 14, PromptAdmissionMs: 15, SplitsBudgetOverAttentionDp: true),
         _ => throw new ArgumentOutOfRangeException(nameof(backend)),
     };
 }
