@@ -147,4 +147,26 @@ public sealed class SpeculativeDecodingTests
         // never 400 × 50 µs = 20 ms (hand calculation), which only a per-token count would give.
         Assert.InRange(token - draft, 5.0, 20.0 - 1e-9);
     }
+
+    [Fact]
+    public void SGLang_adds_its_host_work_to_a_speculative_step_which_an_overlapping_scheduler_hides()
+    {
+        // SGLang's server_args turn the overlap scheduler off for EAGLE/NEXTN speculation (spec V1, its 0.5.x default),
+        // so the host's 10 µs × 100 sequences = 1 ms (hand calculation) adds to the verify step's kernels, which take
+        // longer than 1 ms for Llama-3.1-8B (16 GB of weights at 4.8 TB/s is 3.3 ms); with overlap it hides behind
+        // them. Acceptance 0 keeps one token a step, so the difference per token is the whole 1 ms.
+        Assert.True(BackendProfile.For(Backend.Sglang).SpeculationStopsOverlap);
+        Assert.False(BackendProfile.For(Backend.TrtLlm).SpeculationStopsOverlap);
+        Assert.False(BackendProfile.For(Backend.Vllm).SpeculationStopsOverlap);
+
+        var serial = BackendProfile.For(Backend.Sglang) with { HostUsPerSequence = 10, Speculative = new SpeculativeDecoding(3, 0) };
+        EngineModel Engine(BackendProfile b) => EngineModel.Create(new EngineConfig(Fixtures.Llama31_8B, Fixtures.H200, ParallelConfig.TensorParallel(1), QuantConfig.Bf16, b));
+        double stopped = Engine(serial).DecodeTokenMs(100, 1000);
+        double overlapped = Engine(serial with { SpeculationStopsOverlap = false }).DecodeTokenMs(100, 1000);
+        Approx.AssertClose(1.0, stopped - overlapped, 1e-9);
+
+        // Without speculation the flag changes nothing: the plain step stays max(kernels, host).
+        var plain = serial with { Speculative = null };
+        Assert.Equal(Engine(plain).DecodeTokenMs(100, 1000), Engine(plain with { SpeculationStopsOverlap = false }).DecodeTokenMs(100, 1000));
+    }
 }

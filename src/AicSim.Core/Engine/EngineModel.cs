@@ -166,8 +166,10 @@ public sealed class EngineModel
         }
 
         double draftMs = n * (((plainMs - logitsMs) / _transformerLayers) + logitsMs);
-        // The host's bookkeeping is per sequence, not per token it verifies.
-        double verifyMs = Math.Max(KernelsAndFrameworkMs(verify) + attentionMs, HostMs(perRank));
+        // The host's bookkeeping is per sequence, not per token it verifies; a framework whose speculation turns its
+        // overlap scheduler off (SGLang) pays it after the kernels instead of beside them.
+        double kernelsMs = KernelsAndFrameworkMs(verify) + attentionMs;
+        double verifyMs = Config.Backend.SpeculationStopsOverlap ? kernelsMs + HostMs(perRank) : Math.Max(kernelsMs, HostMs(perRank));
         return (verifyMs + draftMs) / speculative.TokensPerStep;
     }
 

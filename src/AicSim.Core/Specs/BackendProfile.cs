@@ -40,7 +40,8 @@ namespace AicSim.Core.Specs;
 /// </param>
 /// <param name="HostUsPerSequence">Host time per running sequence per step, in µs (the scheduler's per-request
 /// bookkeeping, sampling and detokenisation), which an overlapping scheduler hides behind the GPU's step until it is
-/// the longer: a step takes max(kernels + framework, sequences × this). 50 µs for SGLang, whose Python scheduler shows
+/// the longer: a step takes max(kernels + framework, sequences × this), or their sum in a speculative step where the
+/// framework's speculation stops the overlap (<paramref name="SpeculationStopsOverlap"/>). 50 µs for SGLang, whose Python scheduler shows
 /// it: Llama-3.1-8B FP8 on H200 at 512 requests decodes in 23–26 ms at TP4 and at TP8 alike (45–50 µs a request), and
 /// both kinds of cross-validation gain by it (docs/accuracy-history.md); none for TensorRT-LLM and vLLM, where it did not help.
 /// </param>
@@ -87,6 +88,10 @@ namespace AicSim.Core.Specs;
 /// issues"), so a DEP8 rank prefills 1024 tokens a step, not 8192, and a queued DEP prefill worker packs no more than
 /// that; TensorRT-LLM and vLLM give every rank the whole budget. Its disaggregated DEP prefill workers' TTFT went from
 /// ×4.2 / ×1.6 / ×1.5 the prediction (B200, GB200, GB300; median) to ×2.9 / ×1.2 / ×1.2 (docs/accuracy-history.md).</param>
+/// <param name="SpeculationStopsOverlap">Whether speculative decoding turns off the scheduler's overlap, so that the host's
+/// per-sequence work (<paramref name="HostUsPerSequence"/>) adds to each draft-and-verify step instead of hiding behind it.
+/// SGLang's does: its server_args set disable_overlap_schedule for EAGLE/NEXTN (MTP) unless SGLANG_ENABLE_SPEC_V2 is on,
+/// which its releases through 0.5.x leave off (spec V2 became the default in mid-2026).</param>
 /// <param name="MaxBatchPerRank">Most sequences one attention rank schedules per step (TensorRT-LLM max_batch_size 2048; vLLM and SGLang max_num_seqs / max_running_requests of about 1024 on Hopper-class GPUs).</param>
 public sealed record BackendProfile(
     Backend Backend,
@@ -107,7 +112,8 @@ public sealed record BackendProfile(
     int AttentionDpBalanceSteps = 0,
     double PromptAdmissionMs = 0,
     double MxfpMoeOverheadUs = 0,
-    bool SplitsBudgetOverAttentionDp = false)
+    bool SplitsBudgetOverAttentionDp = false,
+    bool SpeculationStopsOverlap = false)
 {
     /// <summary>
     /// Tokens one attention rank's step takes in an engine of <paramref name="attentionDp"/> ranks: the prefill chunk and
@@ -123,7 +129,7 @@ public sealed record BackendProfile(
     {
         Backend.TrtLlm => new(backend, RequestOverheadPerKernelUs: 67, LayerOverheadUs: 7, MaxNumTokens: 8192, 3.5 * GiB, 0.9, MaxBatchPerRank: 2048, AttentionDpBalanceSteps: 60, MxfpMoeOverheadUs: 60),
         Backend.Vllm => new(backend, RequestOverheadPerKernelUs: 83, LayerOverheadUs: 13, MaxNumTokens: 8192, 3.5 * GiB, 0.9, KvFractionOfTotal: true, AllReduceLatencyUs: 14),
-        Backend.Sglang => new(backend, RequestOverheadPerKernelUs: 83, LayerOverheadUs: 10, MaxNumTokens: 8192, 3.5 * GiB, 0.9, HostUsPerSequence: 50, AllReduceLatencyUs: 14, PromptAdmissionMs: 15, SplitsBudgetOverAttentionDp: true),
+        Backend.Sglang => new(backend, RequestOverheadPerKernelUs: 83, LayerOverheadUs: 10, MaxNumTokens: 8192, 3.5 * GiB, 0.9, HostUsPerSequence: 50, AllReduceLatencyUs: 14, PromptAdmissionMs: 15, SplitsBudgetOverAttentionDp: true, SpeculationStopsOverlap: true),
         _ => throw new ArgumentOutOfRangeException(nameof(backend)),
     };
 }
