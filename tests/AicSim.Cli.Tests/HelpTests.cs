@@ -17,6 +17,37 @@ public sealed class HelpTests
         Assert.Equal(0, exit);
         Assert.Contains(option, text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Every_option_of_every_command_says_what_it_does()
+    {
+        // Oracle: the settings classes themselves. An option without a [Description] prints a bare name in --help,
+        // which is how the disaggregated estimate's and the profile's model-cache options once shipped.
+        var settings = typeof(AicSimApp).Assembly.GetTypes()
+            .Where(t => typeof(Spectre.Console.Cli.CommandSettings).IsAssignableFrom(t) && !t.IsAbstract)
+            .ToList();
+        Assert.NotEmpty(settings);
+        var bare = (from t in settings
+                    from p in t.GetProperties()
+                    let option = p.GetCustomAttributes(typeof(Spectre.Console.Cli.CommandOptionAttribute), true).Cast<Spectre.Console.Cli.CommandOptionAttribute>().FirstOrDefault()
+                    where option is not null
+                    let description = p.GetCustomAttributes(typeof(System.ComponentModel.DescriptionAttribute), true).Cast<System.ComponentModel.DescriptionAttribute>().FirstOrDefault()
+                    where string.IsNullOrWhiteSpace(description?.Description)
+                    select $"{t.Name}.{p.Name} ({string.Join('/', option.LongNames)})").ToList();
+        Assert.True(bare.Count == 0, "options without a description: " + string.Join(", ", bare));
+    }
+
+    [Theory]
+    [InlineData("estimate", "--decode-workers", "decode workers")]
+    [InlineData("profile", "--model-cache-pvc-name", "PersistentVolumeClaim")]
+    [InlineData("validate", "--perf-db", "kernel database")]
+    public void An_option_s_description_reaches_the_help_text(string command, string option, string words)
+    {
+        var (exit, text) = Cli.Run(command, "--help");
+        Assert.Equal(0, exit);
+        string line = text.Split('\n').First(l => l.Contains(option + " ", StringComparison.Ordinal));
+        Assert.Contains(words, line, StringComparison.Ordinal);
+    }
 }
 
 public sealed class VersionTests

@@ -88,21 +88,26 @@ public sealed class EstimateSettings : CommandSettings, Infrastructure.ICheckedS
     public double MtpAcceptance { get; init; } = SpeculativeDecoding.DefaultAcceptance;
 
     [CommandOption("--prefill-tp <N>")]
+    [Description("disagg: the prefill workers' tensor-parallel size.")]
     [DefaultValue(1)]
     public int PrefillTp { get; init; } = 1;
 
     [CommandOption("--prefill-pp <N>")]
+    [Description("disagg: the prefill workers' pipeline-parallel stages.")]
     [DefaultValue(1)]
     public int PrefillPp { get; init; } = 1;
 
     [CommandOption("--prefill-attention-dp <N>")]
+    [Description("disagg: the prefill workers' attention data-parallel ranks (DEP).")]
     [DefaultValue(1)]
     public int PrefillAttentionDp { get; init; } = 1;
 
     [CommandOption("--prefill-moe-tp <N>")]
+    [Description("disagg: the prefill workers' tensor split of each expert (default: follows their attention split).")]
     public int? PrefillMoeTp { get; init; }
 
     [CommandOption("--prefill-moe-ep <N>")]
+    [Description("disagg: the prefill workers' expert-parallel size (default: follows their attention split).")]
     public int? PrefillMoeEp { get; init; }
 
     [CommandOption("--prefill-batch-size <N>")]
@@ -111,25 +116,31 @@ public sealed class EstimateSettings : CommandSettings, Infrastructure.ICheckedS
     public int PrefillBatchSize { get; init; } = 1;
 
     [CommandOption("--prefill-workers <N>")]
+    [Description("disagg: how many prefill workers serve the load together.")]
     [DefaultValue(1)]
     public int PrefillWorkers { get; init; } = 1;
 
     [CommandOption("--decode-tp <N>")]
+    [Description("disagg: the decode workers' tensor-parallel size.")]
     [DefaultValue(1)]
     public int DecodeTp { get; init; } = 1;
 
     [CommandOption("--decode-pp <N>")]
+    [Description("disagg: the decode workers' pipeline-parallel stages.")]
     [DefaultValue(1)]
     public int DecodePp { get; init; } = 1;
 
     [CommandOption("--decode-attention-dp <N>")]
+    [Description("disagg: the decode workers' attention data-parallel ranks (DEP).")]
     [DefaultValue(1)]
     public int DecodeAttentionDp { get; init; } = 1;
 
     [CommandOption("--decode-moe-tp <N>")]
+    [Description("disagg: the decode workers' tensor split of each expert (default: follows their attention split).")]
     public int? DecodeMoeTp { get; init; }
 
     [CommandOption("--decode-moe-ep <N>")]
+    [Description("disagg: the decode workers' expert-parallel size (default: follows their attention split).")]
     public int? DecodeMoeEp { get; init; }
 
     [CommandOption("--decode-batch-size <N>")]
@@ -138,6 +149,7 @@ public sealed class EstimateSettings : CommandSettings, Infrastructure.ICheckedS
     public int DecodeBatchSize { get; init; } = 1;
 
     [CommandOption("--decode-workers <N>")]
+    [Description("disagg: how many decode workers serve the load together.")]
     [DefaultValue(1)]
     public int DecodeWorkers { get; init; } = 1;
 

@@ -86,21 +86,27 @@ public sealed class ProfileSettings : CommandSettings, Infrastructure.IPassThrou
     public string? Namespace { get; init; }
 
     [CommandOption("--model-cache-pvc-name <NAME>")]
+    [Description("A PersistentVolumeClaim holding the model weights, mounted into every worker of the DGD (the DGDR's deployment.modelCache.pvcName); needs --model-cache-pvc-path and --model-cache-pvc-mount-path too.")]
     public string? ModelCachePvcName { get; init; }
 
     [CommandOption("--model-cache-pvc-path <PATH>")]
+    [Description("The model's folder inside that claim (deployment.modelCache.pvcPath); the workers load {mount path}/{this path}.")]
     public string? ModelCachePvcPath { get; init; }
 
     [CommandOption("--model-cache-pvc-mount-path <PATH>")]
+    [Description("Where the workers mount that claim (deployment.modelCache.mountPath).")]
     public string? ModelCacheMountPath { get; init; }
 
     [CommandOption("--gemm-quant <MODE>")]
+    [Description("bf16, fp8, fp8_block, nvfp4, mxfp4, int4_wo, int8_wo, w4afp8 or w4a16_nvfp4 for attention and dense GEMMs (default: the checkpoint's).")]
     public string? GemmQuant { get; init; }
 
     [CommandOption("--moe-quant <MODE>")]
+    [Description("Quantisation of the routed experts (default: the checkpoint's).")]
     public string? MoeQuant { get; init; }
 
     [CommandOption("--kv-quant <MODE>")]
+    [Description("KV cache: bf16 or fp8 (default: the checkpoint's).")]
     public string? KvQuant { get; init; }
 
     [CommandOption("--mtp <N>")]

@@ -105,6 +105,7 @@ public sealed class ValidateSettings : CommandSettings, Infrastructure.ICheckedS
     public string[]? ModelConfigs { get; init; }
 
     [CommandOption("--perf-db <DIR>")]
+    [Description("aiconfigurator's measured kernel database (its systems/data folder, or one system's folder), for --perf-source tables or auto; the version nearest each row's backend_version is used.")]
     public string? PerfDb { get; init; }
 
     [CommandOption("--calibration <FILE>")]
