@@ -41,15 +41,15 @@ public sealed class CapacitySettings : CommandSettings, Infrastructure.ICheckedS
     public int? MaxGpus { get; init; }
 
     [CommandOption("--gemm-quant <QUANT>")]
-    [Description("bf16, fp8, fp8_block, nvfp4, ... (default: the checkpoint's).")]
+    [Description(SharedOptions.GemmQuant)]
     public string? GemmQuant { get; init; }
 
     [CommandOption("--moe-quant <QUANT>")]
-    [Description("The experts' quantisation (default: the checkpoint's).")]
+    [Description(SharedOptions.MoeQuant)]
     public string? MoeQuant { get; init; }
 
     [CommandOption("--kv-quant <QUANT>")]
-    [Description("The KV cache's dtype, bf16 or fp8 (default: as profile and estimate pick it).")]
+    [Description(SharedOptions.KvQuant)]
     public string? KvQuant { get; init; }
 
     [CommandOption("--mtp <N>")]

@@ -98,15 +98,15 @@ public sealed class ProfileSettings : CommandSettings, Infrastructure.IPassThrou
     public string? ModelCacheMountPath { get; init; }
 
     [CommandOption("--gemm-quant <MODE>")]
-    [Description("bf16, fp8, fp8_block, nvfp4, mxfp4, int4_wo, int8_wo, w4afp8 or w4a16_nvfp4 for attention and dense GEMMs (default: the checkpoint's).")]
+    [Description(SharedOptions.GemmQuant)]
     public string? GemmQuant { get; init; }
 
     [CommandOption("--moe-quant <MODE>")]
-    [Description("Quantisation of the routed experts (default: the checkpoint's).")]
+    [Description(SharedOptions.MoeQuant)]
     public string? MoeQuant { get; init; }
 
     [CommandOption("--kv-quant <MODE>")]
-    [Description("KV cache: bf16 or fp8 (default: the checkpoint's).")]
+    [Description(SharedOptions.KvQuant)]
     public string? KvQuant { get; init; }
 
     [CommandOption("--mtp <N>")]

@@ -15,4 +15,11 @@ internal static class SharedOptions
     public const string ProfiledSystem = "h100_sxm, h200_sxm, b200_sxm, b300_sxm, gb200, gb300, a100_sxm. Default: h200_sxm.";
 
     public const string ItlTarget = "Inter-token latency target in ms. Default: 30.";
+
+    public const string GemmQuant =
+        "bf16, fp8, fp8_block, nvfp4, mxfp4, int4_wo, int8_wo, w4afp8 or w4a16_nvfp4 for attention and dense GEMMs (default: the checkpoint's).";
+
+    public const string MoeQuant = "Quantisation of the routed experts, as --gemm-quant (default: the checkpoint's).";
+
+    public const string KvQuant = "KV cache: bf16 or fp8 (default: the checkpoint's).";
 }
