@@ -53,13 +53,48 @@ public sealed class ServingTests
     {
         // With c requests per rank arriving spread out (s = 0), each request's life of osl steps absorbs c prefills:
         // TPOT = ITL + c·Δ/osl. Arriving in lock-step (s = 1), it decodes only through the prompts after its own in the
-        // burst, half on average: ITL + c·Δ/(2·osl). A prefill interference w weighs each prompt's Δ w times.
+        // burst, half on average: ITL + c·Δ/(2·osl). A prefill interference w weighs each prompt's Δ w times. Δ is what
+        // the prompt's kernels add to the step plus their launches outside the CUDA graphs: 15 µs × 256 kernels.
         var llama = Llama(1);
         var e = llama.With(llama.Estimator, Fixtures.TrtLlm with { ArrivalSynchronisation = sync, PrefillInterference = interference });
         var s = AggregatedServing.Estimate(e, Chat, 32);
         double itl = e.StepMs(StepShape.Decode(32, Chat.MeanDecodeContext));
         double mixed = e.StepMs(new StepShape { PrefillSequences = 1, PrefillTokensPerSequence = 1000, DecodeSequences = 32, DecodeContext = Chat.MeanDecodeContext });
-        Approx.AssertClose(itl + (interference * 32 * (1 - (sync / 2)) * (mixed - itl) / 500), s.TpotMs, 1e-12);
+        double launches = 15 * 256 / 1000.0;
+        Approx.AssertClose(itl + (interference * 32 * (1 - (sync / 2)) * (mixed - itl + launches) / 500), s.TpotMs, 1e-12);
+    }
+
+    [Fact]
+    public void A_prompt_s_kernels_launched_outside_the_cuda_graphs_hold_the_requests_decoding_beside_it()
+    {
+        // Hand calculation: Llama-3.1-8B at TP1 launches 256 kernels a prefill step (EngineModelTests). At 20 µs a kernel
+        // instead of none, each of the 32 prompts a request decodes beside (s = 0, w = 1) adds 5.12 ms to one of its 500
+        // steps: TPOT 32 × 5.12 / 500 = 0.32768 ms longer. The prompt's own TTFT does not wait for it.
+        var llama = Llama(1);
+        var none = llama.With(llama.Estimator, Fixtures.TrtLlm with { ArrivalSynchronisation = 0, PromptLaunchUsPerKernel = 0 });
+        var some = llama.With(llama.Estimator, Fixtures.TrtLlm with { ArrivalSynchronisation = 0, PromptLaunchUsPerKernel = 20 });
+        Approx.AssertClose(5.12, some.PromptLaunchMs, 1e-12);
+        var without = AggregatedServing.Estimate(none, Chat, 32);
+        var with = AggregatedServing.Estimate(some, Chat, 32);
+        Approx.AssertClose(without.TpotMs + 0.32768, with.TpotMs, 1e-12);
+        Assert.Equal(without.TtftMs, with.TtftMs);
+
+        // A prompt longer than the step's token budget (8192) runs in ceil(20000 / 8192) = 3 steps, each launched anew:
+        // three times the hold for one client (3 × 5.12 / 100 ms).
+        var longPrompt = new Workload(20000, 100);
+        Approx.AssertClose(
+            AggregatedServing.Estimate(none, longPrompt, 1).TpotMs + (3 * 5.12 / 100),
+            AggregatedServing.Estimate(some, longPrompt, 1).TpotMs,
+            1e-12);
+
+        // A disaggregated decode worker runs no prefill, so nothing is launched beside its requests.
+        var deployment = new DisaggregatedDeployment(2, 1, 1, 64);
+        Assert.Equal(
+            DisaggregatedServing.Estimate(none, none, deployment, Chat).TpotMs,
+            DisaggregatedServing.Estimate(some, some, deployment, Chat).TpotMs);
+
+        // Every framework's built-in profile launches at 15 µs a kernel.
+        Assert.All([Backend.TrtLlm, Backend.Vllm, Backend.Sglang], b => Assert.Equal(15, BackendProfile.For(b).PromptLaunchUsPerKernel));
     }
 
     [Fact]

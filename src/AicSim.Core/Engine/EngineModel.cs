@@ -177,6 +177,12 @@ public sealed class EngineModel
     public double RequestOverheadMs => Config.Backend.RequestOverheadPerKernelUs * PrefillKernels / 1000.0;
 
     /// <summary>
+    /// What launching a prompt's prefill step op by op, outside the captured CUDA graphs, holds the requests decoding in
+    /// that step: <see cref="Specs.BackendProfile.PromptLaunchUsPerKernel"/> times the prefill step's kernels.
+    /// </summary>
+    public double PromptLaunchMs => Config.Backend.PromptLaunchUsPerKernel * PrefillKernels / 1000.0;
+
+    /// <summary>
     /// Kernels the decoder layers of a prefill step launch on one GPU: each op of the table that runs on prompt tokens,
     /// once per layer it runs in (<see cref="Op.Count"/>), times the kernels it stands for (<see cref="Op.Launches"/>);
     /// the embedding and the logits, once a step, are left out (counting them too cross-validated a shade worse). A

@@ -9,8 +9,9 @@ namespace AicSim.Core.Serving;
 /// <remarks>
 /// TPOT: over one request's life of osl steps, each of the c requests per rank enters once, so c prefills are mixed
 /// into the decode steps — except that of a synchronised burst a request sees only the prompts after its own (half):
-/// TPOT = t_decode(c) + w·c·(1 − s/2)·Δt_prefill / osl, where Δt_prefill is what a prompt's kernels add to a step and w
-/// the framework's <see cref="Specs.BackendProfile.PrefillInterference"/> (mixed steps cost more than their kernels).
+/// TPOT = t_decode(c) + w·c·(1 − s/2)·Δt_prefill / osl, where Δt_prefill is what a prompt's kernels add to a step plus
+/// their launches outside the captured CUDA graphs (<see cref="EngineModel.PromptLaunchMs"/>), and w the framework's
+/// <see cref="Specs.BackendProfile.PrefillInterference"/> (mixed steps cost more than their kernels).
 /// t_decode is per generated token: with speculative decoding, the draft-and-verify step over the tokens it keeps
 /// (<see cref="EngineModel.DecodeTokenMs(double, double)"/>).
 /// TTFT: requests of a closed-loop benchmark tend to arrive together (same ISL/OSL, so they also finish together): a
@@ -64,7 +65,8 @@ public static class AggregatedServing
                 DecodeSequences = perRank,
                 DecodeContext = context,
             };
-            prefillExtraMs += engine.StepMs(mixed) - decodeMs;
+            // A step that carries a prompt runs outside the captured CUDA graphs: its kernels' time, and their launches.
+            prefillExtraMs += engine.StepMs(mixed) - decodeMs + engine.PromptLaunchMs;
         }
 
         // Prompts that arrive spread out are all prefilled while a request decodes; of a synchronised burst, the request

@@ -92,6 +92,16 @@ namespace AicSim.Core.Specs;
 /// per-sequence work (<paramref name="HostUsPerSequence"/>) adds to each draft-and-verify step instead of hiding behind it.
 /// SGLang's does: its server_args set disable_overlap_schedule for EAGLE/NEXTN (MTP) unless SGLANG_ENABLE_SPEC_V2 is on,
 /// which its releases through 0.5.x leave off (spec V2 became the default in mid-2026).</param>
+/// <param name="PromptLaunchUsPerKernel">What each kernel of a prompt's prefill costs the requests decoding beside it
+/// besides the time it adds to their step, in µs: the step that carries a prompt runs outside the CUDA graphs captured
+/// for pure decode, so the host launches its kernels one by one (PyTorch's dispatch and cudaLaunchKernel, about 5–25 µs
+/// an op; a Llama-3.1-8B decode step on H100 takes 8.4 ms eagerly against 5.1 ms as a graph), and the decoding
+/// requests in that step wait for the launches. Charged per prompt (each chunk of it), over
+/// <see cref="Engine.EngineModel.PrefillKernels"/>, with the prompt's kernels inside the
+/// <paramref name="PrefillInterference"/> multiple. 15 µs for every framework, chosen by cross-validation: the rows
+/// measure requests with 1024-token prompts and 1024-token answers decoding slower than the same engines' with 8192-token
+/// answers, at every load, where their kernels alone say the longer context decodes slower (docs/accuracy-history.md).
+/// Aggregated engines only: a disaggregated decode worker runs no prefill.</param>
 /// <param name="MaxBatchPerRank">Most sequences one attention rank schedules per step (TensorRT-LLM max_batch_size 2048; vLLM and SGLang max_num_seqs / max_running_requests of about 1024 on Hopper-class GPUs).</param>
 public sealed record BackendProfile(
     Backend Backend,
@@ -113,7 +123,8 @@ public sealed record BackendProfile(
     double PromptAdmissionMs = 0,
     double MxfpMoeOverheadUs = 0,
     bool SplitsBudgetOverAttentionDp = false,
-    bool SpeculationStopsOverlap = false)
+    bool SpeculationStopsOverlap = false,
+    double PromptLaunchUsPerKernel = 15)
 {
     /// <summary>
     /// Tokens one attention rank's step takes in an engine of <paramref name="attentionDp"/> ranks: the prefill chunk and
