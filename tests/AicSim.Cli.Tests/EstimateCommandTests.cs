@@ -58,6 +58,40 @@ public sealed class EstimateCommandTests
     }
 
     [Fact]
+    public void The_breakdown_tells_where_the_tpot_goes_and_the_json_carries_the_same_parts()
+    {
+        // Oracle: arithmetic on the command's own headline and a hand count. The parts add up to the TPOT it printed; the
+        // prompts a request decodes beside are c·(1 − s/2) = 16 × (1 − 0.3/2) = 13.6 with TensorRT-LLM's built-in
+        // synchronisation (--calibration none), and their launches are 16 × 0.85 × (15 µs × 320 kernels) / 200 tokens
+        // = 0.3264 ms at the built-in interference of 1.
+        string[] args = ["estimate", "--model", "meta-llama/Llama-3.1-8B", "--system", "h100_sxm", "--tp", "2", "--batch-size", "16", "--isl", "2000", "--osl", "200", "--calibration", "none"];
+        var (exit, table) = Run([.. args, "--breakdown"]);
+        Assert.Equal(0, exit);
+        Assert.Contains("TPOT part", table, StringComparison.Ordinal);
+        Assert.Contains("decode step, per token", table, StringComparison.Ordinal);
+        Assert.Contains("13.6 prompts a request decodes beside", table, StringComparison.Ordinal);
+        Assert.Contains("launches outside the CUDA graphs", table, StringComparison.Ordinal);
+
+        var (_, json) = Run([.. args, "--json"]);
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        var parts = root.GetProperty("tpot_parts");
+        double sum = parts.EnumerateObject().Where(p => p.Name.EndsWith("_ms", StringComparison.Ordinal)).Sum(p => p.Value.GetDouble());
+        Approx.AssertClose(root.GetProperty("tpot_ms").GetDouble(), sum, 1e-9);
+        Approx.AssertClose(13.6, parts.GetProperty("prompts_beside").GetDouble(), 1e-12);
+        Approx.AssertClose(0.3264, parts.GetProperty("prompt_launches_ms").GetDouble(), 1e-9);
+        Assert.True(parts.GetProperty("prefill_kernels_ms").GetDouble() > 0);
+
+        // Disaggregated, the decode worker runs no prefill: its TPOT is all decode step.
+        var (_, disagg) = Run("estimate", "--mode", "disagg", "--decode-batch-size", "8", "--json");
+        using var d = JsonDocument.Parse(disagg);
+        var dp = d.RootElement.GetProperty("tpot_parts");
+        Assert.Equal(d.RootElement.GetProperty("tpot_ms").GetDouble(), dp.GetProperty("decode_ms").GetDouble());
+        Assert.Equal(0, dp.GetProperty("prefill_kernels_ms").GetDouble());
+        Assert.Equal(0, dp.GetProperty("prompt_launches_ms").GetDouble());
+    }
+
+    [Fact]
     public void An_estimate_says_how_accurate_its_group_was_and_the_range_that_makes_here()
     {
         // Oracle: the bundled accuracy file's own ratios times this estimate's predictions (arithmetic on the file, which

@@ -62,6 +62,15 @@ public sealed class ServingTests
         double mixed = e.StepMs(new StepShape { PrefillSequences = 1, PrefillTokensPerSequence = 1000, DecodeSequences = 32, DecodeContext = Chat.MeanDecodeContext });
         double launches = 15 * 256 / 1000.0;
         Approx.AssertClose(itl + (interference * 32 * (1 - (sync / 2)) * (mixed - itl + launches) / 500), s.TpotMs, 1e-12);
+
+        // The same terms, part by part.
+        var parts = s.TpotParts!;
+        Approx.AssertClose(itl, parts.DecodeMs, 1e-12);
+        Approx.AssertClose(interference * 32 * (1 - (sync / 2)) * (mixed - itl) / 500, parts.PrefillKernelsMs, 1e-12);
+        Approx.AssertClose(interference * 32 * (1 - (sync / 2)) * launches / 500, parts.PromptLaunchesMs, 1e-12);
+        Approx.AssertClose(32 * (1 - (sync / 2)), parts.PromptsBeside, 1e-12);
+        Assert.Equal(interference, parts.PrefillInterference);
+        Approx.AssertClose(s.TpotMs, parts.TotalMs, 1e-12);
     }
 
     [Fact]

@@ -38,6 +38,14 @@ internal static class EstimateJson
                 t.KvTransferMs,
             } : null,
             s.TpotMs,
+            TpotParts = s.TpotParts is { } tp ? new
+            {
+                tp.DecodeMs,
+                tp.PrefillKernelsMs,
+                tp.PromptLaunchesMs,
+                tp.PromptsBeside,
+                tp.PrefillInterference,
+            } : null,
             TokensPerSecPerGpu = s.OutputTokensPerSecPerGpu,
             TokensPerSecPerUser = s.OutputTokensPerSecPerUser,
             s.Concurrency,

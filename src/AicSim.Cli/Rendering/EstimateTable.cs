@@ -104,20 +104,41 @@ internal static class EstimateTable
         {
             RenderTtftParts(console, parts, result.Serving.TtftMs);
         }
+
+        if (result.Serving.TpotParts is { } tpotParts)
+        {
+            RenderParts(console, "TPOT", TpotPartRows(tpotParts), result.Serving.TpotMs, 2);
+        }
     }
 
     /// <summary>Where the predicted TTFT goes: each part the serving model prices, in ms and as a share of the TTFT.</summary>
-    public static void RenderTtftParts(IAnsiConsole console, Core.Serving.TtftParts parts, double ttftMs)
+    public static void RenderTtftParts(IAnsiConsole console, Core.Serving.TtftParts parts, double ttftMs) =>
+        RenderParts(console, "TTFT", TtftPartRows(parts), ttftMs, 1);
+
+    private static void RenderParts(IAnsiConsole console, string metric, IEnumerable<(string Name, double Ms)> rows, double totalMs, int decimals)
     {
-        var table = new Table().AddColumns("TTFT part", "ms", "share");
-        foreach (var (name, ms) in TtftPartRows(parts))
+        var table = new Table().AddColumns($"{metric} part", "ms", "share");
+        foreach (var (name, ms) in rows)
         {
-            double share = ttftMs > 0 ? 100 * ms / ttftMs : 0;
-            table.AddRow(Markup.Escape(name), F(ms, 1), share < 0.5 ? "<1%" : F(share, 0) + "%");
+            double share = totalMs > 0 ? 100 * ms / totalMs : 0;
+            table.AddRow(Markup.Escape(name), F(ms, decimals), share < 0.5 ? "<1%" : F(share, 0) + "%");
         }
 
-        table.AddRow("[bold]TTFT[/]", "[bold]" + F(ttftMs, 1) + "[/]", "100%");
+        table.AddRow($"[bold]{metric}[/]", "[bold]" + F(totalMs, decimals) + "[/]", "100%");
         console.Write(table);
+    }
+
+    /// <summary>The TPOT's parts (a zero part is left out): the decode step, and the prompts prefilled beside a request.</summary>
+    public static IEnumerable<(string Name, double Ms)> TpotPartRows(Core.Serving.TpotParts p)
+    {
+        string beside = string.Create(CultureInfo.InvariantCulture, $"{p.PromptsBeside:0.#} prompts a request decodes beside, ×{p.PrefillInterference:0.##} interference");
+        var rows = new (string, double)[]
+        {
+            ("decode step, per token", p.DecodeMs),
+            ($"prefills mixed in: their kernels ({beside})", p.PrefillKernelsMs),
+            ("prefills mixed in: their kernels' launches outside the CUDA graphs", p.PromptLaunchesMs),
+        };
+        return rows.Where(r => r.Item2 > 0);
     }
 
     /// <summary>The parts a deployment has (a zero part is left out), named as a reader would say them.</summary>

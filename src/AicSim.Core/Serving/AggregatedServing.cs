@@ -52,7 +52,8 @@ public static class AggregatedServing
         // drafts (EngineModel.RunningStepMs).
         double tokenMs = engine.DecodeTokenMs(perRank, context, decodeMs);
 
-        double prefillExtraMs = 0;
+        double prefillKernelsMs = 0;
+        double launchesMs = 0;
         int chunk = engine.PrefillTokenBudget;
         for (int done = 0; done < workload.Isl; done += chunk)
         {
@@ -66,14 +67,24 @@ public static class AggregatedServing
                 DecodeContext = context,
             };
             // A step that carries a prompt runs outside the captured CUDA graphs: its kernels' time, and their launches.
-            prefillExtraMs += engine.StepMs(mixed) - decodeMs + engine.PromptLaunchMs;
+            prefillKernelsMs += engine.StepMs(mixed) - decodeMs;
+            launchesMs += engine.PromptLaunchMs;
         }
 
         // Prompts that arrive spread out are all prefilled while a request decodes; of a synchronised burst, the request
         // at position i waits for the i − 1 before it (its TTFT) and decodes through the rest: half, on average.
         double sync = engine.Config.Backend.ArrivalSynchronisation;
         double interference = engine.Config.Backend.PrefillInterference;
-        double tpot = tokenMs + (interference * perRank * (1.0 - (sync / 2.0)) * prefillExtraMs / workload.Osl);
+        double promptsBeside = perRank * (1.0 - (sync / 2.0));
+        var tpotParts = new TpotParts
+        {
+            DecodeMs = tokenMs,
+            PrefillKernelsMs = interference * promptsBeside * prefillKernelsMs / workload.Osl,
+            PromptLaunchesMs = interference * promptsBeside * launchesMs / workload.Osl,
+            PromptsBeside = promptsBeside,
+            PrefillInterference = interference,
+        };
+        double tpot = tpotParts.TotalMs;
 
         int burst = 1 + (int)Math.Round(sync * (Math.Ceiling(perRank) - 1));
         // While the burst prefills, the c − b requests outside it decode, and the burst's own join them as they start
@@ -106,7 +117,7 @@ public static class AggregatedServing
         double requestMs = ttft + ((workload.Osl - 1) * tpot);
         double throughput = concurrency * workload.Osl / (requestMs / 1000.0) / gpus;
         var parts = fixedParts with { PrefillMs = prefillMs, AdmissionMs = admissionMs, BalanceWaitMs = balanceMs, QueueMs = slotQueueMs };
-        return new ServingEstimate(ttft, tpot, throughput, 1000.0 / tpot, gpus, concurrency, notes) { TtftParts = parts };
+        return new ServingEstimate(ttft, tpot, throughput, 1000.0 / tpot, gpus, concurrency, notes) { TtftParts = parts, TpotParts = tpotParts };
     }
 
     /// <summary>

@@ -109,6 +109,6 @@ public static class DisaggregatedServing
             KvTransferMs = transferMs,
             QueueMs = ttft - ttft0,
         };
-        return new ServingEstimate(ttft, tpot, throughput, 1000.0 / tpot, gpus, concurrency, notes) { TtftParts = parts };
+        return new ServingEstimate(ttft, tpot, throughput, 1000.0 / tpot, gpus, concurrency, notes) { TtftParts = parts, TpotParts = new TpotParts { DecodeMs = tpot } };
     }
 }

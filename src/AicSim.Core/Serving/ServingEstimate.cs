@@ -19,4 +19,7 @@ public sealed record ServingEstimate(
 {
     /// <summary>Where <see cref="TtftMs"/> goes, part by part.</summary>
     public TtftParts? TtftParts { get; init; }
+
+    /// <summary>Where <see cref="TpotMs"/> goes, part by part.</summary>
+    public TpotParts? TpotParts { get; init; }
 }
