@@ -47,26 +47,31 @@ public sealed class ValidateCommandTests
         Assert.Equal("agg", Col("mode"));
         Assert.Contains($",{Col("isl")},{Col("osl")},{Col("batch_size")},TP{Col("tp_size")},", lines[1], StringComparison.Ordinal);
 
-        // Where each predicted TTFT goes, part by part: the parts add up to the row's own predicted TTFT (arithmetic on
-        // the file), and a row that was not predicted has none.
-        string[] parts = ["ttft_request_overhead_ms", "ttft_running_steps_ms", "ttft_prefill_ms", "ttft_wait_ms", "ttft_handoff_ms"];
+        // Where each predicted TTFT and TPOT go, part by part: the parts add up to the row's own predicted TTFT and TPOT
+        // (arithmetic on the file), and a row that was not predicted has none.
+        string[] parts = ["ttft_request_overhead_ms", "ttft_running_steps_ms", "ttft_prefill_ms", "ttft_wait_ms", "ttft_handoff_ms", "tpot_decode_ms", "tpot_prefill_kernels_ms", "tpot_prompt_launches_ms"];
         Assert.EndsWith("," + string.Join(',', parts), lines[0], StringComparison.Ordinal);
-        // The columns before the message hold no commas, and the parts are the last five.
+        // The columns before the message hold no commas, and the parts are the last eight: five of TTFT, three of TPOT.
         int predicted = 0;
+        int withPrefillMixedIn = 0;
         foreach (var line in lines.Skip(1))
         {
             var fields = line.Split(',');
-            var values = fields[^5..];
+            var values = fields[^8..];
             if (fields[6] != "ok")
             {
                 Assert.All(values, v => Assert.Equal(string.Empty, v));
                 continue;
             }
 
-            double sum = values.Sum(v => double.Parse(v, CultureInfo.InvariantCulture));
-            Approx.AssertClose(double.Parse(fields[7], CultureInfo.InvariantCulture), sum, 1e-9);
+            double[] ms = [.. values.Select(v => double.Parse(v, CultureInfo.InvariantCulture))];
+            Approx.AssertClose(double.Parse(fields[7], CultureInfo.InvariantCulture), ms[..5].Sum(), 1e-9);
+            Approx.AssertClose(double.Parse(fields[10], CultureInfo.InvariantCulture), ms[5..].Sum(), 1e-9);
+            withPrefillMixedIn += ms[7] > 0 ? 1 : 0;
             predicted++;
         }
+
+        Assert.True(withPrefillMixedIn > 0, "no aggregated row carries its prompts' launches");
 
         Assert.True(predicted > 300, $"{predicted} rows predicted");
     }

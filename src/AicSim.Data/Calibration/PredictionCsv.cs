@@ -13,6 +13,9 @@ public sealed record Prediction(string Id, double? TtftMs, double? TpotMs, strin
 {
     /// <summary>Where the predicted TTFT goes (validate's per-row CSV writes it); null where nothing was predicted.</summary>
     public Core.Serving.TtftParts? TtftParts { get; init; }
+
+    /// <summary>Where the predicted TPOT goes (validate's per-row CSV writes it); null where nothing was predicted.</summary>
+    public Core.Serving.TpotParts? TpotParts { get; init; }
 }
 
 /// <summary>Writes <c>id,predicted_ttft_ms,predicted_tpot_ms,status,message</c>, whole or not at all.</summary>

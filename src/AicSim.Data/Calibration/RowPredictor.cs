@@ -45,7 +45,7 @@ public sealed class RowPredictor(SiliconRowMapper mapper, CalibrationSet calibra
             var result = Estimator.Run(calibrated, estimator);
             string notes = string.Join("; ", result.Notes.Select(n => n.TrimEnd('.')));
             var prediction = result.Fits
-                ? new Prediction(row.Id, result.Serving.TtftMs, result.Serving.TpotMs, "ok", notes) { TtftParts = result.Serving.TtftParts }
+                ? new Prediction(row.Id, result.Serving.TtftMs, result.Serving.TpotMs, "ok", notes) { TtftParts = result.Serving.TtftParts, TpotParts = result.Serving.TpotParts }
                 : new Prediction(row.Id, null, null, "error", notes);
             return new RowOutcome(row, calibrated, prediction, complete, source);
         }

@@ -219,12 +219,14 @@ public static class Validation
         {
             using var csv = CsvWriter.Create(stream, new CsvWriterOptions { NewLine = "\n" });
             csv.WriteHeader(["id", "system", "backend", "mode", "model", "complete", "status", "predicted_ttft_ms", "measured_ttft_ms", "ttft_error_pct", "predicted_tpot_ms", "measured_tpot_ms", "tpot_error_pct", "source", "message", "isl", "osl", "concurrency", "mapping",
-                "ttft_request_overhead_ms", "ttft_running_steps_ms", "ttft_prefill_ms", "ttft_wait_ms", "ttft_handoff_ms"]);
+                "ttft_request_overhead_ms", "ttft_running_steps_ms", "ttft_prefill_ms", "ttft_wait_ms", "ttft_handoff_ms",
+                "tpot_decode_ms", "tpot_prefill_kernels_ms", "tpot_prompt_launches_ms"]);
             foreach (var o in outcomes)
             {
                 var r = o.Row;
                 var p = o.Prediction;
                 var t = p.TtftParts;
+                var u = p.TpotParts;
                 csv.WriteRecord(
                 [
                     r.Id, r.System, r.Backend, r.Mode, r.Model, IsCompleteRow(r) ? "true" : "false", p.Status,
@@ -236,6 +238,7 @@ public static class Validation
                     Mapping(o.Request),
                     F(t?.RequestOverheadMs), F(t?.RunningStepsMs), F(t?.PrefillMs),
                     F(t is null ? null : t.AdmissionMs + t.BalanceWaitMs + t.QueueMs), F(t is null ? null : t.DisaggOverheadMs + t.KvTransferMs),
+                    F(u?.DecodeMs), F(u?.PrefillKernelsMs), F(u?.PromptLaunchesMs),
                 ]);
             }
         });
