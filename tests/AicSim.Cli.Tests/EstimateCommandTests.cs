@@ -36,59 +36,47 @@ public sealed class EstimateCommandTests
     }
 
     [Fact]
-    public void The_breakdown_tells_where_the_ttft_goes_and_the_json_carries_the_same_parts()
+    public void The_breakdown_tells_where_the_ttft_and_the_tpot_go_and_the_json_carries_the_same_parts()
     {
-        // Oracle: arithmetic on the command's own headline — the parts it prints add up to the TTFT it printed, and the
-        // request overhead's kernel count is Llama-3.1-8B's hand count at TP2 (10 a layer × 32, EngineModelTests).
-        string[] args = ["estimate", "--model", "meta-llama/Llama-3.1-8B", "--system", "h100_sxm", "--tp", "2", "--batch-size", "16", "--isl", "2000", "--osl", "200"];
-        var (exit, table) = Run([.. args, "--breakdown"]);
-        Assert.Equal(0, exit);
-        Assert.Contains("TTFT part", table, StringComparison.Ordinal);
-        Assert.Contains("request overhead (320 prefill kernels)", table, StringComparison.Ordinal);
-        Assert.Contains("steps of the running engine", table, StringComparison.Ordinal);
-
-        var (_, json) = Run([.. args, "--json"]);
-        using var doc = JsonDocument.Parse(json);
-        var root = doc.RootElement;
-        var parts = root.GetProperty("ttft_parts");
-        Assert.Equal(320, parts.GetProperty("prefill_kernels").GetDouble());
-        double sum = parts.EnumerateObject().Where(p => p.Name.EndsWith("_ms", StringComparison.Ordinal)).Sum(p => p.Value.GetDouble());
-        Approx.AssertClose(root.GetProperty("ttft_ms").GetDouble(), sum, 1e-9);
-        Assert.True(parts.GetProperty("prefill_ms").GetDouble() > 0);
-    }
-
-    [Fact]
-    public void The_breakdown_tells_where_the_tpot_goes_and_the_json_carries_the_same_parts()
-    {
-        // Oracle: arithmetic on the command's own headline and a hand count. The parts add up to the TPOT it printed; the
-        // prompts a request decodes beside are c·(1 − s/2) = 16 × (1 − 0.3/2) = 13.6 with TensorRT-LLM's built-in
-        // synchronisation (--calibration none), and their launches are 16 × 0.85 × (15 µs × 320 kernels) / 200 tokens
-        // = 0.3264 ms at the built-in interference of 1.
+        // Oracle: arithmetic on the command's own headline and hand counts. Each metric's parts add up to what it printed.
+        // TTFT: the request overhead's kernel count is Llama-3.1-8B's hand count at TP2 (10 a layer × 32, EngineModelTests).
+        // TPOT: the prompts a request decodes beside are c·(1 − s/2) = 16 × (1 − 0.3/2) = 13.6 with TensorRT-LLM's built-in
+        // synchronisation (--calibration none), and their launches 16 × 0.85 × (15 µs × 320 kernels) / 200 tokens =
+        // 0.3264 ms at the built-in interference of 1.
         string[] args = ["estimate", "--model", "meta-llama/Llama-3.1-8B", "--system", "h100_sxm", "--tp", "2", "--batch-size", "16", "--isl", "2000", "--osl", "200", "--calibration", "none"];
         var (exit, table) = Run([.. args, "--breakdown"]);
         Assert.Equal(0, exit);
-        Assert.Contains("TPOT part", table, StringComparison.Ordinal);
-        Assert.Contains("decode step, per token", table, StringComparison.Ordinal);
-        Assert.Contains("13.6 prompts a request decodes beside", table, StringComparison.Ordinal);
-        Assert.Contains("launches outside the CUDA graphs", table, StringComparison.Ordinal);
+        foreach (string line in (string[])["TTFT part", "request overhead (320 prefill kernels)", "steps of the running engine", "TPOT part", "decode step, per token", "13.6 prompts a request decodes beside", "launches outside the CUDA graphs"])
+        {
+            Assert.Contains(line, table, StringComparison.Ordinal);
+        }
 
         var (_, json) = Run([.. args, "--json"]);
         using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;
-        var parts = root.GetProperty("tpot_parts");
-        double sum = parts.EnumerateObject().Where(p => p.Name.EndsWith("_ms", StringComparison.Ordinal)).Sum(p => p.Value.GetDouble());
-        Approx.AssertClose(root.GetProperty("tpot_ms").GetDouble(), sum, 1e-9);
-        Approx.AssertClose(13.6, parts.GetProperty("prompts_beside").GetDouble(), 1e-12);
-        Approx.AssertClose(0.3264, parts.GetProperty("prompt_launches_ms").GetDouble(), 1e-9);
-        Assert.True(parts.GetProperty("prefill_kernels_ms").GetDouble() > 0);
+        var ttft = PartsAddingUpTo(root, "ttft");
+        Assert.Equal(320, ttft.GetProperty("prefill_kernels").GetDouble());
+        Assert.True(ttft.GetProperty("prefill_ms").GetDouble() > 0);
+        var tpot = PartsAddingUpTo(root, "tpot");
+        Approx.AssertClose(13.6, tpot.GetProperty("prompts_beside").GetDouble(), 1e-12);
+        Approx.AssertClose(0.3264, tpot.GetProperty("prompt_launches_ms").GetDouble(), 1e-9);
+        Assert.True(tpot.GetProperty("prefill_kernels_ms").GetDouble() > 0);
 
         // Disaggregated, the decode worker runs no prefill: its TPOT is all decode step.
         var (_, disagg) = Run("estimate", "--mode", "disagg", "--decode-batch-size", "8", "--json");
         using var d = JsonDocument.Parse(disagg);
-        var dp = d.RootElement.GetProperty("tpot_parts");
-        Assert.Equal(d.RootElement.GetProperty("tpot_ms").GetDouble(), dp.GetProperty("decode_ms").GetDouble());
-        Assert.Equal(0, dp.GetProperty("prefill_kernels_ms").GetDouble());
-        Assert.Equal(0, dp.GetProperty("prompt_launches_ms").GetDouble());
+        var decodeOnly = PartsAddingUpTo(d.RootElement, "tpot");
+        Assert.Equal(0, decodeOnly.GetProperty("prefill_kernels_ms").GetDouble());
+        Assert.Equal(0, decodeOnly.GetProperty("prompt_launches_ms").GetDouble());
+    }
+
+    /// <summary>The metric's <c>_parts</c> object, after checking that its <c>_ms</c> parts add up to the metric.</summary>
+    private static JsonElement PartsAddingUpTo(JsonElement root, string metric)
+    {
+        var parts = root.GetProperty(metric + "_parts");
+        double sum = parts.EnumerateObject().Where(p => p.Name.EndsWith("_ms", StringComparison.Ordinal)).Sum(p => p.Value.GetDouble());
+        Approx.AssertClose(root.GetProperty(metric + "_ms").GetDouble(), sum, 1e-9);
+        return parts;
     }
 
     [Fact]
