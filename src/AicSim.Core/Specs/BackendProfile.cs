@@ -100,7 +100,7 @@ namespace AicSim.Core.Specs;
 /// <see cref="Engine.EngineModel.PrefillKernels"/>, with the prompt's kernels inside the
 /// <paramref name="PrefillInterference"/> multiple. 15 µs for every framework, chosen by cross-validation: the rows
 /// measure requests with 1024-token prompts and 1024-token answers decoding slower than the same engines' with 8192-token
-/// answers, at every load, where their kernels alone say the longer context decodes slower (docs/accuracy-history.md).
+/// answers at the same load, where their kernels alone say the longer context decodes slower (docs/accuracy-history.md).
 /// Aggregated engines only: a disaggregated decode worker runs no prefill.</param>
 /// <param name="MaxBatchPerRank">Most sequences one attention rank schedules per step (TensorRT-LLM max_batch_size 2048; vLLM and SGLang max_num_seqs / max_running_requests of about 1024 on Hopper-class GPUs).</param>
 public sealed record BackendProfile(
