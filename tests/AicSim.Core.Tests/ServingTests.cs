@@ -107,6 +107,26 @@ public sealed class ServingTests
     }
 
     [Fact]
+    public void The_requests_decoding_beside_a_prompt_take_their_tokens_out_of_its_step_budget()
+    {
+        // Hand calculation: an 8192-token prompt beside 32 decoding requests (s = 0, w = 1) cannot run in one step of
+        // the 8192-token budget, since the 32 decode tokens share it: it runs as 8160 tokens, then the last 32 (attending
+        // to the 8160 before them), each step with the 32 decodes, and launches its kernels twice (2 × 5.12 ms at 20 µs
+        // × 256 kernels). TPOT = ITL + 32 × (Δ₁ + Δ₂ + 2 × 5.12) / osl.
+        var llama = Llama(1);
+        var e = llama.With(llama.Estimator, Fixtures.TrtLlm with { ArrivalSynchronisation = 0, PrefillInterference = 1, PromptLaunchUsPerKernel = 20 });
+        var workload = new Workload(8192, 500);
+        var s = AggregatedServing.Estimate(e, workload, 32);
+        double context = workload.MeanDecodeContext;
+        double itl = e.StepMs(StepShape.Decode(32, context));
+        double first = e.StepMs(new StepShape { PrefillSequences = 1, PrefillTokensPerSequence = 8160, DecodeSequences = 32, DecodeContext = context }) - itl;
+        double last = e.StepMs(new StepShape { PrefillSequences = 1, PrefillTokensPerSequence = 32, PrefillPastTokens = 8160, DecodeSequences = 32, DecodeContext = context }) - itl;
+        Approx.AssertClose(32 * (first + last) / 500, s.TpotParts!.PrefillKernelsMs, 1e-12);
+        Approx.AssertClose(32 * 2 * 5.12 / 500, s.TpotParts.PromptLaunchesMs, 1e-12);
+        Approx.AssertClose(itl + (32 * (first + last + (2 * 5.12)) / 500), s.TpotMs, 1e-12);
+    }
+
+    [Fact]
     public void Each_prompt_ahead_in_a_burst_adds_the_framework_s_admission_time()
     {
         // Hand calculation: 33 clients on one rank with synchronisation 0.5 arrive in bursts of 1 + round(0.5 × 32) = 17;
