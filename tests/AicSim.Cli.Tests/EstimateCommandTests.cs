@@ -39,14 +39,15 @@ public sealed class EstimateCommandTests
     public void The_breakdown_tells_where_the_ttft_and_the_tpot_go_and_the_json_carries_the_same_parts()
     {
         // Oracle: arithmetic on the command's own headline and hand counts. Each metric's parts add up to what it printed.
-        // TTFT: the request overhead's kernel count is Llama-3.1-8B's hand count at TP2 (10 a layer × 32, EngineModelTests).
+        // TTFT: the request overhead's kernel count is Llama-3.1-8B's hand count at TP2 without its two all-reduces a layer
+        // (8 a layer × 32, EngineModelTests).
         // TPOT: the prompts a request decodes beside are c·(1 − s/2) = 16 × (1 − 0.3/2) = 13.6 with TensorRT-LLM's built-in
         // synchronisation (--calibration none), and their launches 16 × 0.85 × (15 µs × 320 kernels) / 200 tokens =
         // 0.3264 ms at the built-in interference of 1.
         string[] args = ["estimate", "--model", "meta-llama/Llama-3.1-8B", "--system", "h100_sxm", "--tp", "2", "--batch-size", "16", "--isl", "2000", "--osl", "200", "--calibration", "none"];
         var (exit, table) = Run([.. args, "--breakdown"]);
         Assert.Equal(0, exit);
-        foreach (string line in (string[])["TTFT part", "request overhead (320 prefill kernels)", "steps of the running engine", "TPOT part", "decode step, per token", "13.6 prompts a request decodes beside", "launches outside the CUDA graphs"])
+        foreach (string line in (string[])["TTFT part", "request overhead (256 prefill kernels, collectives aside)", "steps of the running engine", "TPOT part", "decode step, per token", "13.6 prompts a request decodes beside", "launches outside the CUDA graphs"])
         {
             Assert.Contains(line, table, StringComparison.Ordinal);
         }
@@ -55,7 +56,7 @@ public sealed class EstimateCommandTests
         using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;
         var ttft = PartsAddingUpTo(root, "ttft");
-        Assert.Equal(320, ttft.GetProperty("prefill_kernels").GetDouble());
+        Assert.Equal(256, ttft.GetProperty("overhead_kernels").GetDouble());
         Assert.True(ttft.GetProperty("prefill_ms").GetDouble() > 0);
         var tpot = PartsAddingUpTo(root, "tpot");
         Approx.AssertClose(13.6, tpot.GetProperty("prompts_beside").GetDouble(), 1e-12);

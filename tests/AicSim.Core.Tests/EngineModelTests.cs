@@ -62,11 +62,13 @@ public sealed class EngineModelTests
     // (l2 norms of q and k, the gating, and flash-linear-attention's six chunked passes), the out projection and the
     // all-reduce (15·45 = 675); router, experts, the shared expert's three and the all-reduce a MoE layer (6·60 = 360)
     // → 1215.
-    [InlineData("llama8b", 8, 320)]
-    [InlineData("llama8b", 1, 256)]
-    [InlineData("deepseek-v3", 8, 842)]
-    [InlineData("qwen3.5", 8, 1215)]
-    public void The_request_overhead_of_a_ttft_is_paid_per_kernel_of_a_prefill_step(string model, int gpus, double kernels)
+    // The request overhead counts them without their collectives: Llama's 64 all-reduces at TP8 (256, as at TP1),
+    // DeepSeek's 58 dispatches and 58 combines (726), Qwen3.5's 15 + 45 + 60 all-reduces (1095).
+    [InlineData("llama8b", 8, 320, 256)]
+    [InlineData("llama8b", 1, 256, 256)]
+    [InlineData("deepseek-v3", 8, 842, 726)]
+    [InlineData("qwen3.5", 8, 1215, 1095)]
+    public void The_request_overhead_of_a_ttft_is_paid_per_kernel_of_a_prefill_step(string model, int gpus, double kernels, double overheadKernels)
     {
         var profile = Fixtures.TrtLlm with { RequestOverheadPerKernelUs = 50 };
         var (spec, parallel) = model switch
@@ -77,7 +79,9 @@ public sealed class EngineModelTests
         };
         var e = EngineModel.Create(new EngineConfig(spec, Fixtures.H200, parallel, spec.DefaultQuant, profile));
         Assert.Equal(kernels, e.PrefillKernels);
-        Approx.AssertClose(kernels * 0.05, e.RequestOverheadMs, 1e-12);
+        Assert.Equal(overheadKernels, e.RequestOverheadKernels);
+        Approx.AssertClose(overheadKernels * 0.05, e.RequestOverheadMs, 1e-12);
+        Approx.AssertClose(kernels * profile.PromptLaunchUsPerKernel / 1000.0, e.PromptLaunchMs, 1e-12);
     }
 
     [Theory]

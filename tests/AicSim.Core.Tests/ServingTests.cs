@@ -154,7 +154,7 @@ public sealed class ServingTests
         var one = AggregatedServing.Estimate(e, Chat, 1);
         var p = one.TtftParts!;
         Assert.False(p.Disaggregated);
-        Assert.Equal(256, p.PrefillKernels);
+        Assert.Equal(256, p.OverheadKernels);
         Approx.AssertClose(67 * 256 / 1000.0, p.RequestOverheadMs, 1e-12);
         Assert.Equal(Fixtures.TrtLlm.TtftDecodeSteps, p.RunningSteps);
         Approx.AssertClose(Fixtures.TrtLlm.TtftDecodeSteps * e.StepMs(StepShape.Decode(1, Chat.MeanDecodeContext)), p.RunningStepsMs, 1e-12);

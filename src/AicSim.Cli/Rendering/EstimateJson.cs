@@ -27,7 +27,7 @@ internal static class EstimateJson
             TtftParts = s.TtftParts is { } t ? new
             {
                 t.RequestOverheadMs,
-                t.PrefillKernels,
+                t.OverheadKernels,
                 t.RunningStepsMs,
                 t.RunningSteps,
                 t.PrefillMs,

@@ -146,7 +146,7 @@ internal static class EstimateTable
     {
         var rows = new (string, double)[]
         {
-            ($"request overhead ({p.PrefillKernels:F0} prefill kernels)", p.RequestOverheadMs),
+            ($"request overhead ({p.OverheadKernels:F0} prefill kernels, collectives aside)", p.RequestOverheadMs),
             ($"steps of the running engine ({p.RunningSteps.ToString("0.##", CultureInfo.InvariantCulture)})", p.RunningStepsMs),
             (p.Disaggregated ? "prefill step" : "prefill (its own, and the prompts ahead in its burst)", p.PrefillMs),
             ("admission of prompts ahead", p.AdmissionMs),

@@ -34,7 +34,7 @@ public struct Op
 
     /// <summary>
     /// Kernels one repetition launches, where the op stands for several (a Gated DeltaNet recurrence is nine); 0 reads as
-    /// one. Only the framework's per-kernel request overhead counts them (<see cref="Engine.EngineModel.PrefillKernels"/>).
+    /// one. Only the framework's per-kernel costs count them (<see cref="Engine.EngineModel.PrefillKernels"/>).
     /// </summary>
     public double Launches;
 

@@ -148,7 +148,7 @@ public static class AggregatedServing
 
     /// <summary>
     /// What every request's TTFT pays besides prefill and queueing: the framework's request overhead (per kernel of a
-    /// prefill step, <see cref="EngineModel.RequestOverheadMs"/>) and <see cref="Specs.BackendProfile.TtftDecodeSteps"/>
+    /// prefill step, collectives aside, <see cref="EngineModel.RequestOverheadMs"/>) and <see cref="Specs.BackendProfile.TtftDecodeSteps"/>
     /// steps of the running engine (<paramref name="stepMs"/>), which carries the dependence on the model and the load.
     /// </summary>
     public static TtftParts FixedTtftParts(EngineModel engine, double stepMs)
@@ -158,7 +158,7 @@ public static class AggregatedServing
         return new TtftParts
         {
             RequestOverheadMs = engine.RequestOverheadMs,
-            PrefillKernels = engine.PrefillKernels,
+            OverheadKernels = engine.RequestOverheadKernels,
             RunningSteps = steps,
             RunningStepsMs = steps * stepMs,
         };

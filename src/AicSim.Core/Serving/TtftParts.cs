@@ -9,11 +9,11 @@ public sealed record TtftParts
     /// <summary>Whether the request went through a prefill worker to a decode worker (which names the parts differently).</summary>
     public bool Disaggregated { get; init; }
 
-    /// <summary>The framework's request overhead: <see cref="PrefillKernels"/> kernels at its per-kernel cost.</summary>
+    /// <summary>The framework's request overhead: <see cref="OverheadKernels"/> kernels at its per-kernel cost.</summary>
     public double RequestOverheadMs { get; init; }
 
-    /// <summary>Kernels the decoder layers of a prefill step launch on one GPU (<see cref="Engine.EngineModel.PrefillKernels"/>).</summary>
-    public double PrefillKernels { get; init; }
+    /// <summary>Kernels the request overhead is paid on: a prefill step's on one GPU, its collectives aside (<see cref="Engine.EngineModel.RequestOverheadKernels"/>).</summary>
+    public double OverheadKernels { get; init; }
 
     /// <summary>The fitted steps of the running engine every TTFT waits (<see cref="RunningSteps"/> of its step).</summary>
     public double RunningStepsMs { get; init; }

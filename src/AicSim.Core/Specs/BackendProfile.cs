@@ -12,7 +12,8 @@ namespace AicSim.Core.Specs;
 /// <param name="Backend">The framework.</param>
 /// <param name="RequestOverheadPerKernelUs">Added to every TTFT once per kernel of a prefill step, in µs: what a request
 /// costs the framework beyond its kernels (HTTP, tokenisation and scheduling, and the host-side work of its first step,
-/// which runs without a captured CUDA graph, launching op by op). Per kernel (<see cref="Engine.EngineModel.PrefillKernels"/>)
+/// which runs without a captured CUDA graph, launching op by op). Per kernel, its collectives aside
+/// (<see cref="Engine.EngineModel.RequestOverheadKernels"/>),
 /// because held-out models say so: 5-fold cross-validation holding out models gave TTFT MAPE 48.5% with one constant
 /// per request, 46.3% with one per layer, and later 40.0% per layer against 38.3% per kernel: a DeepSeek MLA and MoE
 /// layer at TP8 launches 15 kernels where a Llama GQA layer launches 10 and a gpt-oss layer on one GPU 8, and the
