@@ -225,6 +225,12 @@ public sealed class EngineModel
     /// </summary>
     public int PrefillTokenBudget => Config.Backend.TokenBudgetPerRank(AttentionDp);
 
+    /// <summary>
+    /// Prompt tokens one rank's step takes beside <paramref name="decoding"/> running sequences, whose tokens come out of
+    /// its budget (at least one): the chunk a prompt is split into, for its TTFT and for the TPOT of those beside it.
+    /// </summary>
+    public int PrefillChunk(double decoding) => Math.Max(1, PrefillTokenBudget - (int)Math.Ceiling(decoding));
+
     /// <summary>The framework's own time in every step: its per-layer overhead times the layers (a mixer block and an FFN block count as one).</summary>
     public double FrameworkStepMs => Config.Backend.LayerOverheadUs * _transformerLayers / 1000.0;
 
@@ -238,7 +244,7 @@ public sealed class EngineModel
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(isl);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
-        int chunk = Math.Max(1, PrefillTokenBudget - (int)Math.Ceiling(decoding));
+        int chunk = PrefillChunk(decoding);
         StepShape Step(double prompts, double tokens, double past) => new()
         {
             PrefillSequences = prompts,

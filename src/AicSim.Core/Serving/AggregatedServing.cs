@@ -54,9 +54,9 @@ public static class AggregatedServing
 
         double prefillKernelsMs = 0;
         double launchesMs = 0;
-        // The requests decoding in a step take their tokens out of its budget, as in EngineModel.PrefillMs: a prompt as
-        // long as the budget takes two steps beside them, and pays two launches.
-        int chunk = Math.Max(1, engine.PrefillTokenBudget - (int)Math.Ceiling(perRank));
+        // The requests decoding beside a prompt take their tokens out of each step's budget: a prompt as long as the
+        // budget takes two steps beside them, and pays two launches.
+        int chunk = engine.PrefillChunk(perRank);
         for (int done = 0; done < workload.Isl; done += chunk)
         {
             int len = Math.Min(chunk, workload.Isl - done);
