@@ -88,7 +88,7 @@ public sealed class ValidateCommandTests
         Assert.Matches(@"Sweeps against themselves: in the \d+ target rows of \d+ sweeps measured at 3 or more concurrencies", text.ReplaceLineEndings(" "));
         var lines = File.ReadAllLines(checks);
         Assert.Equal("id,check,message", lines[0]);
-        Assert.All(lines.Skip(1), l => Assert.True(l.Contains(",same-as-other-mapping,", StringComparison.Ordinal) || l.Contains(",same-as-disaggregated,", StringComparison.Ordinal) || l.Contains(",few-in-flight,", StringComparison.Ordinal) || l.Contains(",below-memory-floor,", StringComparison.Ordinal) || l.Contains(",ttft-stall,", StringComparison.Ordinal), l));
+        Assert.All(lines.Skip(1), l => Assert.True(l.Contains(",same-as-other-mapping,", StringComparison.Ordinal) || l.Contains(",same-as-disaggregated,", StringComparison.Ordinal) || l.Contains(",few-in-flight,", StringComparison.Ordinal) || l.Contains(",client-cap,", StringComparison.Ordinal) || l.Contains(",below-memory-floor,", StringComparison.Ordinal) || l.Contains(",ttft-stall,", StringComparison.Ordinal), l));
     }
 
     [Fact]
@@ -239,7 +239,7 @@ public sealed class ValidateCommandTests
         // The target rows: the three predicted ones, complete and on h100/h200 (mi300x is no target system).
         Assert.Equal(3, root.GetProperty("reports").GetProperty("target").GetProperty("rows").GetInt32());
         var checks = root.GetProperty("data_checks");
-        foreach (string check in new[] { DataChecks.SameAsOtherMapping, DataChecks.SameAsDisaggregated, DataChecks.FewInFlight, DataChecks.BelowMemoryFloor, DataChecks.TtftStall })
+        foreach (string check in new[] { DataChecks.SameAsOtherMapping, DataChecks.SameAsDisaggregated, DataChecks.FewInFlight, DataChecks.ClientCap, DataChecks.BelowMemoryFloor, DataChecks.TtftStall })
         {
             Assert.Equal(0, checks.GetProperty(check).GetInt32());
         }

@@ -161,12 +161,14 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
         int twins = findings.Count(f => f.Check == DataChecks.SameAsOtherMapping);
         int disaggTwins = findings.Count(f => f.Check == DataChecks.SameAsDisaggregated);
         int fewInFlight = findings.Count(f => f.Check == DataChecks.FewInFlight);
+        int clientCap = findings.Count(f => f.Check == DataChecks.ClientCap);
         int belowFloor = findings.Count(f => f.Check == DataChecks.BelowMemoryFloor);
         int assumed = findings.Count(f => f.Check == DataChecks.BelowMemoryFloor && incomplete.Contains(f.Id));
         int stalls = findings.Count(f => f.Check == DataChecks.TtftStall);
         string line = string.Create(CultureInfo.InvariantCulture,
             $"Data checks (every row is still scored): {twins} aggregated rows measure the same TPOT and TTFT (within {100 * DataChecks.TpotTolerance:F0}% and {100 * DataChecks.TtftTolerance:F0}%) " +
             $"as a row read as another configuration at the same load (one run under two labels?); {disaggTwins} as a disaggregated row at the same load (a disaggregated run labelled aggregated?); {fewInFlight} kept fewer than {100 * DataChecks.InFlightShare:F0}% of their clients in flight; " +
+            $"{clientCap} of {DataChecks.CapClientsFactor * DataChecks.ClientConnections:F0} clients or more kept about {DataChecks.ClientConnections} in flight (a benchmark client's default {DataChecks.ClientConnections}-connection limit?); " +
             $"{belowFloor} measure a TPOT shorter than reading their weights and KV cache takes at the GPU's peak bandwidth ({assumed} of them under a deployment assumed for rows without batch sizes); " +
             $"{stalls} measure a TTFT at least {DataChecks.StallTtftJump:F0}× their sweep's growth in clients while TPOT and AicSim's prediction barely move (time outside the engine's steps?).");
         console.MarkupLine(Markup.Escape(line + (path is null && findings.Count > 0 ? " --data-checks FILE lists them." : string.Empty)));

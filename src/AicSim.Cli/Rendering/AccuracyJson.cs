@@ -25,7 +25,7 @@ internal static class AccuracyJson
             Input = input,
             Method = method,
             Reports = new { All = Report(allTitle, all), Target = Report(targetTitle, target) },
-            DataChecks = new[] { DataChecks.SameAsOtherMapping, DataChecks.SameAsDisaggregated, DataChecks.FewInFlight, DataChecks.BelowMemoryFloor, DataChecks.TtftStall }
+            DataChecks = new[] { DataChecks.SameAsOtherMapping, DataChecks.SameAsDisaggregated, DataChecks.FewInFlight, DataChecks.ClientCap, DataChecks.BelowMemoryFloor, DataChecks.TtftStall }
                 .ToDictionary(check => check, check => findings.Count(f => f.Check == check)),
         };
         return JsonSerializer.Serialize(doc, JsonOutput.AllFields);

@@ -1,12 +1,15 @@
 using System.Globalization;
+using AicSim.Core.Engine;
+using AicSim.Core.Errors;
 using AicSim.Core.Estimate;
 using AicSim.Core.Estimation;
+using AicSim.Core.Specs;
 
 namespace AicSim.Data.Calibration;
 
 /// <summary>One suspicion about a measured row: which check raised it and why.</summary>
 /// <param name="Id">The row's id.</param>
-/// <param name="Check">The check's name (<see cref="DataChecks.SameAsOtherMapping"/>, <see cref="DataChecks.SameAsDisaggregated"/>, <see cref="DataChecks.FewInFlight"/>, <see cref="DataChecks.BelowMemoryFloor"/>, <see cref="DataChecks.TtftStall"/>).</param>
+/// <param name="Check">The check's name (<see cref="DataChecks.SameAsOtherMapping"/>, <see cref="DataChecks.SameAsDisaggregated"/>, <see cref="DataChecks.FewInFlight"/>, <see cref="DataChecks.ClientCap"/>, <see cref="DataChecks.BelowMemoryFloor"/>, <see cref="DataChecks.TtftStall"/>).</param>
 /// <param name="Message">What the row's own numbers show.</param>
 public sealed record DataFinding(string Id, string Check, string Message);
 
@@ -31,6 +34,13 @@ public static class DataChecks
 
     /// <summary>An aggregated row whose clients were mostly waiting outside the engine.</summary>
     public const string FewInFlight = "few-in-flight";
+
+    /// <summary>
+    /// A row of well over 100 clients that kept about 100 of them in flight: the 100 connections an aiohttp client holds
+    /// by default (TCPConnector limit=100), which benchmark clients built on aiohttp keep unless they raise it. The other
+    /// clients queued in the client, their wait counted in TTFT, and TPOT measured about 100 requests, not the clients.
+    /// </summary>
+    public const string ClientCap = "client-cap";
 
     /// <summary>
     /// A row's TPOT is shorter than its decode step's unavoidable memory reads take at the GPU's peak bandwidth
@@ -69,6 +79,23 @@ public static class DataChecks
 
     /// <summary>The in-flight check looks at rows of this many clients or more, where a client-side cap shows.</summary>
     public const int MinClients = 64;
+
+    /// <summary>aiohttp's default connection limit (TCPConnector limit=100), which a benchmark client keeps unless raised.</summary>
+    public const int ClientConnections = 100;
+
+    /// <summary>
+    /// The client-cap check looks at rows with at least this many times <see cref="ClientConnections"/> clients: closer
+    /// to 100, a row that queued nothing in the client keeps as few in flight when its TTFT is long.
+    /// </summary>
+    public const double CapClientsFactor = 1.2;
+
+    /// <summary>
+    /// In flight within this band around <see cref="ClientConnections"/>: Little's law on a capped run gives a little under
+    /// the cap (the connections also wait out the server's TTFT), and measurement noise a little over it.
+    /// </summary>
+    public const double CapLow = 0.8;
+
+    public const double CapHigh = 1.1;
 
     /// <summary>The findings on rows predicted as <paramref name="outcomes"/> (the mapping each row was read as is compared).</summary>
     public static IReadOnlyList<DataFinding> Find(IReadOnlyList<RowOutcome> outcomes)
@@ -116,6 +143,8 @@ public static class DataChecks
             }
         }
 
+        findings.AddRange(ClientCapFindings(outcomes));
+
         foreach (var outcome in outcomes)
         {
             if (FloorFinding(outcome) is { } finding)
@@ -126,6 +155,59 @@ public static class DataChecks
 
         findings.AddRange(StallFindings(agg));
         return findings;
+    }
+
+    /// <summary>
+    /// The <see cref="ClientCap"/> findings, aggregated and disaggregated alike: a client's connection limit does not
+    /// depend on how the deployment serves. Little's law holds for the whole deployment, so the clients in flight are
+    /// clients · osl·TPOT / (TTFT + osl·TPOT) in either mode.
+    /// </summary>
+    private static IEnumerable<DataFinding> ClientCapFindings(IReadOnlyList<RowOutcome> outcomes)
+    {
+        foreach (var outcome in outcomes)
+        {
+            var row = outcome.Row;
+            int? clients = row.Mode.Equals("agg", StringComparison.OrdinalIgnoreCase) ? Clients(row) : row.Concurrency;
+            if (clients is not { } c || c < CapClientsFactor * ClientConnections || row.MeasuredTtftMs is not > 0 || row.MeasuredTpotMs is not > 0)
+            {
+                continue;
+            }
+
+            double decoding = row.Osl * row.MeasuredTpotMs.Value;
+            double inFlight = c * decoding / (row.MeasuredTtftMs.Value + decoding);
+            if (inFlight >= CapLow * ClientConnections && inFlight <= CapHigh * ClientConnections && !EngineHoldsFew(outcome.Request))
+            {
+                yield return new DataFinding(row.Id, ClientCap, string.Create(CultureInfo.InvariantCulture,
+                    $"by Little's law on its own TTFT and TPOT it kept {inFlight:F0} of its {c} clients in flight, about the {ClientConnections} connections an aiohttp benchmark client holds by default (TCPConnector limit={ClientConnections}): the other clients likely queued in the client, their wait counted in its TTFT, and its TPOT measured about {ClientConnections} requests, not {c}."));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the engine the row is read as holds no more than the band's top in its KV cache and batch slots: then the
+    /// engine, not a client, kept the rest waiting (MiniMax-M2.5 TP2 on B200 holds 97 requests of 8192 + 1024 tokens).
+    /// A disaggregated deployment holds what its decode workers do.
+    /// </summary>
+    private static bool EngineHoldsFew(EstimateRequest? request)
+    {
+        if (request is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            EngineModel Engine(ParallelConfig p) => EngineModel.Create(new EngineConfig(request.Model, request.System, p, request.Quant, request.Backend));
+            var w = request.Workload;
+            long held = request.Mode == ServingMode.Aggregated
+                ? Engine(request.Parallel).MaxResidentRequests(w.Isl, w.Osl)
+                : request is { DecodeParallel: { } decode, Deployment: { } deployment } ? deployment.DecodeWorkers * Engine(decode).MaxResidentRequests(w.Isl, w.Osl) : long.MaxValue;
+            return held <= CapHigh * ClientConnections;
+        }
+        catch (AicSimException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
