@@ -108,20 +108,25 @@ public sealed class DataChecksTests
     public void Rows_that_kept_about_a_hundred_clients_in_flight_are_named_as_a_client_connection_limit()
     {
         // Hand calculation, OSL 1024 and TPOT 10 ms (10,240 ms decoding): 128 clients with TTFT 2867.2 ms kept
-        // 128 · 10240 / 13107.2 = 100.0 in flight, named; with TTFT 500 ms 128 · 10240 / 10740 = 122.0, not named;
-        // 100 clients with TTFT 1800 ms kept 100 · 10240 / 12040 = 85.0, in the band but under the 120 clients where a
-        // cap shows, not named. A disaggregated row of 512 clients, OSL 1024, TPOT 16.64 ms (17,039.4 ms decoding) and
-        // TTFT 70,000 ms kept 512 · 17039.4 / 87039.4 = 100.2: named, since the limit is the client's, whatever the mode.
-        var capped = Row("capped", 8, 1, 1, 2867.2, 10, clients: 128);
-        var busy = Row("busy", 8, 1, 1, 500, 10, clients: 128);
-        var few = Row("few", 8, 1, 1, 1800, 10, clients: 100);
+        // 128 · 10240 / 13107.2 = 100.0 in flight, and the prediction (TTFT 500 ms, TPOT 10 ms) keeps
+        // 128 · 10240 / 10740 = 122.0, over 110: named. The same measurement where the prediction is the measurement
+        // (the engine's own queue explains it) keeps 100 predicted: not named. Measured TTFT 500 ms keeps 122: not
+        // named. 100 clients with TTFT 1800 ms kept 100 · 10240 / 12040 = 85.0, in the band but under the 120 clients
+        // where a cap shows: not named. A disaggregated row of 512 clients, OSL 1024, TPOT 16.64 ms (17,039.4 ms
+        // decoding) and TTFT 70,000 ms kept 512 · 17039.4 / 87039.4 = 100.2, predicted (TTFT 2000 ms) 458: named, since
+        // the limit is the client's, whatever the mode.
+        static RowOutcome Predicted(RowOutcome o, double ttft, double tpot) => o with { Prediction = new Prediction(o.Row.Id, ttft, tpot, "ok", string.Empty) };
+        var capped = Predicted(Row("capped", 8, 1, 1, 2867.2, 10, clients: 128), 500, 10);
+        var engineBound = Predicted(Row("engine-bound", 8, 1, 1, 2867.2, 10, clients: 128), 2867.2, 10);
+        var busy = Predicted(Row("busy", 8, 1, 1, 500, 10, clients: 128), 500, 10);
+        var few = Predicted(Row("few", 8, 1, 1, 1800, 10, clients: 100), 500, 10);
         var disagg = new RowOutcome(new SiliconRow
         {
             Line = 3, Id = "disagg", Source = "silicon_concurrency=512", Backend = "vllm", Model = "moonshotai/Kimi-K2.5", System = "b200_sxm",
             Mode = "disagg", Isl = 1024, Osl = 1024, Prefill = new RowParallel(4), Decode = new RowParallel(8), PrefillWorkers = 2,
             MeasuredTtftMs = 70000, MeasuredTpotMs = 16.64,
-        }, null, new Prediction("disagg", null, null, "ok", string.Empty), true, string.Empty);
-        var found = DataChecks.Find([capped, busy, few, disagg]).Where(f => f.Check == DataChecks.ClientCap).ToList();
+        }, null, new Prediction("disagg", 2000, 16.64, "ok", string.Empty), true, string.Empty);
+        var found = DataChecks.Find([capped, engineBound, busy, few, disagg]).Where(f => f.Check == DataChecks.ClientCap).ToList();
         Assert.Equal(["capped", "disagg"], found.Select(f => f.Id));
         Assert.StartsWith("by Little's law on its own TTFT and TPOT it kept 100 of its 128 clients in flight", found[0].Message, StringComparison.Ordinal);
         Assert.Contains("kept 100 of its 512 clients", found[1].Message, StringComparison.Ordinal);
@@ -176,9 +181,9 @@ public sealed class DataChecksTests
         Assert.Equal(6, found.Count(f => f.Check == DataChecks.ClientCap && f.Id.Contains("gpt_oss_120b_h100_sxm_vllm", StringComparison.Ordinal)));
 
         // H100 TensorRT-LLM Llama-3.1-8B TP2 at 1024/256 and 128 clients measures TTFT 1025.8 ms and TPOT 13.339 ms:
-        // 128 · 3414.9 / 4440.7 = 98 in flight, about aiohttp's 100 connections. B200 vLLM MiniMax-M2.5 TP2 at 8192/1024
-        // and 128 clients kept 103, but AicSim reads that engine as holding 97 such requests: its own cache, not a
-        // client, held the rest, so it is not named.
+        // 128 · 3414.9 / 4440.7 = 98 in flight, about aiohttp's 100 connections, where AicSim's prediction keeps ~120.
+        // B200 vLLM MiniMax-M2.5 TP2 at 8192/1024 and 128 clients kept 103, but AicSim reads that engine as holding 97
+        // such requests: its own cache, not a client, held the rest, so it is not named.
         Assert.Contains(found, f => f.Check == DataChecks.ClientCap && f.Id == "meta_llama_llama_3_1_8b_instruct_meta_llama_llama_3_1_8b_instruct_h100_sxm_trtllm_agg_1024x256_c128_tp2_epnone_80" && f.Message.Contains("kept 98 of its 128 clients", StringComparison.Ordinal));
         Assert.DoesNotContain(found, f => f.Check == DataChecks.ClientCap && f.Id == "2026_04_06_minimax_m2_5_b200_sxm_vllm_fp8_agg_8192x1024_c128_tp2_ep1_1394");
         Assert.DoesNotContain(found, f => f.Id == "qwen3_5_b200_sglang_fp8_agg_8192x1024_c64_cfg615");
