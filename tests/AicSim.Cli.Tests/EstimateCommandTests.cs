@@ -332,6 +332,34 @@ public sealed class EstimateCommandTests
     }
 
     [Fact]
+    public void A_client_with_fewer_connections_than_clients_keeps_the_rest_waiting_and_says_so()
+    {
+        // Oracle: Little's law on the clients, against the command's own run at 100 clients. 512 clients behind 100
+        // connections put 100 requests on the engine (its TPOT), and each waits (512 − 100)/100 of a request's time on
+        // the server, TTFT₁₀₀ + osl·TPOT₁₀₀, in the client first.
+        string[] args = ["estimate", "--model", "meta-llama/Llama-3.1-8B", "--system", "h100_sxm", "--isl", "1000", "--osl", "200", "--calibration", "none", "--json"];
+        var (exit, capped) = Run([.. args, "--batch-size", "512", "--client-connections", "100"]);
+        Assert.Equal(0, exit);
+        var (_, hundred) = Run([.. args, "--batch-size", "100"]);
+        using var c = JsonDocument.Parse(capped);
+        using var h = JsonDocument.Parse(hundred);
+        double ttft100 = h.RootElement.GetProperty("ttft_ms").GetDouble();
+        double tpot100 = h.RootElement.GetProperty("tpot_ms").GetDouble();
+        Approx.AssertClose(tpot100, c.RootElement.GetProperty("tpot_ms").GetDouble(), 1e-12);
+        double wait = 412.0 / 100 * (ttft100 + (200 * tpot100));
+        Approx.AssertClose(wait, PartsAddingUpTo(c.RootElement, "ttft").GetProperty("client_wait_ms").GetDouble(), 1e-9);
+        Approx.AssertClose(ttft100 + wait, c.RootElement.GetProperty("ttft_ms").GetDouble(), 1e-9);
+
+        var (_, table) = Run("estimate", "--batch-size", "512", "--client-connections", "100", "--breakdown");
+        Assert.Contains("wait in the client for one of its connections", table, StringComparison.Ordinal);
+        Assert.Contains("the client keeps 100 requests open at once", table.ReplaceLineEndings(" "), StringComparison.Ordinal);
+
+        var (bad, error) = Run("estimate", "--client-connections", "0");
+        Assert.Equal(1, bad);
+        Assert.Contains("--client-connections is 0; it must be 1 or more", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Non_positive_sizes_are_rejected_before_anything_runs()
     {
         var (exit, output) = Run("estimate", "--isl", "0");

@@ -7,6 +7,23 @@ namespace AicSim.Cli.Tests;
 /// <summary>validate and calibrate on a slice of the calibration file (read from ../shared/data, written to a temp folder).</summary>
 public sealed class ValidateCommandTests
 {
+    /// <summary>validate --output's rows by id: status, mode, the clients each was read at, predicted TTFT and TPOT.</summary>
+    private static Dictionary<string, (string Status, string Mode, int Clients, double Ttft, double Tpot)> Predicted(string path)
+    {
+        using var text = File.OpenText(path);
+        using var csv = CsvHelper.CsvReader.Create(text, new CsvHelper.CsvReaderOptions { Separator = ',', FormatProvider = CultureInfo.InvariantCulture });
+        var rows = new Dictionary<string, (string, string, int, double, double)>();
+        while (csv.Read())
+        {
+            static double Number(string? s) => string.IsNullOrEmpty(s) ? double.NaN : double.Parse(s, CultureInfo.InvariantCulture);
+            string? clients = csv.GetString("concurrency");
+            rows[csv.GetString("id")!] = (csv.GetString("status")!, csv.GetString("mode")!, string.IsNullOrEmpty(clients) ? 0 : int.Parse(clients, CultureInfo.InvariantCulture),
+                Number(csv.GetString("predicted_ttft_ms")), Number(csv.GetString("predicted_tpot_ms")));
+        }
+
+        return rows;
+    }
+
     private static string Slice(int rows)
     {
         string path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "slice.csv");
@@ -246,6 +263,39 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void Rows_read_as_measured_through_a_client_of_one_connection_wait_in_it()
+    {
+        // Oracle: what a one-connection client does to a closed loop. Every row of more than one client then runs one
+        // request at a time (TPOT no higher than with all its clients in flight) and queues the rest in the client (TTFT
+        // higher); a one-client row is untouched.
+        string slice = Slice(120);
+        string dir = Directory.CreateTempSubdirectory().FullName;
+        string open = Path.Combine(dir, "open.csv");
+        string one = Path.Combine(dir, "one.csv");
+        Assert.Equal(0, Cli.Run("validate", "--silicon", slice, "--output", open).Exit);
+        Assert.Equal(0, Cli.Run("validate", "--silicon", slice, "--client-connections", "1", "--output", one).Exit);
+        var before = Predicted(open);
+        int compared = 0;
+        foreach (var (id, after) in Predicted(one).Where(p => p.Value.Status == "ok"))
+        {
+            var was = before[id];
+            if (after.Clients > 1 && after.Mode == "agg")
+            {
+                Assert.True(after.Ttft > was.Ttft, id);
+                Assert.True(after.Tpot <= was.Tpot, id);
+                compared++;
+            }
+            else if (after.Clients == 1)
+            {
+                Assert.Equal(was.Ttft, after.Ttft);
+            }
+        }
+
+        Assert.True(compared > 20, $"only {compared} rows compared");
+        Assert.Equal(1, Cli.Run("validate", "--silicon", slice, "--client-connections", "0").Exit);
+    }
+
+    [Fact]
     public void Cross_validation_fits_every_fold()
     {
         var (exit, text) = Cli.Run("validate", "--silicon", Slice(600), "--folds", "2", "--max-evaluations", "40");
@@ -395,6 +445,7 @@ public sealed class ValidateCommandTests
     [InlineData("--data-checks", "x.csv", "go with --silicon")]
     [InlineData("--summary", "x.json", "go with --silicon")]
     [InlineData("--tp", "0", "must be 1 or more")]
+    [InlineData("--client-connections", "100", "--client-connections goes with --silicon")]
     public void Planner_data_refuses_what_belongs_to_the_silicon_check(string flag, string value, string expected)
     {
         var (exit, text) = Cli.Run("validate", "--planner-data", Directory.CreateTempSubdirectory().FullName, flag, value);

@@ -277,6 +277,50 @@ public sealed class ServingTests
     }
 
     [Fact]
+    public void A_client_with_fewer_connections_than_clients_runs_that_many_and_queues_the_rest_in_front()
+    {
+        // Oracle: Little's law on the clients. A client of 100 connections under 512 clients keeps 100 requests on the
+        // engine, so the engine runs as it would for 100 clients (same TPOT, same server-side TTFT T₁₀₀), and each of
+        // the 512 cycles through the client 512/100 times as long as a request spends on the server: it waits
+        // (512 − 100)/100 · (T₁₀₀ + osl·TPOT) in the client first, counted in its TTFT.
+        var e = Llama(1);
+        var hundred = AggregatedServing.Estimate(e, Chat, 100);
+        var capped = AggregatedServing.Estimate(e, Chat, 512, clientConnections: 100);
+        Assert.Equal(hundred.TpotMs, capped.TpotMs);
+        double wait = 412.0 / 100 * (hundred.TtftMs + (Chat.Osl * hundred.TpotMs));
+        Approx.AssertClose(wait, capped.TtftParts!.ClientWaitMs, 1e-9);
+        Approx.AssertClose(hundred.TtftMs + wait, capped.TtftMs, 1e-9);
+        Approx.AssertClose(capped.TtftMs, capped.TtftParts.TotalMs, 1e-9);
+        Assert.Equal(512, capped.Concurrency);
+        Assert.Contains(capped.Notes, n => n.Contains("keeps 100 requests open", StringComparison.Ordinal) && n.Contains("412 clients wait", StringComparison.Ordinal));
+
+        // A client with as many connections as clients, or more, changes nothing.
+        var uncapped = AggregatedServing.Estimate(e, Chat, 64);
+        var roomy = AggregatedServing.Estimate(e, Chat, 64, clientConnections: 64);
+        Assert.Equal(uncapped.TtftMs, roomy.TtftMs);
+        Assert.Equal(uncapped.TpotMs, roomy.TpotMs);
+        Assert.Equal(0, roomy.TtftParts!.ClientWaitMs);
+        Assert.Throws<ArgumentOutOfRangeException>(() => AggregatedServing.Estimate(e, Chat, 64, clientConnections: 0));
+    }
+
+    [Fact]
+    public void A_disaggregated_deployment_behind_a_client_of_fewer_connections_serves_that_many()
+    {
+        // Oracle: Little's law, as for the aggregated engine. Two decode workers at batch 64 hold 128 clients; a client
+        // of 100 connections keeps 100 in the deployment, as 100 clients would (the deployment's Clients: 100), and the
+        // other 28 wait (128 − 100)/100 · (T₁₀₀ + osl·TPOT) in the client.
+        var (_, engine, prefill) = LockStepPool();
+        var hundred = DisaggregatedServing.Estimate(prefill, engine, new DisaggregatedDeployment(2, 1, 2, 64, Clients: 100), Chat);
+        var capped = DisaggregatedServing.Estimate(prefill, engine, new DisaggregatedDeployment(2, 1, 2, 64), Chat, clientConnections: 100);
+        Assert.Equal(hundred.TpotMs, capped.TpotMs);
+        double wait = 28.0 / 100 * (hundred.TtftMs + (Chat.Osl * hundred.TpotMs));
+        Approx.AssertClose(wait, capped.TtftParts!.ClientWaitMs, 1e-9);
+        Approx.AssertClose(hundred.TtftMs + wait, capped.TtftMs, 1e-9);
+        Approx.AssertClose(capped.TtftMs, capped.TtftParts.TotalMs, 1e-9);
+        Assert.Equal(128, capped.Concurrency);
+    }
+
+    [Fact]
     public void Disaggregated_prompts_that_fill_the_token_budget_alone_leave_the_prefill_pool_one_a_step()
     {
         // 8192-token prompts fill a step's 8192-token budget, so nothing packs: 64 of them at 2 workers leave in pairs,

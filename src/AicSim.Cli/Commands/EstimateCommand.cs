@@ -25,7 +25,7 @@ public sealed class EstimateCommand(IAnsiConsole console) : Command<EstimateSett
         var calibration = CalibrationFile.Resolve(settings.Calibration);
         if (settings.Input is not null)
         {
-            var predictor = new RowPredictor(new SiliconRowMapper(models, systems), calibration, settings.PerfSource, settings.PerfDb, settings.BackendVersion);
+            var predictor = new RowPredictor(new SiliconRowMapper(models, systems), calibration, settings.PerfSource, settings.PerfDb, settings.BackendVersion, settings.ClientConnections);
             return BatchEstimate.Run(console, predictor, settings, cancellationToken);
         }
 
@@ -98,6 +98,7 @@ public sealed class EstimateCommand(IAnsiConsole console) : Command<EstimateSett
             Mode = ServingMode.Aggregated,
             Parallel = ParallelConfig.FromSizes(s.Tp, s.Pp, s.AttentionDp, s.MoeTp, s.MoeEp, model.IsMoe),
             Concurrency = s.BatchSize,
+            ClientConnections = s.ClientConnections,
         };
 
         return s.Mode == "agg" ? agg : agg with

@@ -43,6 +43,10 @@ public sealed class EstimateSettings : CommandSettings, Infrastructure.ICheckedS
     [DefaultValue(1)]
     public int BatchSize { get; init; } = 1;
 
+    [CommandOption("--client-connections <N>")]
+    [Description(SharedOptions.ClientConnections)]
+    public int? ClientConnections { get; init; }
+
     [CommandOption("--tp <N>")]
     [Description("Tensor-parallel size of attention and dense layers.")]
     [DefaultValue(1)]
@@ -213,6 +217,11 @@ public sealed class EstimateSettings : CommandSettings, Infrastructure.ICheckedS
             {
                 problems.Add($"{name} is {value}; it must be 1 or more.");
             }
+        }
+
+        if (ClientConnections is < 1)
+        {
+            problems.Add($"--client-connections is {ClientConnections}; it must be 1 or more, or left out for a client that sends every request at once.");
         }
 
         if (Mtp is < 1 or > SpeculativeDecoding.MaxDraftTokens)

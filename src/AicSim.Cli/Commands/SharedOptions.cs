@@ -22,4 +22,7 @@ internal static class SharedOptions
     public const string MoeQuant = "Quantisation of the routed experts, as --gemm-quant (default: the checkpoint's).";
 
     public const string KvQuant = "KV cache: bf16 or fp8 (default: the checkpoint's).";
+
+    public const string ClientConnections =
+        "Requests the benchmark client keeps open at once, its connection limit (an aiohttp client's default is 100): clients beyond it wait in the client, and the wait counts in TTFT. Default: no limit.";
 }

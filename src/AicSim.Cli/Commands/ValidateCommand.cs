@@ -31,7 +31,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSett
 
         bool fitted = settings.Folds > 0 || settings.FitBeforeDay is not null;
         var calibration = fitted ? CalibrationSet.None : CalibrationFile.Resolve(settings.Calibration);
-        var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(configFolders: ModelConfigFolders.From(settings.ModelConfigs)), SystemCatalog.Load()), calibration, settings.PerfSource, settings.PerfDb);
+        var predictor = new RowPredictor(new SiliconRowMapper(ModelCatalog.Load(configFolders: ModelConfigFolders.From(settings.ModelConfigs)), SystemCatalog.Load()), calibration, settings.PerfSource, settings.PerfDb, clientConnections: settings.ClientConnections);
         var progress = new Infrastructure.ConsoleLines(console);
         IReadOnlyList<RowOutcome> outcomes;
         string how, scope;

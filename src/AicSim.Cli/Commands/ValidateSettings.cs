@@ -108,6 +108,10 @@ public sealed class ValidateSettings : CommandSettings, Infrastructure.ICheckedS
     [Description("aiconfigurator's measured kernel database (its systems/data folder, or one system's folder), for --perf-source tables or auto; the version nearest each row's backend_version is used.")]
     public string? PerfDb { get; init; }
 
+    [CommandOption("--client-connections <N>")]
+    [Description("validate --silicon: read every row as measured by a benchmark client that keeps at most N requests open at once (an aiohttp client's default is 100): clients beyond it wait in the client, and the wait counts in TTFT. Default: no limit, each row's clients all sending at once.")]
+    public int? ClientConnections { get; init; }
+
     [CommandOption("--calibration <FILE>")]
     [Description("validate: constants to use (a file or 'none'). Default: systems-data/calibration/default.yaml when present.")]
     public string? Calibration { get; init; }
@@ -120,6 +124,8 @@ public sealed class ValidateSettings : CommandSettings, Infrastructure.ICheckedS
         : PlannerData is null && (Model is not null || System is not null || Backend is not null || BackendVersion is not null || Tp is not null || AttentionDp is not null)
             ? ValidationResult.Error("--model, --system, --backend, --tp, --attention-dp and --backend-version name the engine of --planner-data's raw_data.npz files; silicon rows name their own.")
         : Tp is < 1 || AttentionDp is < 1 ? ValidationResult.Error("--tp and --attention-dp must be 1 or more.")
+        : ClientConnections is < 1 ? ValidationResult.Error($"--client-connections {ClientConnections}: it must be 1 or more, or left out for clients that all send at once.")
+        : ClientConnections is not null && PlannerData is not null ? ValidationResult.Error("--client-connections goes with --silicon: the planner data's engines were measured at a set batch, not through a client.")
         : Folds is < 0 or 1 ? ValidationResult.Error($"--folds {Folds}: use 0 (no cross-validation) or 2 or more.")
         : AccuracyOut is not null && Folds == 0 ? ValidationResult.Error("--accuracy-out needs --folds K (5 for the bundled file): accuracy must come from predictions made by constants fitted without the rows they are scored on.")
         : FitBefore is not null && !DateOnly.TryParseExact(FitBefore, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)

@@ -34,6 +34,7 @@ internal static class EstimateJson
                 t.AdmissionMs,
                 t.BalanceWaitMs,
                 t.QueueMs,
+                t.ClientWaitMs,
                 t.DisaggOverheadMs,
                 t.KvTransferMs,
             } : null,

@@ -152,6 +152,7 @@ internal static class EstimateTable
             ("admission of prompts ahead", p.AdmissionMs),
             ("attention-DP balancing wait", p.BalanceWaitMs),
             (p.Disaggregated ? "queue for a prefill worker" : "queue for a slot (KV cache or batch limit)", p.QueueMs),
+            ("wait in the client for one of its connections", p.ClientWaitMs),
             ("disaggregation overhead", p.DisaggOverheadMs),
             ("KV cache transfer", p.KvTransferMs),
         };

@@ -233,8 +233,8 @@ public static class Calibrator
             var r = Sample.Request;
             var a = First.With(estimator, profile);
             return Second is null
-                ? AggregatedServing.Estimate(a, r.Workload, r.Concurrency)
-                : DisaggregatedServing.Estimate(a, Second.With(estimator, profile), r.Deployment!, r.Workload);
+                ? AggregatedServing.Estimate(a, r.Workload, r.Concurrency, r.ClientConnections)
+                : DisaggregatedServing.Estimate(a, Second.With(estimator, profile), r.Deployment!, r.Workload, r.ClientConnections);
         }
     }
 }

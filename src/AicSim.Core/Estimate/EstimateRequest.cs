@@ -24,6 +24,12 @@ public sealed record EstimateRequest
     /// <summary>Requests in flight on the aggregated engine.</summary>
     public int Concurrency { get; init; } = 1;
 
+    /// <summary>
+    /// How many requests the benchmark client keeps open at once (its HTTP connection limit: an aiohttp client's default
+    /// is 100), or null for no limit. Clients beyond it wait in the client for a connection, and the wait counts in TTFT.
+    /// </summary>
+    public int? ClientConnections { get; init; }
+
     /// <summary>The decode engine of a disaggregated deployment.</summary>
     public ParallelConfig? DecodeParallel { get; init; }
 

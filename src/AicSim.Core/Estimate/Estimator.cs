@@ -17,7 +17,7 @@ public static class Estimator
         if (request.Mode == ServingMode.Aggregated)
         {
             var engine = Engine(request.Parallel);
-            var serving = AggregatedServing.Estimate(engine, request.Workload, request.Concurrency);
+            var serving = AggregatedServing.Estimate(engine, request.Workload, request.Concurrency, request.ClientConnections);
             return new EstimateResult(request, serving, [Summary("agg", engine, request.Workload)]) { Estimator = engine.Estimator };
         }
 
@@ -25,7 +25,7 @@ public static class Estimator
         var deployment = request.Deployment ?? throw new ArgumentException("A disaggregated request needs Deployment.", nameof(request));
         var prefill = Engine(request.Parallel);
         var decode = Engine(decodeParallel);
-        var disagg = DisaggregatedServing.Estimate(prefill, decode, deployment, request.Workload);
+        var disagg = DisaggregatedServing.Estimate(prefill, decode, deployment, request.Workload, request.ClientConnections);
         return new EstimateResult(request, disagg, [Summary("prefill", prefill, request.Workload), Summary("decode", decode, request.Workload)]) { Estimator = decode.Estimator };
     }
 

@@ -19,27 +19,41 @@ namespace AicSim.Core.Serving;
 /// (b+1)/(2b) of prefilling all b. s, the arrival synchronisation of <see cref="Specs.BackendProfile"/>, is 1 for lock-step
 /// waves and 0 for evenly spread arrivals. TTFT then grows about linearly with concurrency, as measured (SOURCES.md).
 /// An engine with attention DP may also hold prompts back until every rank has one (<see cref="AttentionDpBalanceWaitMs"/>).
+/// A benchmark client with fewer connections than clients keeps only that many requests open; the others wait in it
+/// (Little's law on the clients: (c − k)/k of a request's time on the server each), and the wait counts in TTFT.
 /// </remarks>
 public static class AggregatedServing
 {
-    public static ServingEstimate Estimate(EngineModel engine, Workload workload, int concurrency)
+    /// <param name="engine">The engine.</param>
+    /// <param name="workload">ISL and OSL.</param>
+    /// <param name="concurrency">Clients, each with one request at a time (a closed loop).</param>
+    /// <param name="clientConnections">Requests the benchmark client keeps open at once, or null for as many as clients.</param>
+    public static ServingEstimate Estimate(EngineModel engine, Workload workload, int concurrency, int? clientConnections = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(concurrency);
+        if (clientConnections is int limit)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit, nameof(clientConnections));
+        }
+
         var notes = new List<string>();
         int dp = engine.AttentionDp;
 
+        // Requests the client sends at once: the clients, or its connections where it has fewer.
+        int sent = Math.Min(concurrency, clientConnections ?? concurrency);
+
         // Requests beyond what the paged KV cache and the batch limit hold wait for a slot; they still count toward concurrency.
         long capacity = engine.MaxResidentRequests(workload.Isl, workload.Osl);
-        double inFlight = concurrency;
-        if (capacity < concurrency)
+        double inFlight = sent;
+        if (capacity < sent)
         {
             // Capacity 0 (not one whole request fits) is the engine's memory verdict, not a queue: EstimateResult says it.
             inFlight = Math.Max(1, capacity);
             if (capacity >= 1)
             {
-                notes.Add($"the engine runs {capacity} requests of {workload.Isl}+{workload.Osl} tokens at once (KV cache and batch limit); the other {concurrency - inFlight} queue.");
+                notes.Add($"the engine runs {capacity} requests of {workload.Isl}+{workload.Osl} tokens at once (KV cache and batch limit); the other {sent - inFlight} queue.");
             }
         }
 
@@ -108,19 +122,35 @@ public static class AggregatedServing
         }
 
         double slotQueueMs = 0;
-        if (inFlight < concurrency)
+        if (inFlight < sent)
         {
             // Waiting requests start when a running one ends.
-            slotQueueMs = (concurrency - inFlight) / inFlight * (ttft + (workload.Osl * tpot));
+            slotQueueMs = (sent - inFlight) / inFlight * (ttft + (workload.Osl * tpot));
             ttft += slotQueueMs;
+        }
+
+        double clientWaitMs = ClientWaitMs(concurrency, sent, ttft, workload.Osl * tpot);
+        if (clientWaitMs > 0)
+        {
+            ttft += clientWaitMs;
+            notes.Add($"the client keeps {sent} requests open at once (its connections); the other {concurrency - sent} clients wait in it {clientWaitMs:F0} ms on average, counted in TTFT.");
         }
 
         int gpus = engine.Config.Gpus;
         double requestMs = ttft + ((workload.Osl - 1) * tpot);
         double throughput = concurrency * workload.Osl / (requestMs / 1000.0) / gpus;
-        var parts = fixedParts with { PrefillMs = prefillMs, AdmissionMs = admissionMs, BalanceWaitMs = balanceMs, QueueMs = slotQueueMs };
+        var parts = fixedParts with { PrefillMs = prefillMs, AdmissionMs = admissionMs, BalanceWaitMs = balanceMs, QueueMs = slotQueueMs, ClientWaitMs = clientWaitMs };
         return new ServingEstimate(ttft, tpot, throughput, 1000.0 / tpot, gpus, concurrency, notes) { TtftParts = parts, TpotParts = tpotParts };
     }
+
+    /// <summary>
+    /// How long a request waits in a benchmark client that sends only <paramref name="sent"/> of its
+    /// <paramref name="clients"/> clients' requests at once: by Little's law on the clients, each request spends
+    /// clients / sent times as long in the loop as on the server, (c − k)/k of a server time <paramref name="ttftMs"/> +
+    /// <paramref name="decodeLifeMs"/> waiting. Zero where the client sends every request.
+    /// </summary>
+    public static double ClientWaitMs(double clients, double sent, double ttftMs, double decodeLifeMs) =>
+        sent < clients ? (clients - sent) / sent * (ttftMs + decodeLifeMs) : 0;
 
     /// <summary>
     /// How long attention-DP balancing (<see cref="Specs.BackendProfile.AttentionDpBalanceSteps"/>) holds a prompt back: until

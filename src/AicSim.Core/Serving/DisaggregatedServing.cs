@@ -28,10 +28,12 @@ public sealed record DisaggregatedDeployment(int PrefillWorkers, int PrefillBatc
 /// only the requests prefill delivers decode at once (Little's law), so TPOT is taken at that smaller batch.
 /// TPOT = the decode engine's time per generated token at its batch and the mean context (a step, or a speculative
 /// step over the tokens it keeps).
+/// A benchmark client with fewer connections than that concurrency keeps only that many requests in the deployment; the
+/// others wait in it (<see cref="AggregatedServing.ClientWaitMs"/>), and the wait counts in TTFT.
 /// </remarks>
 public static class DisaggregatedServing
 {
-    public static ServingEstimate Estimate(EngineModel prefill, EngineModel decode, DisaggregatedDeployment deployment, Workload workload)
+    public static ServingEstimate Estimate(EngineModel prefill, EngineModel decode, DisaggregatedDeployment deployment, Workload workload, int? clientConnections = null)
     {
         ArgumentNullException.ThrowIfNull(prefill);
         ArgumentNullException.ThrowIfNull(decode);
@@ -41,10 +43,18 @@ public static class DisaggregatedServing
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(deployment.PrefillBatch);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(deployment.DecodeWorkers);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(deployment.DecodeBatch);
+        if (clientConnections is int connections)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(connections, nameof(clientConnections));
+        }
+
         var notes = new List<string>();
 
         double ranks = (double)deployment.DecodeWorkers * decode.AttentionDp;
-        double concurrency = deployment.Clients is int clients ? Math.Min(deployment.DecodeBatch * ranks, clients) : deployment.DecodeBatch * ranks;
+        double clientCount = deployment.Clients is int clients ? Math.Min(deployment.DecodeBatch * ranks, clients) : deployment.DecodeBatch * ranks;
+
+        // Requests in the deployment: the clients, or the client's connections where it has fewer.
+        double concurrency = clientConnections is int limit ? Math.Min(clientCount, limit) : clientCount;
         double perRank = Math.Max(1.0, concurrency / ranks);
 
         // A decode batch past what the engine holds is priced whole, not queued for a slot as in aggregated serving: the
@@ -98,17 +108,26 @@ public static class DisaggregatedServing
             notes.Add($"prefill workers cannot keep up with the decode batch: requests queue for prefill, and about {batch:F0} per decode rank decode at once (of {deployment.DecodeBatch}).");
         }
 
+        double queueMs = ttft - ttft0;
+        double clientWaitMs = AggregatedServing.ClientWaitMs(clientCount, concurrency, ttft, workload.Osl * tpot);
+        if (clientWaitMs > 0)
+        {
+            ttft += clientWaitMs;
+            notes.Add($"the client keeps {concurrency:F0} requests open at once (its connections); the other {clientCount - concurrency:F0} clients wait in it {clientWaitMs:F0} ms on average, counted in TTFT.");
+        }
+
         int gpus = (deployment.PrefillWorkers * prefill.Config.Gpus) + (deployment.DecodeWorkers * decode.Config.Gpus);
         double requestMs = ttft + ((workload.Osl - 1) * tpot);
-        double throughput = concurrency * workload.Osl / (requestMs / 1000.0) / gpus;
+        double throughput = clientCount * workload.Osl / (requestMs / 1000.0) / gpus;
         var parts = fixedParts with
         {
             Disaggregated = true,
             DisaggOverheadMs = prefill.Config.Backend.DisaggTtftOverheadMs,
             PrefillMs = prefillStepMs,
             KvTransferMs = transferMs,
-            QueueMs = ttft - ttft0,
+            QueueMs = queueMs,
+            ClientWaitMs = clientWaitMs,
         };
-        return new ServingEstimate(ttft, tpot, throughput, 1000.0 / tpot, gpus, concurrency, notes) { TtftParts = parts, TpotParts = new TpotParts { DecodeMs = tpot } };
+        return new ServingEstimate(ttft, tpot, throughput, 1000.0 / tpot, gpus, clientCount, notes) { TtftParts = parts, TpotParts = new TpotParts { DecodeMs = tpot } };
     }
 }

@@ -36,6 +36,13 @@ public sealed record TtftParts
     /// </summary>
     public double QueueMs { get; init; }
 
+    /// <summary>
+    /// Waiting in the benchmark client for one of its <see cref="Estimate.EstimateRequest.ClientConnections"/> connections,
+    /// when it has fewer than clients: the other clients' requests are sent only as connections free up, and a client
+    /// times its request from when it made it.
+    /// </summary>
+    public double ClientWaitMs { get; init; }
+
     /// <summary>Disaggregated: the fitted fixed cost of routing a request through a prefill worker to a decode worker.</summary>
     public double DisaggOverheadMs { get; init; }
 
@@ -43,5 +50,5 @@ public sealed record TtftParts
     public double KvTransferMs { get; init; }
 
     /// <summary>The sum of the parts: the TTFT.</summary>
-    public double TotalMs => RequestOverheadMs + RunningStepsMs + PrefillMs + AdmissionMs + BalanceWaitMs + QueueMs + DisaggOverheadMs + KvTransferMs;
+    public double TotalMs => RequestOverheadMs + RunningStepsMs + PrefillMs + AdmissionMs + BalanceWaitMs + QueueMs + ClientWaitMs + DisaggOverheadMs + KvTransferMs;
 }

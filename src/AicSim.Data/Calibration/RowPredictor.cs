@@ -18,7 +18,14 @@ public sealed record RowOutcome(SiliconRow Row, EstimateRequest? Request, Predic
 /// Predicts rows in the silicon_calibration.csv layout with a calibration and a perf source; shared by batch estimate,
 /// validate and calibrate so all three read rows the same way. A row never throws: problems become its status.
 /// </summary>
-public sealed class RowPredictor(SiliconRowMapper mapper, CalibrationSet calibration, string perfSource = "auto", string? perfDb = null, string? backendVersion = null)
+/// <param name="mapper">Reads a row as a configuration.</param>
+/// <param name="calibration">The fitted constants to price with.</param>
+/// <param name="perfSource">roofline, tables or auto.</param>
+/// <param name="perfDb">aiconfigurator's measured kernel database, for tables.</param>
+/// <param name="backendVersion">The framework version whose tables to use, instead of each row's.</param>
+/// <param name="clientConnections">Read every row as measured by a benchmark client that keeps at most this many requests
+/// open at once (<see cref="EstimateRequest.ClientConnections"/>); null reads each as sending all its clients' requests.</param>
+public sealed class RowPredictor(SiliconRowMapper mapper, CalibrationSet calibration, string perfSource = "auto", string? perfDb = null, string? backendVersion = null, int? clientConnections = null)
 {
     public CalibrationSet Calibration => calibration;
 
@@ -39,6 +46,11 @@ public sealed class RowPredictor(SiliconRowMapper mapper, CalibrationSet calibra
         try
         {
             request = mapper.Map(row);
+            if (clientConnections is int connections)
+            {
+                request = request with { ClientConnections = connections };
+            }
+
             bool complete = !request.Readings.Any(r => r.StartsWith("assumed", StringComparison.Ordinal));
             var (calibrated, roofline) = with.Apply(request);
             var (estimator, source) = PerfSource.Create(perfSource, _perfDb, backendVersion ?? (row.BackendVersion.Length == 0 ? null : row.BackendVersion), calibrated.System, calibrated.Backend.Backend, roofline.Efficiency);

@@ -237,7 +237,7 @@ public static class Validation
                     ClientConcurrency(o) is > 0 and var c ? c.ToString(CultureInfo.InvariantCulture) : string.Empty,
                     Mapping(o.Request),
                     F(t?.RequestOverheadMs), F(t?.RunningStepsMs), F(t?.PrefillMs),
-                    F(t is null ? null : t.AdmissionMs + t.BalanceWaitMs + t.QueueMs), F(t is null ? null : t.DisaggOverheadMs + t.KvTransferMs),
+                    F(t is null ? null : t.AdmissionMs + t.BalanceWaitMs + t.QueueMs + t.ClientWaitMs), F(t is null ? null : t.DisaggOverheadMs + t.KvTransferMs),
                     F(u?.DecodeMs), F(u?.PrefillKernelsMs), F(u?.PromptLaunchesMs),
                 ]);
             }
