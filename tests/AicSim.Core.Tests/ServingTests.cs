@@ -284,13 +284,8 @@ public sealed class ServingTests
         // the 512 cycles through the client 512/100 times as long as a request spends on the server: it waits
         // (512 − 100)/100 · (T₁₀₀ + osl·TPOT) in the client first, counted in its TTFT.
         var e = Llama(1);
-        var hundred = AggregatedServing.Estimate(e, Chat, 100);
         var capped = AggregatedServing.Estimate(e, Chat, 512, clientConnections: 100);
-        Assert.Equal(hundred.TpotMs, capped.TpotMs);
-        double wait = 412.0 / 100 * (hundred.TtftMs + (Chat.Osl * hundred.TpotMs));
-        Approx.AssertClose(wait, capped.TtftParts!.ClientWaitMs, 1e-9);
-        Approx.AssertClose(hundred.TtftMs + wait, capped.TtftMs, 1e-9);
-        Approx.AssertClose(capped.TtftMs, capped.TtftParts.TotalMs, 1e-9);
+        AssertWaitsInTheClient(AggregatedServing.Estimate(e, Chat, 100), capped, 412.0 / 100);
         Assert.Equal(512, capped.Concurrency);
         Assert.Contains(capped.Notes, n => n.Contains("keeps 100 requests open", StringComparison.Ordinal) && n.Contains("412 clients wait", StringComparison.Ordinal));
 
@@ -312,12 +307,21 @@ public sealed class ServingTests
         var (_, engine, prefill) = LockStepPool();
         var hundred = DisaggregatedServing.Estimate(prefill, engine, new DisaggregatedDeployment(2, 1, 2, 64, Clients: 100), Chat);
         var capped = DisaggregatedServing.Estimate(prefill, engine, new DisaggregatedDeployment(2, 1, 2, 64), Chat, clientConnections: 100);
-        Assert.Equal(hundred.TpotMs, capped.TpotMs);
-        double wait = 28.0 / 100 * (hundred.TtftMs + (Chat.Osl * hundred.TpotMs));
-        Approx.AssertClose(wait, capped.TtftParts!.ClientWaitMs, 1e-9);
-        Approx.AssertClose(hundred.TtftMs + wait, capped.TtftMs, 1e-9);
-        Approx.AssertClose(capped.TtftMs, capped.TtftParts.TotalMs, 1e-9);
+        AssertWaitsInTheClient(hundred, capped, 28.0 / 100);
         Assert.Equal(128, capped.Concurrency);
+    }
+
+    /// <summary>
+    /// <paramref name="capped"/> is <paramref name="open"/> (the load its connections carry) plus a wait in the client of
+    /// <paramref name="aheadPerConnection"/> = (clients − connections)/connections of a request's time on the server.
+    /// </summary>
+    private static void AssertWaitsInTheClient(ServingEstimate open, ServingEstimate capped, double aheadPerConnection)
+    {
+        Assert.Equal(open.TpotMs, capped.TpotMs);
+        double wait = aheadPerConnection * (open.TtftMs + (Chat.Osl * open.TpotMs));
+        Approx.AssertClose(wait, capped.TtftParts!.ClientWaitMs, 1e-9);
+        Approx.AssertClose(open.TtftMs + wait, capped.TtftMs, 1e-9);
+        Approx.AssertClose(capped.TtftMs, capped.TtftParts.TotalMs, 1e-9);
     }
 
     [Fact]
