@@ -255,6 +255,48 @@ public sealed class SiliconCsvTests
     }
 
     [Fact]
+    public void An_undated_export_of_a_dated_run_takes_its_day_and_what_is_known_of_it()
+    {
+        // Hand-made after the calibration file's two exports of SGLang 0.5.9's Qwen3.5 TP4 run of 2026-03-20 at 4 clients:
+        // 338.3364 / 6.3327 ms dated, 338.34 / 6.33 undated (0.001% and 0.04% apart, under 0.5%). The undated copy takes
+        // 2026-03-20, and with it the run's MTP reading; a row 2% off in TPOT is another run and stays undated; a row
+        // that repeats runs of two days is ambiguous and stays undated; another load is not compared.
+        string Row(string id, string dated, int clients, double ttft, double tpot) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{id},{dated}silicon_concurrency={clients},sglang,0.5.9,Qwen/Qwen3.5-397B-A17B,b200_sxm,fp8,agg,1024,1024,fp8,fp8,{clients},4,1,1,4,1,,,,,,,,,,,,,,,{ttft},{tpot}");
+        var rows = Parse(Header,
+            Row("dated", "measured=2026-03-20T22:08:23Z; ", 4, 338.3364, 6.3327),
+            Row("copy", string.Empty, 4, 338.34, 6.33),
+            Row("other-run", string.Empty, 4, 338.34, 6.46),
+            Row("other-load", string.Empty, 8, 338.34, 6.33),
+            Row("dated-8a", "measured=2026-03-20T00:00:00Z; ", 8, 400, 8),
+            Row("dated-8b", "measured=2026-03-24T00:00:00Z; ", 8, 400.5, 8.01),
+            Row("ambiguous", string.Empty, 8, 400.2, 8.005));
+        var byId = rows.ToDictionary(r => r.Id);
+        Assert.Equal(("dated", new DateOnly(2026, 3, 20)), byId["copy"].RepeatsRun);
+        Assert.Equal(new DateOnly(2026, 3, 20), byId["copy"].MeasuredOn);
+        Assert.Null(byId["other-run"].MeasuredOn);
+        Assert.Null(byId["other-load"].MeasuredOn);
+        Assert.Null(byId["ambiguous"].MeasuredOn);
+
+        var copy = Mapper.Map(byId["copy"]);
+        Assert.Equal(new SpeculativeDecoding(1, 0.85), copy.Backend.Speculative);
+        Assert.Contains(copy.Readings, r => r == "dated 2026-03-20 as another export of dated, whose TTFT and TPOT it repeats");
+        Assert.Null(Mapper.Map(byId["other-run"]).Backend.Speculative);
+    }
+
+    [Fact]
+    public void The_calibration_file_s_undated_exports_of_dated_runs_are_found()
+    {
+        // Read off the file: the gap-analysis sheet's B200 SGLang Qwen3.5 TP4 row at 4 clients (338.34 / 6.33 ms) repeats
+        // the run of 2026-03-20 (338.3364 / 6.3327 ms). 82 undated rows repeat a dated one: 54 SGLang Qwen3.5 and 28 vLLM Kimi-K2.5, on B200 and H200.
+        var rows = SiliconCsv.Read(SharedData.CalibrationCsv, "--silicon");
+        var copy = rows.Single(r => r.Id.EndsWith("_sglang_fp8_agg_1024x1024_c4_tp4_ep1_16", StringComparison.Ordinal) && r.Model.Contains("Qwen3.5", StringComparison.Ordinal));
+        Assert.Equal(new DateOnly(2026, 3, 20), copy.MeasuredOn);
+        Assert.Equal(new SpeculativeDecoding(1, 0.85), Mapper.Map(copy).Backend.Speculative);
+        Assert.Equal(82, rows.Count(r => r.RepeatsRun is not null));
+    }
+
+    [Fact]
     public void The_tp_equals_moe_product_quirk_reads_the_worker_from_the_id()
     {
         // SOURCES.md: tp_size 64 with moe_tp 8 × moe_ep 8 on an 8-GPU system is an 8-GPU TEP worker (the id says tp8_ep8).

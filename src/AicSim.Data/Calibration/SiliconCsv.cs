@@ -247,7 +247,7 @@ public static class SiliconCsv
             throw new AicSimException(problems);
         }
 
-        return rows;
+        return RepeatedRuns.Date(rows);
     }
 
     /// <summary>

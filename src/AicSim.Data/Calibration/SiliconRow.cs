@@ -62,10 +62,16 @@ public sealed record SiliconRow
     public DateOnly? StatedMeasuredOn { get; init; }
 
     /// <summary>
-    /// The day the row was measured: the stated column, else the source's <c>measured=YYYY-MM-DD</c>; null where neither
-    /// says (such a row takes no part in a forward-in-time check).
+    /// The dated row whose run this undated one repeats (<see cref="RepeatedRuns"/>): its id and day. Null where the row
+    /// is dated itself or repeats no dated row.
     /// </summary>
-    public DateOnly? MeasuredOn => StatedMeasuredOn ?? SiliconRowMapper.Measured(Source);
+    public (string Id, DateOnly Day)? RepeatsRun { get; init; }
+
+    /// <summary>
+    /// The day the row was measured: the stated column, else the source's <c>measured=YYYY-MM-DD</c>, else the day of the
+    /// dated run it repeats; null where none says (such a row takes no part in a forward-in-time check).
+    /// </summary>
+    public DateOnly? MeasuredOn => StatedMeasuredOn ?? SiliconRowMapper.Measured(Source) ?? RepeatsRun?.Day;
 
     public double? MeasuredTtftMs { get; init; }
 

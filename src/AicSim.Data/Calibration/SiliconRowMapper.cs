@@ -78,6 +78,11 @@ public sealed partial class SiliconRowMapper(ModelCatalog models, SystemCatalog 
                 $"isl {row.Isl} + osl {row.Osl} tokens is beyond {model.ShortName}'s context of {model.MaxContextLength} (max_position_embeddings), so no engine of it serves this row as read."));
         }
 
+        if (row.RepeatsRun is { } repeated)
+        {
+            readings.Add(string.Create(CultureInfo.InvariantCulture, $"dated {repeated.Day:yyyy-MM-dd} as another export of {repeated.Id}, whose TTFT and TPOT it repeats"));
+        }
+
         var profile = BackendProfile.For(backend);
         if (SpeculativeRun.Of(row, backend) is { } run)
         {
