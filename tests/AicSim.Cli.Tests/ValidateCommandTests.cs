@@ -551,13 +551,17 @@ public sealed class ValidateCommandTests
         var from = new DateOnly(2026, 3, 1);
         var split = Validation.ForwardValidate(predictor, rows, from, maxEvaluations: 40);
 
-        // Oracle: the raw file's text, dated here by its own "measured=YYYY-MM-DD" and compared as strings.
-        var dated = File.ReadLines(SharedData.CalibrationCsv).Skip(1)
+        // Oracle: the raw file's text, dated here by its own "measured=YYYY-MM-DD" and compared as strings; an undated row
+        // that is another export of a dated run (RepeatedRuns, tested on its own) by that run's text.
+        var text = File.ReadLines(SharedData.CalibrationCsv).Skip(1)
             .Select(l => (Id: l[..l.IndexOf(',', StringComparison.Ordinal)], Day: System.Text.RegularExpressions.Regex.Match(l, @"measured=(\d{4}-\d{2}-\d{2})")))
             .ToList();
-        Assert.Equal(dated.Where(d => d.Day.Success && string.CompareOrdinal(d.Day.Groups[1].Value, "2026-03-01") >= 0).Select(d => d.Id), split.Later.Select(o => o.Row.Id));
-        Assert.Equal(dated.Count(d => d.Day.Success && string.CompareOrdinal(d.Day.Groups[1].Value, "2026-03-01") < 0), split.Earlier);
-        Assert.Equal(dated.Count(d => !d.Day.Success), split.Undated);
+        var ownDay = text.ToDictionary(d => d.Id, d => d.Day.Success ? d.Day.Groups[1].Value : null, StringComparer.Ordinal);
+        var repeats = rows.Where(r => r.RepeatsRun is not null).ToDictionary(r => r.Id, r => r.RepeatsRun!.Value.Id, StringComparer.Ordinal);
+        var dated = text.Select(d => (d.Id, Day: ownDay[d.Id] ?? (repeats.TryGetValue(d.Id, out var twin) ? ownDay[twin] : null))).ToList();
+        Assert.Equal(dated.Where(d => d.Day is not null && string.CompareOrdinal(d.Day, "2026-03-01") >= 0).Select(d => d.Id), split.Later.Select(o => o.Row.Id));
+        Assert.Equal(dated.Count(d => d.Day is not null && string.CompareOrdinal(d.Day, "2026-03-01") < 0), split.Earlier);
+        Assert.Equal(dated.Count(d => d.Day is null), split.Undated);
         Assert.InRange(split.Fitted, Core.Calibration.Calibrator.MinRows, split.Earlier);
 
         // The later rows' measurements take no part: changed tenfold, their predictions stay the same ...
@@ -567,7 +571,7 @@ public sealed class ValidateCommandTests
         Assert.Equal(split.Later.Select(o => o.Prediction.TpotMs), same.Later.Select(o => o.Prediction.TpotMs));
 
         // ... while the earlier rows' do: measured twice as slow, the constants fitted on them predict the later rows slower.
-        var earlierChanged = rows.Select(r => SiliconRowMapper.Measured(r.Source) < from ? r with { MeasuredTtftMs = r.MeasuredTtftMs * 2, MeasuredTpotMs = r.MeasuredTpotMs * 2 } : r).ToList();
+        var earlierChanged = rows.Select(r => r.MeasuredOn < from ? r with { MeasuredTtftMs = r.MeasuredTtftMs * 2, MeasuredTpotMs = r.MeasuredTpotMs * 2 } : r).ToList();
         var slower = Validation.ForwardValidate(predictor, earlierChanged, from, maxEvaluations: 40);
         Assert.True(slower.Later.Zip(split.Later).Count(p => p.First.Prediction.TpotMs > p.Second.Prediction.TpotMs * 1.05) > split.Later.Count / 2);
     }
