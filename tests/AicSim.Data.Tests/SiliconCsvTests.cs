@@ -254,6 +254,19 @@ public sealed class SiliconCsvTests
         Assert.True(tp4.Prediction.TpotMs < tp8.Prediction.TpotMs);
     }
 
+    [Theory]
+    [InlineData(4, 1, true)]   // that day's plain TP4: decodes faster than its TP8 (6.87 against 9.31 ms at 8 clients)
+    [InlineData(4, 4, false)]  // that day's TEP4 on the same four GPUs decodes as predicted
+    [InlineData(8, 1, false)]  // that day's TP8
+    public void The_b300_qwen35_run_reads_as_speculative_for_its_plain_tp4_rows_alone(int tp, int ep, bool mtp)
+    {
+        // SpeculativeRun.Known, read off silicon_calibration.csv: SGLang 0.5.9's Qwen3.5-397B-A17B rows of 2026-04-03 on
+        // B300, labelled tp 4 / moe_ep 1 (TP4), tp 4 / moe_ep 4 (TEP4) and tp 8 / moe_ep 1 (TP8).
+        string row = $"r,measured=2026-04-03T00:00:00Z; silicon_concurrency=8,sglang,0.5.9,Qwen/Qwen3.5-397B-A17B,b300_sxm,fp8,agg,1024,1024,fp8,fp8,8,{tp},1,1,{tp / ep},{ep},,,,,,,,,,,,,,,217,6.87";
+        var request = Mapper.Map(Parse(Header, row)[0]);
+        Assert.Equal(mtp ? new SpeculativeDecoding(1, 0.85) : null, request.Backend.Speculative);
+    }
+
     [Fact]
     public void An_undated_export_of_a_dated_run_takes_its_day_and_what_is_known_of_it()
     {

@@ -21,6 +21,12 @@ public sealed record SpeculativeRun(Backend Backend, string Version, Speculative
     public DateOnly? MeasuredOn { get; init; }
 
     /// <summary>
+    /// Only rows labelled plain tensor parallel of this size (tp_size, no expert or attention-DP split), where the same
+    /// day also ran other mappings plainly; null for every mapping.
+    /// </summary>
+    public int? TensorParallel { get; init; }
+
+    /// <summary>
     /// The runs known to have decoded with MTP. Each is read as the checkpoint's own MTP with one draft token a step
     /// (DeepSeek-R1's config.json has one MTP module, <c>num_nextn_predict_layers: 1</c>; Qwen3.5's one,
     /// <c>mtp_num_hidden_layers: 1</c>), accepted 85% of the time (the DeepSeek-V3 technical report: 85–90% for the
@@ -54,6 +60,18 @@ public sealed record SpeculativeRun(Backend Backend, string Version, Speculative
             Model = "Qwen/Qwen3.5-397B-A17B",
             MeasuredOn = new DateOnly(2026, 3, 20),
         },
+
+        // The same on B300 (not a target system): 6 Qwen3.5-397B-A17B FP8 TP4 rows of 2026-04-03, where the same day's
+        // TP8 rows decode slower (8 clients, ISL 1024 / OSL 1024: 6.87 ms at TP4 against 9.31 ms at TP8; 8192 / 1024 at
+        // 16 clients, 11.49 against 12.84) and its TEP4 rows decode as predicted, while the TP4 rows' TTFT is 1.8–2.1× the
+        // prediction at 16 clients or more.
+        new(Backend.Sglang, "0.5.9", new(1, SpeculativeDecoding.DefaultAcceptance),
+            "its TP4 decodes faster than the same day's TP8 run at the same load")
+        {
+            Model = "Qwen/Qwen3.5-397B-A17B",
+            MeasuredOn = new DateOnly(2026, 4, 3),
+            TensorParallel = 4,
+        },
     ];
 
     /// <summary>The known run <paramref name="row"/> belongs to, or null when it decoded plainly as far as is known.</summary>
@@ -67,5 +85,6 @@ public sealed record SpeculativeRun(Backend Backend, string Version, Speculative
         Backend == backend
         && string.Equals(Version, row.BackendVersion, StringComparison.Ordinal)
         && (Model is null || string.Equals(Model, row.Model.Trim(), StringComparison.OrdinalIgnoreCase))
-        && (MeasuredOn is null || MeasuredOn == row.MeasuredOn);
+        && (MeasuredOn is null || MeasuredOn == row.MeasuredOn)
+        && (TensorParallel is null || (row.Agg.Tp == TensorParallel && (row.Agg.MoeEp ?? 1) == 1 && (row.Agg.AttentionDp ?? 1) == 1));
 }
