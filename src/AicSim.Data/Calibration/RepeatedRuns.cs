@@ -10,8 +10,9 @@ namespace AicSim.Data.Calibration;
 public static class RepeatedRuns
 {
     /// <summary>
-    /// Two runs of one configuration at one load agree this closely on both TTFT and TPOT only as one run: the same
-    /// configuration's repeated runs in the file differ by 2–50% in TTFT.
+    /// Two rows of one configuration at one load agree this closely on both TTFT and TPOT as one run: in the file, rows read
+    /// as one configuration that measure differently differ in TTFT by 30% at the median, and of the dated pairs within
+    /// 0.5% on both, 492 of 507 were measured the same day.
     /// </summary>
     public const double Tolerance = 0.005;
 
