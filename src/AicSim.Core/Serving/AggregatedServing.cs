@@ -125,11 +125,11 @@ public static class AggregatedServing
         if (inFlight < sent)
         {
             // Waiting requests start when a running one ends.
-            slotQueueMs = (sent - inFlight) / inFlight * (ttft + (workload.Osl * tpot));
+            slotQueueMs = ClosedLoopWaitMs(sent, inFlight, ttft + (workload.Osl * tpot));
             ttft += slotQueueMs;
         }
 
-        double clientWaitMs = ClientWaitMs(concurrency, sent, ttft, workload.Osl * tpot);
+        double clientWaitMs = ClosedLoopWaitMs(concurrency, sent, ttft + (workload.Osl * tpot));
         if (clientWaitMs > 0)
         {
             ttft += clientWaitMs;
@@ -144,13 +144,13 @@ public static class AggregatedServing
     }
 
     /// <summary>
-    /// How long a request waits in a benchmark client that sends only <paramref name="sent"/> of its
-    /// <paramref name="clients"/> clients' requests at once: by Little's law on the clients, each request spends
-    /// clients / sent times as long in the loop as on the server, (c − k)/k of a server time <paramref name="ttftMs"/> +
-    /// <paramref name="decodeLifeMs"/> waiting. Zero where the client sends every request.
+    /// How long each of <paramref name="waiting"/> closed-loop requests waits when only <paramref name="served"/> are
+    /// served at once, each for <paramref name="serviceMs"/>: by Little's law a request spends waiting / served times as
+    /// long in the loop as in service, so it waits (c − k)/k of a service time. Zero where all are served. The queue for
+    /// a KV-cache slot and the wait in a client of too few connections are both this.
     /// </summary>
-    public static double ClientWaitMs(double clients, double sent, double ttftMs, double decodeLifeMs) =>
-        sent < clients ? (clients - sent) / sent * (ttftMs + decodeLifeMs) : 0;
+    public static double ClosedLoopWaitMs(double waiting, double served, double serviceMs) =>
+        served < waiting ? (waiting - served) / served * serviceMs : 0;
 
     /// <summary>
     /// How long attention-DP balancing (<see cref="Specs.BackendProfile.AttentionDpBalanceSteps"/>) holds a prompt back: until

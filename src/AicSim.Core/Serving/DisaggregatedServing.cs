@@ -29,7 +29,7 @@ public sealed record DisaggregatedDeployment(int PrefillWorkers, int PrefillBatc
 /// TPOT = the decode engine's time per generated token at its batch and the mean context (a step, or a speculative
 /// step over the tokens it keeps).
 /// A benchmark client with fewer connections than that concurrency keeps only that many requests in the deployment; the
-/// others wait in it (<see cref="AggregatedServing.ClientWaitMs"/>), and the wait counts in TTFT.
+/// others wait in it (<see cref="AggregatedServing.ClosedLoopWaitMs"/>), and the wait counts in TTFT.
 /// </remarks>
 public static class DisaggregatedServing
 {
@@ -109,7 +109,7 @@ public static class DisaggregatedServing
         }
 
         double queueMs = ttft - ttft0;
-        double clientWaitMs = AggregatedServing.ClientWaitMs(clientCount, concurrency, ttft, workload.Osl * tpot);
+        double clientWaitMs = AggregatedServing.ClosedLoopWaitMs(clientCount, concurrency, ttft + (workload.Osl * tpot));
         if (clientWaitMs > 0)
         {
             ttft += clientWaitMs;
