@@ -365,6 +365,11 @@ public sealed class EstimateCommandTests
         var (exit, output) = Run("estimate", "--isl", "0");
         Assert.Equal(1, exit);
         Assert.Contains("--isl is 0", output, StringComparison.Ordinal);
+
+        // Typed as its alias, the flag is named both ways, so the user finds what they typed.
+        var (aliasExit, aliasOutput) = Run("estimate", "--concurrency", "0");
+        Assert.Equal(1, aliasExit);
+        Assert.Contains("--batch-size (--concurrency) is 0", aliasOutput, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -208,7 +208,7 @@ public sealed class EstimateSettings : CommandSettings, Infrastructure.ICheckedS
 
         foreach (var (name, value) in new[]
         {
-            ("--isl", Isl), ("--osl", Osl), ("--batch-size", BatchSize), ("--tp", Tp), ("--pp", Pp), ("--attention-dp", AttentionDp),
+            ("--isl", Isl), ("--osl", Osl), ("--batch-size (--concurrency)", BatchSize), ("--tp", Tp), ("--pp", Pp), ("--attention-dp", AttentionDp),
             ("--prefill-tp", PrefillTp), ("--prefill-pp", PrefillPp), ("--prefill-attention-dp", PrefillAttentionDp), ("--prefill-batch-size", PrefillBatchSize), ("--prefill-workers", PrefillWorkers),
             ("--decode-tp", DecodeTp), ("--decode-pp", DecodePp), ("--decode-attention-dp", DecodeAttentionDp), ("--decode-batch-size", DecodeBatchSize), ("--decode-workers", DecodeWorkers),
         })
