@@ -343,4 +343,31 @@ public sealed class CalibrationTests
         // All complete (the target rows): the slice would repeat the whole, so it is left out.
         Assert.DoesNotContain(AccuracyReport.Of(rows[..2]).Groups, g => g.Dimension == "configuration");
     }
+
+    [Fact]
+    public void Accuracy_reports_slice_by_mapping_family_in_the_profilers_order()
+    {
+        // Hand-made rows given out of order: DEP (TPOT 8/10: 20 %), TP twice (11/10 and 9/10: 10 %), a disaggregated
+        // TEP / DEP pair (13/10: 30 %), a pipelined TP and a row not predicted. The report lists aggregated families in
+        // the profiler's order (TP, TEP, DP, DEP, then pipelined), disaggregated pairs after them, unknown last.
+        var rows = new[]
+        {
+            new ScoredRow("h200_sxm", "trtllm", "agg", "m", 100, 100, 8, 10, Mapping: "DEP"),
+            new ScoredRow("h200_sxm", "trtllm", "disagg", "m", 100, 100, 13, 10, Mapping: "TEP / DEP"),
+            new ScoredRow("h200_sxm", "trtllm", "agg", "m", 100, 100, 11, 10, Mapping: "TP"),
+            new ScoredRow("h200_sxm", "trtllm", "agg", "m", 100, 100, 10, 10, Mapping: "TP-PP"),
+            new ScoredRow("h200_sxm", "trtllm", "agg", "m", null, 100, null, 10),
+            new ScoredRow("h200_sxm", "trtllm", "agg", "m", 100, 100, 9, 10, Mapping: "TP"),
+        };
+        var slices = AccuracyReport.Of(rows).Groups.Where(g => g.Dimension == "mapping").ToList();
+        Assert.Equal(["TP", "DEP", "TP-PP", "TEP / DEP", "unknown"], slices.Select(g => g.Value));
+        Assert.Equal([2, 1, 1, 1, 1], slices.Select(g => g.Rows));
+        Approx.AssertClose(10, slices[0].Tpot.MeanApePercent, 1e-12);
+        Approx.AssertClose(20, slices[1].Tpot.MeanApePercent, 1e-12);
+        Approx.AssertClose(30, slices[3].Tpot.MeanApePercent, 1e-12);
+        Assert.Equal(0, slices[4].PredictedRows);
+
+        // Rows that do not say how they were mapped (a caller outside validate) get no mapping slice at all.
+        Assert.DoesNotContain(AccuracyReport.Of([rows[0] with { Mapping = "" }]).Groups, g => g.Dimension == "mapping");
+    }
 }

@@ -82,6 +82,19 @@ public sealed class MappingRulesTests
     }
 
     [Theory]
+    // DOMAIN.md §2's families: experts split by tensor under TP attention is TP, by expert (wholly or in part) TEP; data-
+    // parallel attention with expert-parallel experts DEP, with tensor-split experts DP; pipeline stages append -PP.
+    [InlineData(4, 1, 1, 4, 1, "TP")]
+    [InlineData(8, 1, 1, 1, 8, "TEP")]
+    [InlineData(8, 1, 1, 2, 4, "TEP")]
+    [InlineData(1, 1, 8, 1, 8, "DEP")]
+    [InlineData(1, 1, 2, 2, 1, "DP")]
+    [InlineData(2, 4, 1, 2, 1, "TP-PP")]
+    [InlineData(4, 2, 1, 1, 4, "TEP-PP")]
+    public void Mapping_families_follow_the_profiler(int tp, int pp, int attentionDp, int moeTp, int moeEp, string family) =>
+        Assert.Equal(family, new ParallelConfig(tp, pp, attentionDp, moeTp, moeEp).Family);
+
+    [Theory]
     // 8 GPUs of attention; an expert split of 7 (or 3) leaves the other split fractional, so it is named, not "moe-tp 0".
     [InlineData(null, 7, "moe-ep 7 does not divide the 8 GPUs attention runs on (tp 8 × attention-dp 1)")]
     [InlineData(3, null, "moe-tp 3 does not divide the 8 GPUs attention runs on (tp 8 × attention-dp 1)")]

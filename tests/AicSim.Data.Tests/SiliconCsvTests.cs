@@ -491,6 +491,23 @@ public sealed class SiliconCsvTests
     }
 
     [Fact]
+    public void Each_scored_row_carries_the_mapping_family_it_was_read_as()
+    {
+        // The rows' parallel columns are the oracle: tp 1 × attention_dp 8 with moe_ep 8 is DEP; tp 2 of a dense model TP;
+        // a disaggregated row of prefill tp 4 with moe_ep 4 (TEP) and decode attention_dp 4 with moe_ep 4 (DEP) is
+        // "TEP / DEP"; attention_dp 2 beside moe_tp 2 is DP. A row that cannot be read has no family.
+        var rows = Parse(Header,
+            "a,model=DeepSeek-R1; silicon_concurrency=256,trtllm,1.0,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,agg,1024,1024,nvfp4,nvfp4,32,1,1,8,1,8,,,,,,,,,,,,,,,791,23.9",
+            "b,src,vllm,0.1,Qwen/Qwen3-32B,h200_sxm,,agg,1024,1024,,,16,2,1,,,,,,,,,,,,,,,,,,100,20",
+            "c,src,trtllm,1.0,deepseek-ai/DeepSeek-R1,gb200,fp4,disagg,1024,1024,nvfp4,nvfp4,,,,,,,1,2,4,1,1,1,4,8,2,1,1,4,1,4,300,10",
+            "d,src,vllm,0.12.0,Qwen/Qwen3-235B-A22B-FP8,h200_sxm,fp8,agg,2000,100,fp8,fp8,5,1,1,2,2,1,,,,,,,,,,,,,,,450,57",
+            "e,src,vllm,0.1,Qwen/Qwen3-32B,mi300x,,agg,1024,1024,,,16,2,1,,,,,,,,,,,,,,,,,,100,20");
+        var outcomes = Validation.Predict(new RowPredictor(Mapper, Core.Calibration.CalibrationSet.None, "roofline", null), rows);
+        Assert.Equal(["DEP", "TP", "TEP / DEP", "DP", ""], outcomes.Select(Validation.MappingFamily));
+        Assert.Equal(["DEP", "TP", "TEP / DEP", "DP", ""], Validation.Scored(outcomes, targetOnly: false).Select(r => r.Mapping));
+    }
+
+    [Fact]
     public void Fp8_rows_of_a_block_scaled_checkpoint_run_its_block_scaled_gemms()
     {
         // DeepSeek-R1's checkpoint is block-scaled FP8 (config.json: weight_block_size [128, 128]); "fp8" in the row names

@@ -45,10 +45,16 @@ public sealed record AccuracyReport(int Rows, int PredictedRows, ErrorSummary Tt
         {
             ("system", r => (0, r.System)), ("backend", r => (0, r.Backend)), ("mode", r => (0, r.Mode)), ("model", r => (0, r.Model)),
             ("system/backend/mode", r => (0, $"{r.System}/{r.Backend}/{r.Mode}")),
-            ("concurrency", r => LoadBand(r.Concurrency)), ("shape", r => Shape(r.Isl, r.Osl)),
+            ("concurrency", r => LoadBand(r.Concurrency)), ("shape", r => Shape(r.Isl, r.Osl)), ("mapping", r => MappingSlice(r.Mapping)),
             ("configuration", r => r.Complete ? (0, "complete") : (1, "deployment assumed")),
         })
         {
+            // A file of rows that were not predicted (or a caller that does not know the mappings) has no mapping slice.
+            if (dimension == "mapping" && rows.All(r => r.Mapping.Length == 0))
+            {
+                continue;
+            }
+
             // Rows without their whole configuration are scored under an assumption; a slice says how they fare apart.
             if (dimension == "configuration" && rows.All(r => r.Complete))
             {
@@ -114,6 +120,30 @@ public sealed record AccuracyReport(int Rows, int PredictedRows, ErrorSummary Tt
         : isl >= ShapeRatio * osl ? (0, $"prompt-heavy (isl ≥ {ShapeRatio}·osl)")
         : osl >= ShapeRatio * isl ? (2, $"answer-heavy (osl ≥ {ShapeRatio}·isl)")
         : (1, "balanced");
+
+    /// <summary>
+    /// A mapping family's place in the order: aggregated TP, TEP, DP, DEP (pipelined after), then disaggregated pairs in
+    /// the same order of prefill, then decode; rows not predicted last.
+    /// </summary>
+    public static (int Order, string Label) MappingSlice(string mapping)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        if (mapping.Length == 0)
+        {
+            return (int.MaxValue, "unknown");
+        }
+
+        var engines = mapping.Split(" / ");
+        return engines.Length == 2 ? (Ranks + (Ranks * Rank(engines[0])) + Rank(engines[1]), mapping) : (Rank(mapping), mapping);
+
+        static int Rank(string family) =>
+            Math.Max(0, Families.IndexOf(family.Replace("-PP", string.Empty, StringComparison.Ordinal))) + (family.EndsWith("-PP", StringComparison.Ordinal) ? Families.Count : 0);
+    }
+
+    // The mapping families in report order (ParallelConfig.Family), and how many ranks one engine's family can take.
+    private static readonly List<string> Families = ["TP", "TEP", "DP", "DEP"];
+
+    private static int Ranks => 2 * Families.Count;
 
     /// <summary>The pairs with each prediction divided by the geometric mean of predicted/measured over all of them.</summary>
     private static IEnumerable<(double Predicted, double Measured)> Debiased(IReadOnlyList<(double Predicted, double Measured)> pairs)

@@ -17,7 +17,9 @@ namespace AicSim.Core.Accuracy;
 /// <param name="Complete">Whether the row gives its whole configuration; false: a deployment was assumed for it.</param>
 /// <param name="Configuration">The configuration the row measures (model, system, backend, mode and mapping), the unit
 /// <see cref="MapeInterval"/> redraws (empty: a configuration of its own).</param>
-public sealed record ScoredRow(string System, string Backend, string Mode, string Model, double? PredictedTtftMs, double? MeasuredTtftMs, double? PredictedTpotMs, double? MeasuredTpotMs, string Sweep = "", int Concurrency = 0, int Isl = 0, int Osl = 0, bool Complete = true, string Configuration = "")
+/// <param name="Mapping">The mapping family it was predicted as (<see cref="Specs.ParallelConfig.Family"/>; "prefill /
+/// decode" when disaggregated; empty: not known).</param>
+public sealed record ScoredRow(string System, string Backend, string Mode, string Model, double? PredictedTtftMs, double? MeasuredTtftMs, double? PredictedTpotMs, double? MeasuredTpotMs, string Sweep = "", int Concurrency = 0, int Isl = 0, int Osl = 0, bool Complete = true, string Configuration = "", string Mapping = "")
 {
     public bool Predicted => PredictedTtftMs is not null && PredictedTpotMs is not null;
 }

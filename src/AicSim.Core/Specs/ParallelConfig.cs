@@ -51,6 +51,16 @@ public sealed record ParallelConfig(int Tp, int Pp = 1, int AttentionDp = 1, int
         ? name
         : $"tp{Tp}-pp{Pp}-dp{AttentionDp}-moetp{MoeTp}-moeep{MoeEp}";
 
+    /// <summary>
+    /// The mapping's family: the profiler's three (DOMAIN.md §2) — TP, TEP where tensor-parallel attention runs the
+    /// experts split expert-parallel (wholly or in part), DEP where data-parallel attention does — and DP for
+    /// data-parallel attention beside tensor-split experts (SGLang's and vLLM's DP attention without expert
+    /// parallelism); "-PP" with pipeline stages. The families move their tokens differently (all-reduces, expert
+    /// dispatch, attention-DP balancing), so accuracy is reported per family too.
+    /// </summary>
+    public string Family =>
+        (AttentionDp > 1 ? (MoeEp > 1 ? "DEP" : "DP") : MoeEp > 1 ? "TEP" : "TP") + (Pp > 1 ? "-PP" : string.Empty);
+
     // One pipeline stage's mapping when it is one of the named ones, else empty.
     private string Stage =>
         AttentionDp == 1 && MoeEp == 1 ? $"TP{Tp}" :

@@ -173,7 +173,7 @@ public static class Validation
         return outcomes
             .Where(o => o.Row.MeasuredTtftMs is > 0 || o.Row.MeasuredTpotMs is > 0)
             .Where(o => !targetOnly || (TargetSystems.Contains(o.Row.System) && IsCompleteRow(o.Row)))
-            .Select(o => new ScoredRow(o.Row.System, o.Row.Backend, o.Row.Mode, o.Row.Model, o.Prediction.TtftMs, o.Row.MeasuredTtftMs, o.Prediction.TpotMs, o.Row.MeasuredTpotMs, SweepKey(o.Row), ClientConcurrency(o), o.Row.Isl, o.Row.Osl, IsCompleteRow(o.Row), GroupKey(o)))
+            .Select(o => new ScoredRow(o.Row.System, o.Row.Backend, o.Row.Mode, o.Row.Model, o.Prediction.TtftMs, o.Row.MeasuredTtftMs, o.Prediction.TpotMs, o.Row.MeasuredTpotMs, SweepKey(o.Row), ClientConcurrency(o), o.Row.Isl, o.Row.Osl, IsCompleteRow(o.Row), GroupKey(o), MappingFamily(o)))
             .ToList();
     }
 
@@ -250,6 +250,15 @@ public static class Validation
 
     // The framework's built-in constants, from which the fit starts; how the row was run (speculative decoding) stays.
     private static EstimateRequest Uncalibrated(EstimateRequest r) => r with { Backend = Core.Specs.BackendProfile.For(r.Backend.Backend) with { Speculative = r.Backend.Speculative } };
+
+    /// <summary>The mapping family a row was predicted as ("TEP", or "TP / DEP" disaggregated); empty when it was not read.</summary>
+    public static string MappingFamily(RowOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        return outcome.Request is not { } q ? string.Empty
+            : q.DecodeParallel is { } decode ? $"{q.Parallel.Family} / {decode.Family}"
+            : q.Parallel.Family;
+    }
 
     private static string GroupKey(RowOutcome o) => o.Request is { } q
         ? $"{q.Model.Id}|{q.System.Name}|{q.Backend.Backend}|{q.Mode}|{q.Parallel.Name}|{q.DecodeParallel?.Name}"
