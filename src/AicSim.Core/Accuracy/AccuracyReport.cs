@@ -134,16 +134,17 @@ public sealed record AccuracyReport(int Rows, int PredictedRows, ErrorSummary Tt
         }
 
         var engines = mapping.Split(" / ");
-        return engines.Length == 2 ? (Ranks + (Ranks * Rank(engines[0])) + Rank(engines[1]), mapping) : (Rank(mapping), mapping);
+        return engines.Length == 2 ? ((PlacesPerEngine * (1 + Rank(engines[0]))) + Rank(engines[1]), mapping) : (Rank(mapping), mapping);
 
         static int Rank(string family) =>
             Math.Max(0, Families.IndexOf(family.Replace("-PP", string.Empty, StringComparison.Ordinal))) + (family.EndsWith("-PP", StringComparison.Ordinal) ? Families.Count : 0);
     }
 
-    // The mapping families in report order (ParallelConfig.Family), and how many ranks one engine's family can take.
+    // The mapping families in report order (ParallelConfig.Family), and the places one engine's family takes in that
+    // order (each family, then each pipelined).
     private static readonly List<string> Families = ["TP", "TEP", "DP", "DEP"];
 
-    private static int Ranks => 2 * Families.Count;
+    private static int PlacesPerEngine => 2 * Families.Count;
 
     /// <summary>The pairs with each prediction divided by the geometric mean of predicted/measured over all of them.</summary>
     private static IEnumerable<(double Predicted, double Measured)> Debiased(IReadOnlyList<(double Predicted, double Measured)> pairs)
