@@ -57,12 +57,12 @@ public sealed class ValidateCommandTests
 
         // The load and mapping each row was read as, beside its own isl and osl (oracle: the slice's first row, an
         // aggregated TP row whose batch_size is its concurrency).
-        Assert.Contains(",message,isl,osl,concurrency,mapping,", lines[0], StringComparison.Ordinal);
+        Assert.Contains(",message,isl,osl,concurrency,mapping,mapping_family,", lines[0], StringComparison.Ordinal);
         var header = File.ReadLines(slice).First().Split(',');
         var source = File.ReadLines(slice).Skip(1).First().Split(',');
         string Col(string name) => source[Array.IndexOf(header, name)];
         Assert.Equal("agg", Col("mode"));
-        Assert.Contains($",{Col("isl")},{Col("osl")},{Col("batch_size")},TP{Col("tp_size")},", lines[1], StringComparison.Ordinal);
+        Assert.Contains($",{Col("isl")},{Col("osl")},{Col("batch_size")},TP{Col("tp_size")},TP,", lines[1], StringComparison.Ordinal);
 
         // Where each predicted TTFT and TPOT go, part by part: the parts add up to the row's own predicted TTFT and TPOT
         // (arithmetic on the file), and a row that was not predicted has none.

@@ -218,7 +218,7 @@ public static class Validation
         AtomicFile.Write(path, stream =>
         {
             using var csv = CsvWriter.Create(stream, new CsvWriterOptions { NewLine = "\n" });
-            csv.WriteHeader(["id", "system", "backend", "mode", "model", "complete", "status", "predicted_ttft_ms", "measured_ttft_ms", "ttft_error_pct", "predicted_tpot_ms", "measured_tpot_ms", "tpot_error_pct", "source", "message", "isl", "osl", "concurrency", "mapping",
+            csv.WriteHeader(["id", "system", "backend", "mode", "model", "complete", "status", "predicted_ttft_ms", "measured_ttft_ms", "ttft_error_pct", "predicted_tpot_ms", "measured_tpot_ms", "tpot_error_pct", "source", "message", "isl", "osl", "concurrency", "mapping", "mapping_family",
                 "ttft_request_overhead_ms", "ttft_running_steps_ms", "ttft_prefill_ms", "ttft_wait_ms", "ttft_handoff_ms",
                 "tpot_decode_ms", "tpot_prefill_kernels_ms", "tpot_prompt_launches_ms"]);
             foreach (var o in outcomes)
@@ -235,7 +235,7 @@ public static class Validation
                     o.Sources, p.Message,
                     r.Isl.ToString(CultureInfo.InvariantCulture), r.Osl.ToString(CultureInfo.InvariantCulture),
                     ClientConcurrency(o) is > 0 and var c ? c.ToString(CultureInfo.InvariantCulture) : string.Empty,
-                    Mapping(o.Request),
+                    Mapping(o.Request), MappingFamily(o),
                     F(t?.RequestOverheadMs), F(t?.RunningStepsMs), F(t?.PrefillMs),
                     F(t is null ? null : t.AdmissionMs + t.BalanceWaitMs + t.QueueMs + t.ClientWaitMs), F(t is null ? null : t.DisaggOverheadMs + t.KvTransferMs),
                     F(u?.DecodeMs), F(u?.PrefillKernelsMs), F(u?.PromptLaunchesMs),
