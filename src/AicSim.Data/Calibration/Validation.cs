@@ -245,8 +245,11 @@ public static class Validation
     }
 
     // As the row was read: TP4, TEP8, DEP16 (aggregated); prefill then decode workers' mappings (disaggregated).
-    private static string Mapping(EstimateRequest? q) => q is null ? string.Empty
-        : q.DecodeParallel is { } decode ? $"{q.Parallel.Name} / {decode.Name}" : q.Parallel.Name;
+    private static string Mapping(EstimateRequest? q) => Engines(q, p => p.Name);
+
+    // The row's engine labelled, or its prefill then decode workers' ("x / y"); empty where the row was not read.
+    private static string Engines(EstimateRequest? q, Func<Core.Specs.ParallelConfig, string> label) => q is null ? string.Empty
+        : q.DecodeParallel is { } decode ? $"{label(q.Parallel)} / {label(decode)}" : label(q.Parallel);
 
     // The framework's built-in constants, from which the fit starts; how the row was run (speculative decoding) stays.
     private static EstimateRequest Uncalibrated(EstimateRequest r) => r with { Backend = Core.Specs.BackendProfile.For(r.Backend.Backend) with { Speculative = r.Backend.Speculative } };
@@ -255,9 +258,7 @@ public static class Validation
     public static string MappingFamily(RowOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        return outcome.Request is not { } q ? string.Empty
-            : q.DecodeParallel is { } decode ? $"{q.Parallel.Family} / {decode.Family}"
-            : q.Parallel.Family;
+        return Engines(outcome.Request, p => p.Family);
     }
 
     private static string GroupKey(RowOutcome o) => o.Request is { } q
