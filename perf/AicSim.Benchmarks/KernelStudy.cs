@@ -39,7 +39,7 @@ public sealed record LoadedCase(StudyCase Case, ModelSpec Model, HardwareParams 
 /// </summary>
 public static class KernelStudy
 {
-    /// <summary>The studies by command name.</summary>
+    /// <summary>The studies by command name, each given one path: the kernel database, or (weak-points-study) the calibration CSV.</summary>
     public static IReadOnlyDictionary<string, Action<string>> Commands { get; } = new Dictionary<string, Action<string>>(StringComparer.Ordinal)
     {
         ["gemm-study"] = GemmStudy.Run,
@@ -50,6 +50,7 @@ public static class KernelStudy
         ["context-attention-study"] = ContextAttentionStudy.Run,
         ["prefill-study"] = PrefillStudy.Run,
         ["gemm-efficiency-study"] = GemmEfficiencyStudy.Run,
+        ["weak-points-study"] = WeakPointsStudy.Run,
     };
 
     public static IEnumerable<LoadedCase> Load(string perfDb, IEnumerable<StudyCase> cases)

@@ -1,8 +1,9 @@
 using AicSim.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// `NAME-study PERF_DB` runs a kernel study (KernelStudy.Commands); `gpu-check [POINTS]` checks the CUDA kernel against
-// the CPU loop (GpuCheck); anything else goes to BenchmarkDotNet.
+// `NAME-study PERF_DB` runs a kernel study (KernelStudy.Commands), `weak-points-study SILICON_CSV` the README's weak
+// points (WeakPointsStudy); `gpu-check [POINTS]` checks the CUDA kernel against the CPU loop (GpuCheck); anything else
+// goes to BenchmarkDotNet.
 if (args.Length is 1 or 2 && args[0] == "gpu-check")
 {
     int points = 1 << 20;
