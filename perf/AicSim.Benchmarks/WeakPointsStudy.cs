@@ -57,6 +57,7 @@ public static class WeakPointsStudy
         Ttft(target);
         TpotSplit(target);
         TpotRows(target, named);
+        Checks(target, named);
         Builds(target);
         DisaggPrefill(Rows(cv, targetOnly: false));
         ShapeRatios(target);
@@ -181,7 +182,7 @@ public static class WeakPointsStudy
         var pairs = byKey.SelectMany(d => d.Keys.Where(tp => d.ContainsKey(2 * tp)).Select(tp => (d[tp].R.Backend, Tp: tp, M: d[2 * tp].MeasuredTtft / d[tp].MeasuredTtft, P: d[2 * tp].PredictedTtft / d[tp].PredictedTtft)));
         foreach (var g in pairs.GroupBy(p => (p.Backend, p.Tp)).OrderBy(g => g.Key.ToString(), StringComparer.Ordinal))
         {
-            Console.WriteLine($"  {g.Key.Backend} TP{g.Key.Tp} → TP{2 * g.Key.Tp}: measured ×{F(Median(g.Select(p => p.M)))}, predicted ×{F(Median(g.Select(p => p.P)))} ({g.Count()} pairs)");
+            Console.WriteLine($"  {g.Key.Backend} TP{g.Key.Tp} → TP{2 * g.Key.Tp}: measured ×{F(Median(g.Select(p => p.M)))}, predicted ×{F(Median(g.Select(p => p.P)))} ({Count(g.Count(), "pair")})");
         }
 
         var series = Series(t);
@@ -226,6 +227,21 @@ public static class WeakPointsStudy
         var other = crowd.Where(r => !(named.TryGetValue(r.R.Id, out var c) && (c.Contains("client-cap") || c.Contains("few-in-flight")))).ToList();
         int kept = other.Count(r => r.R.Osl * r.MeasuredTpot / (r.MeasuredTtft + (r.R.Osl * r.MeasuredTpot)) >= 0.85);
         Console.WriteLine($"  at 128 clients or more: {crowd.Count} rows, {crowd.Count - other.Count} named by client-cap or few-in-flight; of the other {other.Count}, {kept} keep 85% or more of their clients in flight");
+    }
+
+    private static void Checks(List<Row> t, Dictionary<string, HashSet<string>> named)
+    {
+        Heading("Data checks: the target rows each names, and the MAPE of the other target rows");
+        foreach (string check in named.Values.SelectMany(c => c).Distinct().Order(StringComparer.Ordinal))
+        {
+            var hit = t.Where(r => named.TryGetValue(r.R.Id, out var c) && c.Contains(check)).ToList();
+            var rest = t.Except(hit).ToList();
+            if (hit.Count > 0)
+            {
+                // Their share: the points of the whole MAPE that their own errors make.
+                Console.WriteLine($"  {check}: {Count(hit.Count, "row")}, their share of the MAPE TTFT {F(hit.Sum(r => r.ApeT) / t.Count)} and TPOT {F(hit.Sum(r => r.ApeP) / t.Count)} points; without them TTFT {F(rest.Average(r => r.ApeT))}%, TPOT {F(rest.Average(r => r.ApeP))}%");
+            }
+        }
     }
 
     private static void Builds(List<Row> t)
@@ -294,7 +310,7 @@ public static class WeakPointsStudy
             .Select(p => (d[p.Item1].R.Backend, Model: Base(d[p.Item1].Model), d[p.Item1].R.System, Pair: $"{p.Item1}/{p.Item2}", M: d[p.Item1].MeasuredTpot / d[p.Item2].MeasuredTpot, P: d[p.Item1].PredictedTpot / d[p.Item2].PredictedTpot)));
         foreach (var g in pairs.GroupBy(p => (p.Backend, p.Model, p.Pair, p.System)).OrderBy(g => g.Key.ToString(), StringComparer.Ordinal))
         {
-            Console.WriteLine($"  {g.Key.Backend} {g.Key.Model} {g.Key.Pair} on {g.Key.System}: measured {F(Median(g.Select(p => p.M)))}, predicted {F(Median(g.Select(p => p.P)))} ({g.Count()} pairs)");
+            Console.WriteLine($"  {g.Key.Backend} {g.Key.Model} {g.Key.Pair} on {g.Key.System}: measured {F(Median(g.Select(p => p.M)))}, predicted {F(Median(g.Select(p => p.P)))} ({Count(g.Count(), "pair")})");
         }
     }
 
@@ -426,6 +442,8 @@ public static class WeakPointsStudy
 
     // numpy.quantile's definition (MetricSpread, tested there).
     private static double Quantile(List<double> v, double q) => MetricSpread.Quantile([.. v.Order()], q);
+
+    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
     private static void Heading(string text) => Console.WriteLine($"\n{text}");
 
