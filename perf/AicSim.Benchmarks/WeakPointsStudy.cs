@@ -189,8 +189,8 @@ public static class WeakPointsStudy
         static bool Cliff(List<Row> s) => s[0].R is { System: "b200_sxm", Backend: "sglang", Mode: "agg", BackendVersion: "" } r
             && r.Model.Contains("DeepSeek", StringComparison.OrdinalIgnoreCase) && (r.GemmQuant + r.MoeQuant + r.Precision).Contains("fp4", StringComparison.OrdinalIgnoreCase);
         var cliffs = series.Where(Cliff).ToList();
-        double withCliffs = WithinSweeps(series, r => r.PredictedTtft, r => r.MeasuredTtft);
-        double withoutCliffs = WithinSweeps([.. series.Where(s => !Cliff(s))], r => r.PredictedTtft, r => r.MeasuredTtft);
+        double withCliffs = WithinSweeps(series).SweepTtft.MeanApePercent;
+        double withoutCliffs = WithinSweeps(series.Where(s => !Cliff(s))).SweepTtft.MeanApePercent;
         Console.WriteLine($"  within sweeps TTFT {F(withCliffs)}%; without the {cliffs.Count} B200 SGLang DeepSeek FP4 sweeps without a version ({cliffs.Sum(s => s.Count)} rows) {F(withoutCliffs)}%");
     }
 
@@ -198,7 +198,7 @@ public static class WeakPointsStudy
     {
         Heading("TPOT of aggregated series: within series, and the series' levels");
         var agg = Series(t).Where(s => s[0].Agg).ToList();
-        Console.WriteLine($"  within series {F(WithinSweeps(agg, r => r.PredictedTpot, r => r.MeasuredTpot))}% over {agg.Sum(s => s.Count)} rows");
+        Console.WriteLine($"  within series {F(WithinSweeps(agg).SweepTpot.MeanApePercent)}% over {agg.Sum(s => s.Count)} rows");
         // A build: the model, system, framework, version and quantisation a series shares with its siblings.
         static string BuildOf(SiliconRow r) => $"{r.Model}|{r.System}|{r.Backend}|{r.BackendVersion}|{r.Precision}|{r.GemmQuant}|{r.MoeQuant}";
         var level = agg.Select(s => (Build: BuildOf(s[0].R), Bias: s.Average(r => r.LogP), N: s.Count, Family: Validation.MappingFamily(s[0].O))).ToList();
@@ -348,13 +348,9 @@ public static class WeakPointsStudy
         return den > 0 ? num / den : double.NaN;
     }
 
-    // Each series divided by its own geometric-mean bias, as the report's within-sweeps line.
-    private static double WithinSweeps(List<List<Row>> series, Func<Row, double> predicted, Func<Row, double> measured) =>
-        100 * series.SelectMany(s =>
-        {
-            double bias = Math.Exp(s.Average(r => Math.Log(predicted(r) / measured(r))));
-            return s.Select(r => Math.Abs((predicted(r) / bias / measured(r)) - 1));
-        }).Average();
+    // The report's own within-sweeps split (each series divided by its geometric-mean bias) over these series' rows.
+    private static AccuracyReport WithinSweeps(IEnumerable<List<Row>> series) =>
+        Validation.Report([.. series.SelectMany(x => x).Select(r => r.O)], targetOnly: true);
 
     private static double Eta(List<Row> t, Func<Row, string> key, Func<Row, double> err)
     {
