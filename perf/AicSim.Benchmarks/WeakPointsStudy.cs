@@ -195,9 +195,9 @@ public static class WeakPointsStudy
         Console.WriteLine($"  within sweeps TTFT {F(withCliffs)}%; without the {cliffs.Count} B200 SGLang DeepSeek FP4 sweeps without a version ({cliffs.Sum(s => s.Count)} rows) {F(withoutCliffs)}%");
     }
 
-    // How far the targets are from reach: each sweep given the one scale that minimises its own absolute percentage
-    // error, chosen after seeing its measurements. No label predicts that level (the label corrections above), so this
-    // is the error left to a model whose shape across loads is as it is and whose every level were right.
+    // How far the targets are: each sweep given the one scale that minimises its own absolute percentage error, chosen
+    // after seeing its measurements. No label predicts that level (the label corrections above), so this is the error
+    // left to a model with today's shape across loads and every sweep's level right.
     private static void HindsightLevels(List<Row> t)
     {
         Heading("Each sweep at its best level in hindsight (one scale a sweep, fitted to its own measurements; single-row sweeps unchanged)");
