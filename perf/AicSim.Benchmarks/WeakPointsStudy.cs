@@ -258,8 +258,8 @@ public static class WeakPointsStudy
         }
 
         var crowd = t.Where(r => r.Clients >= 128).ToList();
-        var other = crowd.Where(r => !(named.TryGetValue(r.R.Id, out var c) && (c.Contains("client-cap") || c.Contains("few-in-flight")))).ToList();
-        int kept = other.Count(r => r.R.Osl * r.MeasuredTpot / (r.MeasuredTtft + (r.R.Osl * r.MeasuredTpot)) >= 0.85);
+        var other = crowd.Where(r => !(named.TryGetValue(r.R.Id, out var c) && (c.Contains(DataChecks.ClientCap) || c.Contains(DataChecks.FewInFlight)))).ToList();
+        int kept = other.Count(r => DataChecks.InFlight(r.Clients, r.R.Osl, r.MeasuredTtft, r.MeasuredTpot) >= 0.85 * r.Clients);
         Console.WriteLine($"  at 128 clients or more: {crowd.Count} rows, {crowd.Count - other.Count} named by client-cap or few-in-flight; of the other {other.Count}, {kept} keep 85% or more of their clients in flight");
     }
 

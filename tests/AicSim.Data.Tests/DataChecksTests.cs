@@ -22,6 +22,15 @@ public sealed class DataChecksTests
         Row(id, 8, 1, 1, ttft, tpot, clients, osl) with { Prediction = new Prediction(id, predictedTtft, tpot, "ok", string.Empty) };
 
     [Fact]
+    public void Clients_in_flight_follow_littles_law_on_ttft_and_tpot()
+    {
+        // Hand calculation: 100 clients, 100 tokens at 10 ms each = 1000 ms decoding after a 1000 ms TTFT, so each
+        // client has a request decoding half its time: 50 in flight. With no TTFT, all 100.
+        Approx.AssertClose(50, DataChecks.InFlight(100, 100, 1000, 10), 1e-12);
+        Approx.AssertClose(100, DataChecks.InFlight(100, 100, 0, 10), 1e-12);
+    }
+
+    [Fact]
     public void A_ttft_that_jumps_past_its_sweep_while_tpot_and_the_prediction_do_not_is_named_at_every_load_it_lasts()
     {
         // Hand-made sweep: 16 → 32 clients, TTFT ×12 (a burst at most doubles) with TPOT ×1.14 and the prediction ×1.3:

@@ -132,8 +132,7 @@ public static class DataChecks
         foreach (var row in agg.Select(o => o.Row))
         {
             int clients = Clients(row)!.Value;
-            double decoding = row.Osl * row.MeasuredTpotMs!.Value;
-            double inFlight = clients * decoding / (row.MeasuredTtftMs!.Value + decoding);
+            double inFlight = InFlight(clients, row.Osl, row.MeasuredTtftMs!.Value, row.MeasuredTpotMs!.Value);
             if (clients >= MinClients && inFlight < InFlightShare * clients)
             {
                 findings.Add(new DataFinding(row.Id, FewInFlight, string.Create(CultureInfo.InvariantCulture,
@@ -156,6 +155,16 @@ public static class DataChecks
     }
 
     /// <summary>
+    /// Requests a closed loop of <paramref name="clients"/> kept in flight, by Little's law: each spends osl·TPOT of its
+    /// TTFT + osl·TPOT in the loop decoding, so clients · osl·TPOT / (TTFT + osl·TPOT) are in flight at once.
+    /// </summary>
+    public static double InFlight(int clients, int osl, double ttftMs, double tpotMs)
+    {
+        double decoding = osl * tpotMs;
+        return clients * decoding / (ttftMs + decoding);
+    }
+
+    /// <summary>
     /// The <see cref="ClientCap"/> findings, aggregated and disaggregated alike: a client's connection limit does not
     /// depend on how the deployment serves. Little's law holds for the whole deployment, so the clients in flight are
     /// clients · osl·TPOT / (TTFT + osl·TPOT) in either mode, measured or predicted.
@@ -171,15 +180,14 @@ public static class DataChecks
                 continue;
             }
 
-            double decoding = row.Osl * row.MeasuredTpotMs.Value;
-            double inFlight = c * decoding / (row.MeasuredTtftMs.Value + decoding);
+            double inFlight = InFlight(c, row.Osl, row.MeasuredTtftMs.Value, row.MeasuredTpotMs.Value);
             // AicSim's own prediction for the row must keep more in flight: else the engine's KV cache, batch slots or
             // prefill queue, as modelled, explain as few (MiniMax-M2.5 TP2 on B200 holds 97 requests of 8192 + 1024 tokens;
             // SGLang Qwen3-32B at 128 clients and 256-token answers spends a third of each request's life in prefill).
             var predicted = outcome.Prediction;
             if (inFlight >= CapLow * ClientConnections && inFlight <= CapHigh * ClientConnections
                 && predicted is { TtftMs: > 0, TpotMs: > 0 }
-                && c * row.Osl * predicted.TpotMs.Value / (predicted.TtftMs.Value + (row.Osl * predicted.TpotMs.Value)) > CapHigh * ClientConnections)
+                && InFlight(c, row.Osl, predicted.TtftMs.Value, predicted.TpotMs.Value) > CapHigh * ClientConnections)
             {
                 yield return new DataFinding(row.Id, ClientCap, string.Create(CultureInfo.InvariantCulture,
                     $"by Little's law on its own TTFT and TPOT it kept {inFlight:F0} of its {c} clients in flight, about the {ClientConnections} connections an aiohttp benchmark client holds by default (TCPConnector limit={ClientConnections}): the other clients likely queued in the client, their wait counted in its TTFT, and its TPOT measured about {ClientConnections} requests, not {c}."));
